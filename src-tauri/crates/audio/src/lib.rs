@@ -1,0 +1,1 @@
+//! Audio engine: see README.

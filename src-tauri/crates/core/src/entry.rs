@@ -1,0 +1,195 @@
+//! Timeline entries. Append-only: once written, an entry is never changed or removed (the
+//! store's triggers refuse it); corrections arrive later as amendment entries.
+
+use crate::error::{Error, Result};
+use crate::session::Route;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One line on a session's timeline, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Entry {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub session_id: i64,
+    /// 1, 2, 3... within the session, in the order written.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// UTC wall time at which the entry was recorded.
+    pub at: DateTime<Utc>,
+    /// Milliseconds since the first dose, `None` before it.
+    #[ts(type = "number | null")]
+    pub elapsed_ms: Option<i64>,
+    pub author: String,
+    pub body: EntryBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EntryBody {
+    SessionStarted {
+        client_code: String,
+        therapist: String,
+        route: Route,
+        protocol: String,
+        intention: String,
+    },
+    Dose(Dose),
+    Note {
+        text: String,
+    },
+    SessionEnded {
+        /// Why the session ended early or against a gate, when the therapist gave one.
+        #[serde(default)]
+        reason: String,
+    },
+}
+
+impl EntryBody {
+    /// The stable name stored in the `kind` column.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EntryBody::SessionStarted { .. } => "session_started",
+            EntryBody::Dose(_) => "dose",
+            EntryBody::Note { .. } => "note",
+            EntryBody::SessionEnded { .. } => "session_ended",
+        }
+    }
+
+    /// Free text worth searching, if any.
+    pub fn search_text(&self) -> Option<&str> {
+        match self {
+            EntryBody::Note { text } => Some(text),
+            EntryBody::SessionStarted { intention, .. } if !intention.is_empty() => Some(intention),
+            EntryBody::SessionEnded { reason } if !reason.is_empty() => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Dose {
+    /// When the dose was given (may be a little before it was recorded).
+    pub given_at: DateTime<Utc>,
+    pub substance: String,
+    pub amount: f64,
+    pub unit: String,
+    pub route: Route,
+    pub lot: String,
+    /// True for every dose after the first.
+    pub booster: bool,
+}
+
+/// What the dose form sends.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DoseInput {
+    pub substance: String,
+    pub amount: f64,
+    pub unit: String,
+    pub route: Route,
+    #[serde(default)]
+    pub lot: String,
+    /// Minutes before now that the dose was given; 0 or absent for "just now".
+    #[serde(default)]
+    #[ts(optional)]
+    pub minutes_ago: Option<u32>,
+}
+
+pub const NOTE_MAX_CHARS: usize = 20_000;
+pub const UNITS: [&str; 5] = ["mg", "mg/kg", "mcg", "mL", "sprays"];
+/// Doses are recorded up to an hour late (paperwork after an emergency), never earlier.
+pub const MAX_MINUTES_AGO: u32 = 60;
+
+/// Checks a note's text; it is stored verbatim (quotes, emoji, newlines and all).
+pub fn validate_note(text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid("note", "the note is empty"));
+    }
+    let n = text.chars().count();
+    if n > NOTE_MAX_CHARS {
+        return Err(Error::invalid(
+            "note",
+            format!("the note is {n} characters; the limit is {NOTE_MAX_CHARS}. Split it into several notes."),
+        ));
+    }
+    Ok(())
+}
+
+impl DoseInput {
+    pub fn validated(mut self) -> Result<DoseInput> {
+        self.substance = self.substance.trim().to_string();
+        self.unit = self.unit.trim().to_string();
+        self.lot = self.lot.trim().to_string();
+        if self.substance.is_empty() {
+            return Err(Error::invalid("substance", "enter what was given"));
+        }
+        if self.substance.chars().count() > 60 {
+            return Err(Error::invalid("substance", "at most 60 characters"));
+        }
+        if !self.amount.is_finite() || self.amount <= 0.0 {
+            return Err(Error::invalid("amount", "enter an amount greater than zero"));
+        }
+        if self.amount > 10_000.0 {
+            return Err(Error::invalid("amount", "the amount is implausibly large; check the unit"));
+        }
+        if !UNITS.contains(&self.unit.as_str()) {
+            return Err(Error::invalid("unit", format!("use one of {}", UNITS.join(", "))));
+        }
+        if self.lot.chars().count() > 64 {
+            return Err(Error::invalid("lot number", "at most 64 characters"));
+        }
+        if self.minutes_ago.unwrap_or(0) > MAX_MINUTES_AGO {
+            return Err(Error::invalid(
+                "given",
+                format!("a dose can be recorded at most {MAX_MINUTES_AGO} minutes after it was given"),
+            ));
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dose(amount: f64, unit: &str) -> DoseInput {
+        DoseInput {
+            substance: "ketamine".into(),
+            amount,
+            unit: unit.into(),
+            route: Route::Intramuscular,
+            lot: String::new(),
+            minutes_ago: None,
+        }
+    }
+
+    #[test]
+    fn notes_keep_their_text_and_refuse_empty_or_huge() {
+        assert!(validate_note("BP ok; \"calm\" 🙂\nDROP TABLE entries;--").is_ok());
+        assert_eq!(
+            validate_note("  \n").unwrap_err().to_string(),
+            "note: the note is empty"
+        );
+        let huge = "x".repeat(100_000);
+        let msg = validate_note(&huge).unwrap_err().to_string();
+        assert!(msg.contains("100000 characters"), "{msg}");
+    }
+
+    #[test]
+    fn dose_amount_and_unit_are_checked() {
+        assert!(dose(50.0, "mg").validated().is_ok());
+        assert!(dose(0.0, "mg").validated().is_err());
+        assert!(dose(f64::NAN, "mg").validated().is_err());
+        assert!(dose(50.0, "pills").validated().unwrap_err().to_string().starts_with("unit:"));
+    }
+
+    #[test]
+    fn entry_bodies_serialise_with_their_kind() {
+        let body = EntryBody::Note { text: "calm".into() };
+        let json = serde_json::to_string(&body).unwrap();
+        assert_eq!(json, r#"{"kind":"note","text":"calm"}"#);
+        assert_eq!(body.kind(), "note");
+    }
+}

@@ -1,0 +1,85 @@
+//! The one error type of the domain. Each variant has a stable `kind` that crosses IPC as
+//! `{kind, message}`: the UI switches on the kind and shows the message as written here.
+
+use serde::Serialize;
+use std::path::PathBuf;
+use ts_rs::TS;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value the user typed is not acceptable; `field` names the input.
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, message: String },
+
+    #[error("{what} was not found")]
+    NotFound { what: String },
+
+    /// The session is ended (or signed) and the action needs an open one.
+    #[error("{0}")]
+    SessionClosed(String),
+
+    /// Another session is still open: only one runs in the room at a time.
+    #[error("session {id} for client {client_code} is still open; end it before starting another")]
+    SessionAlreadyOpen { id: i64, client_code: String },
+
+    #[error(
+        "the database {path} was written by a newer Holdspace (schema version {found}; this build \
+         knows up to {supported}). It was not changed. Update Holdspace to open it."
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+
+    #[error("the database {path} cannot be read: {detail}. It was not changed; keep a copy and contact support.")]
+    Corrupt { path: PathBuf, detail: String },
+
+    #[error("the data folder {path} cannot be used: {detail}")]
+    DataDir { path: PathBuf, detail: String },
+
+    /// Another Holdspace process is writing to this data folder.
+    #[error("another Holdspace (process {pid}) is already using the data folder {path}")]
+    Locked { path: PathBuf, pid: String },
+
+    #[error("saving failed: {0}. Nothing already recorded was lost.")]
+    Storage(#[from] rusqlite::Error),
+
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What the UI branches on. Kept small and stable; the message carries the detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Invalid,
+    NotFound,
+    SessionClosed,
+    SessionAlreadyOpen,
+    NewerSchema,
+    Corrupt,
+    DataDir,
+    Locked,
+    Storage,
+    Io,
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Invalid { .. } => ErrorKind::Invalid,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::SessionClosed(_) => ErrorKind::SessionClosed,
+            Error::SessionAlreadyOpen { .. } => ErrorKind::SessionAlreadyOpen,
+            Error::NewerSchema { .. } => ErrorKind::NewerSchema,
+            Error::Corrupt { .. } => ErrorKind::Corrupt,
+            Error::DataDir { .. } => ErrorKind::DataDir,
+            Error::Locked { .. } => ErrorKind::Locked,
+            Error::Storage(_) => ErrorKind::Storage,
+            Error::Io(_) => ErrorKind::Io,
+        }
+    }
+
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid { field, message: message.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,16 @@
+//! Holdspace domain core: sessions, their append-only timelines, the injected clock and the
+//! SQLite store. Nothing here knows about Tauri, a window or an audio device, so every rule is
+//! tested with plain `cargo test`.
+
+pub mod clock;
+pub mod entry;
+pub mod error;
+pub mod session;
+pub mod store;
+pub mod timer;
+
+pub use clock::{Clock, FakeClock, OffsetClock, SystemClock};
+pub use entry::{DoseInput, Entry, EntryBody};
+pub use error::{Error, ErrorKind};
+pub use session::{NewSession, Route, Session, SessionState, SessionSummary};
+pub use store::Store;

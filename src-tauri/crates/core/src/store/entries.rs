@@ -1,0 +1,137 @@
+//! The entries table: the append-only timeline of each session.
+
+use super::sessions::{load_session, ms_to_time};
+use super::Store;
+use crate::entry::{validate_note, Dose, DoseInput, Entry, EntryBody};
+use crate::error::{Error, Result};
+use crate::session::{Session, SessionState};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Transaction, TransactionBehavior};
+
+/// Writes one entry inside the caller's transaction: next sequence number, elapsed time from
+/// the first dose as stored.
+pub(super) fn insert_entry(
+    tx: &Transaction<'_>,
+    session: &Session,
+    at: DateTime<Utc>,
+    body: EntryBody,
+) -> Result<Entry> {
+    let seq: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM entries WHERE session_id = ?1",
+        [session.id],
+        |r| r.get(0),
+    )?;
+    let elapsed_ms = match (&body, session.first_dose_at) {
+        (EntryBody::Dose(d), first) => Some((d.given_at - first.unwrap_or(d.given_at)).num_milliseconds()),
+        (_, Some(first)) => Some((at - first).num_milliseconds()),
+        (_, None) => None,
+    };
+    let json = serde_json::to_string(&body).map_err(|e| Error::invalid("entry", e.to_string()))?;
+    tx.execute(
+        "INSERT INTO entries (session_id, seq, at_ms, elapsed_ms, author, kind, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![session.id, seq, at.timestamp_millis(), elapsed_ms, session.therapist, body.kind(), json],
+    )?;
+    Ok(Entry {
+        id: tx.last_insert_rowid(),
+        session_id: session.id,
+        seq,
+        at: ms_to_time(at.timestamp_millis()),
+        elapsed_ms,
+        author: session.therapist.clone(),
+        body,
+    })
+}
+
+fn require_open(session: &Session) -> Result<()> {
+    if session.state == SessionState::Ended {
+        return Err(Error::SessionClosed(format!(
+            "session {} has ended; nothing more can be added to its live record",
+            session.id
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Appends an entry to an open session and returns it as stored. When this returns, the
+    /// transaction has committed with synchronous=FULL.
+    pub fn append(&self, session_id: i64, body: EntryBody) -> Result<Entry> {
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let session = load_session(&tx, session_id)?;
+        require_open(&session)?;
+        let entry = insert_entry(&tx, &session, now, body)?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    pub fn add_note(&self, session_id: i64, text: &str) -> Result<Entry> {
+        validate_note(text)?;
+        self.append(session_id, EntryBody::Note { text: text.to_string() })
+    }
+
+    /// Records a dose. The first dose starts the T+ timer; later ones are boosters.
+    pub fn record_dose(&self, session_id: i64, input: DoseInput) -> Result<Entry> {
+        let input = input.validated()?;
+        let now = self.clock.now();
+        let given_at = now - Duration::minutes(i64::from(input.minutes_ago.unwrap_or(0)));
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut session = load_session(&tx, session_id)?;
+        require_open(&session)?;
+        if given_at < session.created_at {
+            return Err(Error::invalid("given", "the dose cannot be before the session started"));
+        }
+        if let Some(first) = session.first_dose_at {
+            if given_at < first {
+                return Err(Error::invalid("given", "a booster cannot be before the first dose"));
+            }
+        }
+        let dose = Dose {
+            given_at: ms_to_time(given_at.timestamp_millis()),
+            substance: input.substance,
+            amount: input.amount,
+            unit: input.unit,
+            route: input.route,
+            lot: input.lot,
+            booster: session.first_dose_at.is_some(),
+        };
+        if session.first_dose_at.is_none() {
+            tx.execute(
+                "UPDATE sessions SET first_dose_ms = ?2 WHERE id = ?1",
+                params![session_id, given_at.timestamp_millis()],
+            )?;
+            session.first_dose_at = Some(dose.given_at);
+        }
+        let entry = insert_entry(&tx, &session, now, EntryBody::Dose(dose))?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    /// The whole timeline of a session in the order it was written.
+    pub fn entries(&self, session_id: i64) -> Result<Vec<Entry>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, session_id, seq, at_ms, elapsed_ms, author, body
+             FROM entries WHERE session_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([session_id], |row| {
+            let body: String = row.get(6)?;
+            let body: EntryBody = serde_json::from_str(&body).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+            })?;
+            Ok(Entry {
+                id: row.get(0)?,
+                session_id: row.get(1)?,
+                seq: row.get(2)?,
+                at: ms_to_time(row.get(3)?),
+                elapsed_ms: row.get(4)?,
+                author: row.get(5)?,
+                body,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

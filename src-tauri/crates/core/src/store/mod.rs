@@ -1,0 +1,150 @@
+//! The SQLite store: one file in the data folder, opened with the pragmas that make every
+//! acknowledged entry durable, migrated in one transaction, never overwritten when unreadable.
+
+mod datadir;
+mod entries;
+mod migrations;
+mod sessions;
+
+pub use datadir::{create_private_dir, DataDir, DB_FILE};
+pub use migrations::SCHEMA_VERSION;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::fs::OpenOptions;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Marks a file as Holdspace's ("HSPC"), so another program's SQLite file is not migrated.
+const APPLICATION_ID: i32 = 0x4853_5043;
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+    clock: Arc<dyn Clock>,
+}
+
+impl Store {
+    /// Opens (creating if absent) the database at `path`.
+    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if path.exists() {
+            check_header(path)?;
+        } else {
+            create_private_file(path)?;
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+        Self::init(conn, path, clock)
+    }
+
+    /// A throwaway database for fast unit tests.
+    pub fn open_in_memory(clock: Arc<dyn Clock>) -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        Self::init(conn, Path::new(":memory:"), clock)
+    }
+
+    fn init(mut conn: Connection, path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        // Read before any write: an unreadable file fails here, untouched.
+        let app_id: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|e| classify(path, e))?;
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| classify(path, e))?;
+        if app_id != APPLICATION_ID && !(app_id == 0 && tables == 0) {
+            return Err(Error::Corrupt {
+                path: path.to_path_buf(),
+                detail: "it is an SQLite file, but not a Holdspace database".into(),
+            });
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        // WAL + synchronous=FULL: every commit is fsynced to the log before it returns, so an
+        // entry the UI shows as saved survives a power cut.
+        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if path != Path::new(":memory:") && !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Corrupt { path: path.to_path_buf(), detail: format!("journal mode is {mode}, not WAL") });
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrations::migrate(&mut conn, path).map_err(|e| match e {
+            Error::Storage(e) => classify(path, e),
+            other => other,
+        })?;
+        if app_id != APPLICATION_ID {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
+        Ok(Store { conn: Mutex::new(conn), path: path.to_path_buf(), clock })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Short-lived access to the connection. A panic elsewhere never poisons the record.
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn().pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+/// A new database file is created readable by the user only; SQLite's -wal and -shm files
+/// copy these permissions.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map(drop).map_err(|e| Error::DataDir {
+        path: path.to_path_buf(),
+        detail: format!("cannot create the database file: {e}"),
+    })
+}
+
+fn check_header(path: &Path) -> Result<()> {
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| Error::Corrupt { path: path.to_path_buf(), detail: e.to_string() })?;
+    let mut header = [0u8; 16];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => return Err(Error::Corrupt { path: path.to_path_buf(), detail: e.to_string() }),
+        }
+    }
+    // An empty file is what a crash between create and first write leaves: SQLite treats it
+    // as a new database.
+    if read == 0 || &header == SQLITE_HEADER {
+        Ok(())
+    } else {
+        Err(Error::Corrupt { path: path.to_path_buf(), detail: "it is not an SQLite database".into() })
+    }
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+            Error::Corrupt { path: path.to_path_buf(), detail: e.to_string() }
+        }
+        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) | Some(ErrorCode::ReadOnly) => {
+            Error::DataDir { path: path.to_path_buf(), detail: e.to_string() }
+        }
+        _ => Error::Storage(e),
+    }
+}
+
+#[cfg(test)]
+mod tests;

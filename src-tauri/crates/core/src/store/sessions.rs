@@ -1,0 +1,141 @@
+//! The sessions table: starting, finding and ending sessions.
+
+use super::{entries::insert_entry, Store};
+use crate::entry::{Entry, EntryBody};
+use crate::error::{Error, Result};
+use crate::session::{NewSession, Route, Session, SessionState, SessionSummary};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+const SESSION_COLUMNS: &str = "id, client_code, therapist, route, protocol, intention, created_ms, \
+                               state, first_dose_ms, ended_ms";
+
+pub(super) fn ms_to_time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+fn route_from(s: String) -> rusqlite::Result<Route> {
+    Route::parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("unknown route {s}").into())
+    })
+}
+
+fn state_from(s: &str) -> SessionState {
+    if s == "open" { SessionState::Open } else { SessionState::Ended }
+}
+
+fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
+    let state: String = row.get(7)?;
+    Ok(Session {
+        id: row.get(0)?,
+        client_code: row.get(1)?,
+        therapist: row.get(2)?,
+        route: route_from(row.get(3)?)?,
+        protocol: row.get(4)?,
+        intention: row.get(5)?,
+        created_at: ms_to_time(row.get(6)?),
+        state: state_from(&state),
+        first_dose_at: row.get::<_, Option<i64>>(8)?.map(ms_to_time),
+        ended_at: row.get::<_, Option<i64>>(9)?.map(ms_to_time),
+    })
+}
+
+pub(super) fn load_session(tx: &Transaction<'_>, id: i64) -> Result<Session> {
+    tx.query_row(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"), [id], session_from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: format!("session {id}") })
+}
+
+impl Store {
+    /// Starts a session and writes its first timeline entry, in one transaction.
+    pub fn start_session(&self, new: NewSession) -> Result<(Session, Entry)> {
+        let new = new.validated()?;
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some((id, client_code)) = tx
+            .query_row("SELECT id, client_code FROM sessions WHERE state = 'open'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+        {
+            return Err(Error::SessionAlreadyOpen { id, client_code });
+        }
+        tx.execute(
+            "INSERT INTO sessions (client_code, therapist, route, protocol, intention, created_ms, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
+            params![new.client_code, new.therapist, new.route.as_str(), new.protocol, new.intention, now.timestamp_millis()],
+        )?;
+        let session = load_session(&tx, tx.last_insert_rowid())?;
+        let body = EntryBody::SessionStarted {
+            client_code: new.client_code,
+            therapist: new.therapist,
+            route: new.route,
+            protocol: new.protocol,
+            intention: new.intention,
+        };
+        let entry = insert_entry(&tx, &session, now, body)?;
+        tx.commit()?;
+        Ok((session, entry))
+    }
+
+    /// The session currently running in the room, if any.
+    pub fn open_session(&self) -> Result<Option<Session>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE state = 'open'"), [], session_from_row)
+            .optional()?)
+    }
+
+    pub fn session(&self, id: i64) -> Result<Session> {
+        let conn = self.conn();
+        conn.query_row(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"), [id], session_from_row)
+            .optional()?
+            .ok_or_else(|| Error::NotFound { what: format!("session {id}") })
+    }
+
+    /// Every session, newest first.
+    pub fn list_sessions(&self) -> Result<Vec<SessionSummary>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, created_ms, client_code, protocol, route, state, first_dose_ms, ended_ms
+             FROM sessions ORDER BY created_ms DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let state: String = row.get(5)?;
+            Ok(SessionSummary {
+                id: row.get(0)?,
+                created_at: ms_to_time(row.get(1)?),
+                client_code: row.get(2)?,
+                protocol: row.get(3)?,
+                route: route_from(row.get(4)?)?,
+                state: state_from(&state),
+                first_dose_at: row.get::<_, Option<i64>>(6)?.map(ms_to_time),
+                ended_at: row.get::<_, Option<i64>>(7)?.map(ms_to_time),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Ends the session: writes the closing entry and marks it ended, in one transaction.
+    pub fn end_session(&self, id: i64, reason: &str) -> Result<Entry> {
+        let reason = reason.trim();
+        if reason.chars().count() > 2_000 {
+            return Err(Error::invalid("reason", "at most 2000 characters"));
+        }
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let session = load_session(&tx, id)?;
+        if session.state == SessionState::Ended {
+            return Err(Error::SessionClosed(format!("session {id} has already ended")));
+        }
+        let entry = insert_entry(&tx, &session, now, EntryBody::SessionEnded { reason: reason.to_string() })?;
+        tx.execute(
+            "UPDATE sessions SET state = 'ended', ended_ms = ?2 WHERE id = ?1",
+            params![id, now.timestamp_millis()],
+        )?;
+        tx.commit()?;
+        Ok(entry)
+    }
+}

@@ -1,0 +1,23 @@
+// Every app command is declared here so each gets its own permission, granted one by one in
+// capabilities/default.json.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "clock_now",
+    "list_sessions",
+    "current_session",
+    "get_session",
+    "start_session",
+    "record_dose",
+    "add_note",
+    "end_session",
+    // Registered only in `e2e` builds; in a normal build the permission exists but no handler does.
+    "advance_clock",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}

@@ -1,0 +1,55 @@
+//! The TypeScript types of the IPC seam are generated from these Rust types into
+//! `ui/src/lib/bindings/` and committed. This test fails when they are stale; run
+//! `make bindings` (UPDATE_BINDINGS=1 cargo test -p holdspace bindings) to regenerate.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+fn export_all(dir: &Path) {
+    use crate::commands::{app::AppInfo, session::SessionView};
+    use crate::error::IpcError;
+    use holdspace_core::timer::TimerReading;
+    use holdspace_core::{DoseInput, NewSession, SessionSummary};
+    // i64 ids and milliseconds stay well inside 2^53: plain numbers, not bigint, in TypeScript.
+    let cfg = ts_rs::Config::new().with_large_int("number").with_out_dir(dir);
+    macro_rules! export {
+        ($($t:ty),* $(,)?) => { $( <$t as TS>::export_all(&cfg).unwrap(); )* };
+    }
+    export!(AppInfo, SessionView, IpcError, DoseInput, NewSession, SessionSummary, TimerReading);
+}
+
+fn read_dir(dir: &Path) -> BTreeMap<PathBuf, String> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "ts") {
+            out.insert(PathBuf::from(entry.file_name()), std::fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
+    out
+}
+
+#[test]
+fn bindings_are_fresh() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings");
+    let tmp = tempfile::tempdir().unwrap();
+    export_all(tmp.path());
+    let generated = read_dir(tmp.path());
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        let _ = std::fs::remove_dir_all(&committed);
+        std::fs::create_dir_all(&committed).unwrap();
+        for (name, text) in &generated {
+            std::fs::write(committed.join(name), text).unwrap();
+        }
+        return;
+    }
+    let existing = read_dir(&committed);
+    let stale: Vec<_> = generated
+        .iter()
+        .filter(|(name, text)| existing.get(*name) != Some(text))
+        .map(|(name, _)| name.display().to_string())
+        .chain(existing.keys().filter(|n| !generated.contains_key(*n)).map(|n| format!("{} (no longer generated)", n.display())))
+        .collect();
+    assert!(stale.is_empty(), "TypeScript bindings are stale: {stale:?}. Run `make bindings` and commit.");
+}

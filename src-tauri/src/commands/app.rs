@@ -1,0 +1,37 @@
+use crate::error::{CmdResult, IpcError};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub db_path: String,
+    /// Why the record cannot be opened, when it cannot: the UI shows this instead of the app.
+    pub startup_error: Option<IpcError>,
+    /// True only in builds made for end-to-end tests (the clock can be moved).
+    pub test_build: bool,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        data_dir: state.data_dir.display().to_string(),
+        db_path: state
+            .ready()
+            .map(|r| r.store.path().display().to_string())
+            .unwrap_or_default(),
+        startup_error: state.startup_error(),
+        test_build: cfg!(feature = "e2e"),
+    }
+}
+
+/// The app's clock: the UI keeps its timer in step with this, never with its own guess.
+#[tauri::command]
+pub fn clock_now(state: State<'_, AppState>) -> CmdResult<DateTime<Utc>> {
+    Ok(state.ready()?.now())
+}

@@ -1,0 +1,7 @@
+//! Tauri commands: each translates its arguments, calls core, and returns what the store
+//! returned. One file per domain.
+
+pub mod app;
+pub mod session;
+#[cfg(feature = "e2e")]
+pub mod testing;

@@ -1,0 +1,9 @@
+//! The Holdspace desktop app: a thin Tauri shell over `holdspace-core`.
+
+pub mod app;
+#[cfg(test)]
+mod bindings;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod state;

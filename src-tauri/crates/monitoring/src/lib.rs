@@ -1,1 +1,46 @@
-//! Monitoring domain: see README.
+//! Holdspace monitoring domain: protocol templates, checkpoint schedules, checklists,
+//! vitals range checks, threshold flags, discharge gating and quick tags.
+//!
+//! Pure logic: no clock, no I/O except reading template files. All times are `i64`
+//! milliseconds on one caller-chosen clock. The app flags and reminds; it never decides.
+//! See README.md for the template format.
+
+mod checklist;
+mod discharge;
+mod error;
+mod loader;
+mod quick_tags;
+mod schedule;
+mod scores;
+mod span;
+mod template;
+mod thresholds;
+mod vitals;
+mod ack;
+
+pub use ack::{unacknowledged, FlagAck};
+pub use checklist::{
+    checklist_items, compute_checklist_state, default_items, validate_checklist_event, ChecklistAction, ChecklistEvent,
+    ChecklistItemDef, ChecklistState, InputKind, ItemState, ItemStatus, SkippedEvent, Stage, StageState,
+};
+pub use discharge::{discharge_check, discharge_check_with_schedule, DischargeGate};
+pub use error::{MonitoringError, Problem};
+pub use loader::{
+    builtin_templates, check_template_file, list_templates, load_templates, read_limited, LoadedTemplate, Summary,
+    TemplateCatalog, TemplateInfo, TemplateList, TemplateSource, BUILTIN, MAX_CLINIC_FILES,
+};
+pub use quick_tags::{
+    default_quick_tags, effective_quick_tags, load_quick_tags_file, parse_quick_tags, validate_quick_tags, QuickTag,
+    RESERVED_KEYS,
+};
+pub use schedule::{CheckpointState, CheckpointStatus, NextCheckpoint, PhaseView, Recording, Schedule, TimerView};
+pub use scores::{compute_score, score_items, score_name, ScoreItem, ScoreState};
+pub use template::{
+    parse_template, CheckpointDef, CheckpointKind, Checklists, DischargeScoring, MeasurementKind, Phase, Route, Template,
+    MAX_FILE_BYTES,
+};
+pub use thresholds::{BpRise, LowHigh, MoaasThreshold, PreDoseBp, SessionBp, Spo2Threshold, Thresholds};
+pub use vitals::{
+    baseline_bp, dissociation_levels, evaluate_flags, moaas_levels, moaas_wording, session_phase, Flag, FlagRule, Reading,
+    ScaleLevel, SessionPhase, Vitals, DISSOCIATION_LEVELS, MOAAS_LEVELS, RANGES,
+};

@@ -1,0 +1,305 @@
+//! Checkpoint schedule, due/overdue status and the timer's phase, recomputed from stored facts.
+//!
+//! Times are `i64` milliseconds on one clock chosen by the caller (epoch ms, or ms since the
+//! first dose); dose times, recording times and `now` must all use the same clock. Template
+//! times are minutes after the first dose (or after a booster, for checkpoints that shift).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::template::{CheckpointKind, MeasurementKind, Template};
+
+const MIN: i64 = 60_000;
+
+/// A recorded entry that may complete checkpoints: usually a vitals entry
+/// (`kinds` = [`crate::Vitals::kinds`]); `occurrence_id` completes one occurrence explicitly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Recording {
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    pub kinds: Vec<MeasurementKind>,
+    #[serde(default)]
+    pub occurrence_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckpointStatus {
+    Upcoming,
+    Due,
+    Overdue,
+    Done,
+}
+
+/// One occurrence of a checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckpointState {
+    /// Stable id: `<checkpoint id>@pre` or `<checkpoint id>@<dose index>+<minutes>`.
+    pub occurrence_id: String,
+    pub checkpoint_id: String,
+    pub label: String,
+    pub kind: CheckpointKind,
+    /// Which dose it is timed from (0 = first dose).
+    pub anchor_dose: u32,
+    /// Minutes after its anchor dose; None for pre-dose.
+    pub offset_min: Option<i32>,
+    /// When it falls due; for pre-dose, the first dose time (None before dosing).
+    #[ts(type = "number | null")]
+    pub due_ms: Option<i64>,
+    /// From when a recording counts for it.
+    #[ts(type = "number | null")]
+    pub window_opens_ms: Option<i64>,
+    /// When it becomes overdue if not done.
+    #[ts(type = "number | null")]
+    pub overdue_ms: Option<i64>,
+    pub record: Vec<MeasurementKind>,
+    pub status: CheckpointStatus,
+    #[ts(type = "number | null")]
+    pub completed_at_ms: Option<i64>,
+}
+
+/// The next check to show with a countdown (negative when late).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NextCheckpoint {
+    pub occurrence_id: String,
+    pub label: String,
+    pub status: CheckpointStatus,
+    #[ts(type = "number | null")]
+    pub due_ms: Option<i64>,
+    /// `due_ms - now`; None for a pre-dose check before dosing (due now).
+    #[ts(type = "number | null")]
+    pub countdown_ms: Option<i64>,
+    pub record: Vec<MeasurementKind>,
+}
+
+/// Where the session is, for the timer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PhaseView {
+    /// `pre-dose` before the first dose, otherwise the template's phase name.
+    pub name: String,
+    pub description: String,
+    /// Time since the first dose; None before dosing.
+    #[ts(type = "number | null")]
+    pub elapsed_ms: Option<i64>,
+    pub next_phase: Option<String>,
+    /// When the next phase is expected to start (absolute, same clock).
+    #[ts(type = "number | null")]
+    pub next_phase_at_ms: Option<i64>,
+}
+
+/// Everything the timer displays, in one call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TimerView {
+    pub phase: PhaseView,
+    pub next: Option<NextCheckpoint>,
+    pub checkpoints: Vec<CheckpointState>,
+    pub due_count: u32,
+    pub overdue_count: u32,
+}
+
+/// Schedule computations (pure; call again after any new fact or clock tick).
+pub struct Schedule;
+
+fn sorted(doses: &[i64]) -> Vec<i64> {
+    let mut d = doses.to_vec();
+    d.sort_unstable();
+    d.dedup();
+    d
+}
+
+impl Schedule {
+    /// All checkpoint occurrences with their status at `now`.
+    pub fn compute(t: &Template, doses: &[i64], now: i64, recordings: &[Recording]) -> Vec<CheckpointState> {
+        let doses = sorted(doses);
+        let first = doses.first().copied();
+        let mut out: Vec<CheckpointState> = Vec::new();
+        for c in &t.checkpoints {
+            let grace = i64::from(c.overdue_after_min.unwrap_or(t.overdue_after_min)) * MIN;
+            let before = i64::from(t.window_before_min) * MIN;
+            let offsets: Vec<i32> = match c.kind {
+                CheckpointKind::PreDose => {
+                    out.push(CheckpointState {
+                        occurrence_id: format!("{}@pre", c.id),
+                        checkpoint_id: c.id.clone(),
+                        label: c.label.clone(),
+                        kind: c.kind,
+                        anchor_dose: 0,
+                        offset_min: None,
+                        due_ms: first,
+                        window_opens_ms: None,
+                        overdue_ms: first,
+                        record: c.record.clone(),
+                        status: CheckpointStatus::Due,
+                        completed_at_ms: None,
+                    });
+                    continue;
+                }
+                CheckpointKind::Once => c.at_min.into_iter().collect(),
+                CheckpointKind::BeforeDischarge => vec![c.at_min.unwrap_or_else(|| t.before_discharge_default_min())],
+                CheckpointKind::Every => match (c.every_min, c.from_min, c.until_min) {
+                    (Some(e), Some(f), Some(u)) if e > 0 && u >= f => {
+                        (0..).map(|i: i32| f.saturating_add(i.saturating_mul(e))).take_while(|m| *m <= u).take(10_000).collect()
+                    }
+                    _ => vec![],
+                },
+            };
+            if doses.is_empty() {
+                // Not dosed yet: show the schedule as it would run from a dose now.
+                for m in &offsets {
+                    let due = now + i64::from(*m) * MIN;
+                    out.push(occurrence(c, 0, *m, due, before, grace));
+                }
+                continue;
+            }
+            let shift = c.shift_on_booster.unwrap_or(t.shift_on_booster);
+            let anchors: &[i64] = if shift { &doses } else { &doses[..1] };
+            for (k, d) in anchors.iter().enumerate() {
+                let next_anchor = anchors.get(k + 1).copied();
+                for m in &offsets {
+                    let due = d + i64::from(*m) * MIN;
+                    if next_anchor.is_some_and(|n| due >= n) {
+                        continue;
+                    }
+                    out.push(occurrence(c, k as u32, *m, due, before, grace));
+                }
+            }
+        }
+        // Apply recordings in time order.
+        let mut recs: Vec<&Recording> = recordings.iter().collect();
+        recs.sort_by_key(|r| r.at_ms);
+        for r in recs {
+            if let Some(oid) = &r.occurrence_id {
+                if let Some(o) = out.iter_mut().find(|o| &o.occurrence_id == oid && o.completed_at_ms.is_none()) {
+                    o.completed_at_ms = Some(r.at_ms);
+                }
+                continue;
+            }
+            let has = |need: &[MeasurementKind]| need.iter().all(|k| r.kinds.contains(k));
+            for c in &t.checkpoints {
+                if c.kind == CheckpointKind::PreDose {
+                    if first.is_none_or(|f| r.at_ms < f) && has(&c.record) {
+                        if let Some(o) = out.iter_mut().find(|o| o.checkpoint_id == c.id && o.completed_at_ms.is_none()) {
+                            o.completed_at_ms = Some(r.at_ms);
+                        }
+                    }
+                    continue;
+                }
+                if first.is_none() || !has(&c.record) {
+                    continue;
+                }
+                // The latest occurrence whose window has opened; a late entry does not
+                // reach back past a newer occurrence.
+                let latest = out
+                    .iter_mut()
+                    .filter(|o| o.checkpoint_id == c.id && o.window_opens_ms.is_some_and(|w| w <= r.at_ms))
+                    .max_by_key(|o| o.window_opens_ms);
+                if let Some(o) = latest {
+                    if o.completed_at_ms.is_none() {
+                        o.completed_at_ms = Some(r.at_ms);
+                    }
+                }
+            }
+        }
+        for o in &mut out {
+            o.status = if o.completed_at_ms.is_some() {
+                CheckpointStatus::Done
+            } else if o.kind == CheckpointKind::PreDose {
+                match first {
+                    Some(f) if now >= f => CheckpointStatus::Overdue,
+                    _ => CheckpointStatus::Due,
+                }
+            } else if first.is_none() {
+                CheckpointStatus::Upcoming
+            } else {
+                match (o.due_ms, o.overdue_ms) {
+                    (Some(d), _) if now < d => CheckpointStatus::Upcoming,
+                    (_, Some(od)) if now < od => CheckpointStatus::Due,
+                    _ => CheckpointStatus::Overdue,
+                }
+            };
+        }
+        out.sort_by(|a, b| {
+            let ka = (a.kind != CheckpointKind::PreDose, a.due_ms.unwrap_or(i64::MIN));
+            let kb = (b.kind != CheckpointKind::PreDose, b.due_ms.unwrap_or(i64::MIN));
+            ka.cmp(&kb).then_with(|| a.occurrence_id.cmp(&b.occurrence_id))
+        });
+        out
+    }
+
+    /// The check to show next: overdue first, then due, then the soonest upcoming.
+    pub fn next_checkpoint(states: &[CheckpointState], now: i64) -> Option<NextCheckpoint> {
+        let rank = |s: CheckpointStatus| match s {
+            CheckpointStatus::Overdue => 0,
+            CheckpointStatus::Due => 1,
+            CheckpointStatus::Upcoming => 2,
+            CheckpointStatus::Done => 3,
+        };
+        states
+            .iter()
+            .filter(|s| s.status != CheckpointStatus::Done)
+            .min_by_key(|s| (rank(s.status), s.due_ms.unwrap_or(i64::MIN)))
+            .map(|s| NextCheckpoint {
+                occurrence_id: s.occurrence_id.clone(),
+                label: s.label.clone(),
+                status: s.status,
+                due_ms: s.due_ms,
+                countdown_ms: s.due_ms.map(|d| d - now),
+                record: s.record.clone(),
+            })
+    }
+
+    /// The current phase (timed from the first dose).
+    pub fn current_phase(t: &Template, doses: &[i64], now: i64) -> PhaseView {
+        let first = sorted(doses).first().copied();
+        let Some(first) = first.filter(|f| now >= *f) else {
+            return PhaseView {
+                name: "pre-dose".into(),
+                description: "Before the first dose".into(),
+                elapsed_ms: None,
+                next_phase: t.phases.first().map(|p| p.name.clone()),
+                next_phase_at_ms: first,
+            };
+        };
+        let elapsed = now - first;
+        let idx = t.phases.iter().rposition(|p| i64::from(p.start_min) * MIN <= elapsed);
+        let next = t.phases.get(idx.map_or(0, |i| i + 1));
+        let cur = idx.and_then(|i| t.phases.get(i));
+        PhaseView {
+            name: cur.map_or_else(|| "dosed".to_string(), |p| p.name.clone()),
+            description: cur.map(|p| p.description.clone()).unwrap_or_default(),
+            elapsed_ms: Some(elapsed),
+            next_phase: next.map(|p| p.name.clone()),
+            next_phase_at_ms: next.map(|p| first + i64::from(p.start_min) * MIN),
+        }
+    }
+
+    /// Phase, next checkpoint and all checkpoints at `now`.
+    pub fn timer_view(t: &Template, doses: &[i64], now: i64, recordings: &[Recording]) -> TimerView {
+        let checkpoints = Self::compute(t, doses, now, recordings);
+        let count = |s: CheckpointStatus| checkpoints.iter().filter(|c| c.status == s).count() as u32;
+        TimerView {
+            phase: Self::current_phase(t, doses, now),
+            next: Self::next_checkpoint(&checkpoints, now),
+            due_count: count(CheckpointStatus::Due),
+            overdue_count: count(CheckpointStatus::Overdue),
+            checkpoints,
+        }
+    }
+}
+
+fn occurrence(c: &crate::template::CheckpointDef, k: u32, m: i32, due: i64, before: i64, grace: i64) -> CheckpointState {
+    CheckpointState {
+        occurrence_id: format!("{}@{}+{}", c.id, k, m),
+        checkpoint_id: c.id.clone(),
+        label: c.label.clone(),
+        kind: c.kind,
+        anchor_dose: k,
+        offset_min: Some(m),
+        due_ms: Some(due),
+        window_opens_ms: Some(due - before),
+        overdue_ms: Some(due + grace),
+        record: c.record.clone(),
+        status: CheckpointStatus::Upcoming,
+        completed_at_ms: None,
+    }
+}

@@ -82,7 +82,7 @@ pub fn validate_quick_tags(tags: &[QuickTag]) -> Result<(), Vec<String>> {
 pub fn parse_quick_tags(text: &str, file: &str) -> Result<Vec<QuickTag>, Vec<Problem>> {
     let f: TagsFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
-        vec![Problem::new(file, line, e.message().trim().replace('\n', " "))]
+        vec![Problem::new(file, line, crate::template::friendly(e.message()))]
     })?;
     let doc = SpanDoc::new(text);
     let probs: Vec<Problem> = tag_problems(&f.quick_tags)

@@ -207,8 +207,7 @@ pub fn parse_template(text: &str, file: &str) -> Result<Template, Vec<Problem>> 
         Ok(t) => t,
         Err(e) => {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
-            let msg = e.message().trim().replace('\n', " ");
-            return Err(vec![Problem::new(file, line, msg)]);
+            return Err(vec![Problem::new(file, line, friendly(e.message()))]);
         }
     };
     let doc = SpanDoc::new(text);
@@ -221,6 +220,15 @@ pub fn parse_template(text: &str, file: &str) -> Result<Template, Vec<Problem>> 
         problems.sort_by_key(|p| p.line);
         Err(problems)
     }
+}
+
+/// serde's wording with Rust type names made readable.
+pub(crate) fn friendly(msg: &str) -> String {
+    msg.trim()
+        .replace('\n', " ")
+        .replace("expected i32", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace("expected a boolean", "expected true or false")
 }
 
 const MAX_MIN: i32 = 24 * 60;

@@ -1,0 +1,264 @@
+use holdspace_monitoring::*;
+
+const MIN: i64 = 60_000;
+/// First dose on an epoch-like clock.
+const T0: i64 = 1_790_000_000_000;
+
+fn templates() -> Vec<Template> {
+    let (t, p) = builtin_templates();
+    assert!(p.is_empty(), "{p:?}");
+    t
+}
+
+fn get(id: &str) -> Template {
+    templates().into_iter().find(|t| t.id == id).expect("template")
+}
+
+fn status_rule(s: &CheckpointState, now: i64, dosed: bool) -> CheckpointStatus {
+    if s.completed_at_ms.is_some() {
+        return CheckpointStatus::Done;
+    }
+    if s.kind == CheckpointKind::PreDose {
+        return if dosed { CheckpointStatus::Overdue } else { CheckpointStatus::Due };
+    }
+    if !dosed {
+        return CheckpointStatus::Upcoming;
+    }
+    let due = s.due_ms.expect("due");
+    let od = s.overdue_ms.expect("overdue");
+    if now < due {
+        CheckpointStatus::Upcoming
+    } else if now < od {
+        CheckpointStatus::Due
+    } else {
+        CheckpointStatus::Overdue
+    }
+}
+
+/// The facts the store keeps for a session.
+#[derive(serde::Serialize, serde::Deserialize, Clone, PartialEq, Debug)]
+struct Facts {
+    doses: Vec<i64>,
+    recordings: Vec<Recording>,
+}
+
+/// A whole session, minute by minute from T-10 to T+130, with a booster at T+30, one missed
+/// check, and a restart at T+60 (facts through JSON, then recomputed).
+fn run_session(t: &Template) {
+    let mut facts = Facts { doses: vec![], recordings: vec![] };
+    let booster = T0 + 30 * MIN;
+    let restart = T0 + 60 * MIN;
+    let mut skipped: Option<String> = None;
+    let mut now = T0 - 10 * MIN;
+    while now <= T0 + 130 * MIN {
+        if now == T0 || now == booster {
+            facts.doses.push(now);
+        }
+        if now == restart {
+            let json = serde_json::to_string(&facts).expect("ser");
+            let before = Schedule::compute(t, &facts.doses, now, &facts.recordings);
+            facts = serde_json::from_str(&json).expect("de");
+            let after = Schedule::compute(t, &facts.doses, now, &facts.recordings);
+            assert_eq!(before, after, "{}: restart changed the state", t.id);
+            assert_eq!(
+                Schedule::timer_view(t, &facts.doses, now, &facts.recordings),
+                Schedule::timer_view(t, &facts.doses, now, &facts.recordings)
+            );
+        }
+        let dosed = !facts.doses.is_empty();
+        let states = Schedule::compute(t, &facts.doses, now, &facts.recordings);
+        // Occurrence ids are unique.
+        let mut ids: Vec<&str> = states.iter().map(|s| s.occurrence_id.as_str()).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(n, ids.len(), "{}: duplicate occurrence ids", t.id);
+        for s in &states {
+            assert_eq!(s.status, status_rule(s, now, dosed), "{} {} at {}", t.id, s.occurrence_id, (now - T0) / MIN);
+        }
+        // The therapist records what each due check asks, one minute after it falls due,
+        // except the first due occurrence after T+45, which is missed on purpose.
+        let due: Vec<&CheckpointState> = states
+            .iter()
+            .filter(|s| s.status == CheckpointStatus::Due && s.due_ms.is_none_or(|d| now - d >= MIN || s.kind == CheckpointKind::PreDose))
+            .collect();
+        for s in due {
+            if skipped.is_none() && now >= T0 + 45 * MIN && s.kind != CheckpointKind::PreDose {
+                skipped = Some(s.occurrence_id.clone());
+                continue;
+            }
+            if skipped.as_deref() == Some(s.occurrence_id.as_str()) {
+                continue;
+            }
+            facts.recordings.push(Recording { at_ms: now, kinds: s.record.clone(), occurrence_id: None });
+        }
+        // The timer always has something sensible to show.
+        let view = Schedule::timer_view(t, &facts.doses, now, &facts.recordings);
+        if !dosed {
+            assert_eq!(view.phase.name, "pre-dose");
+        } else {
+            assert!(t.phases.iter().any(|p| p.name == view.phase.name), "{}", view.phase.name);
+        }
+        now += MIN;
+    }
+    let end = T0 + 130 * MIN;
+    let states = Schedule::compute(t, &facts.doses, end, &facts.recordings);
+    let skipped = skipped.expect("a check was skipped");
+    for s in &states {
+        if s.occurrence_id == skipped {
+            assert_eq!(s.status, CheckpointStatus::Overdue, "{}: skipped check stays overdue", t.id);
+        } else if s.due_ms.is_some_and(|d| d + 6 * MIN <= end) || s.kind == CheckpointKind::PreDose {
+            assert_eq!(s.status, CheckpointStatus::Done, "{} {} not done", t.id, s.occurrence_id);
+        }
+    }
+    // Booster handling follows the template.
+    let any_shifting = t.checkpoints.iter().any(|c| c.shift_on_booster.unwrap_or(t.shift_on_booster));
+    let anchored_on_booster = states.iter().any(|s| s.anchor_dose == 1);
+    assert_eq!(any_shifting, anchored_on_booster, "{}", t.id);
+    for s in states.iter().filter(|s| s.anchor_dose == 0 && s.kind != CheckpointKind::PreDose) {
+        let c = t.checkpoints.iter().find(|c| c.id == s.checkpoint_id).expect("cp");
+        if c.shift_on_booster.unwrap_or(t.shift_on_booster) {
+            assert!(s.due_ms.expect("due") < booster, "{} should have moved after the booster", s.occurrence_id);
+        }
+    }
+    // The restart in the middle gives the same end state as computing from scratch.
+    let replay: Facts = serde_json::from_str(&serde_json::to_string(&facts).expect("s")).expect("d");
+    assert_eq!(states, Schedule::compute(t, &replay.doses, end, &replay.recordings));
+}
+
+#[test]
+fn whole_session_every_builtin_template() {
+    for t in templates() {
+        run_session(&t);
+    }
+}
+
+#[test]
+fn whole_session_every_builtin_template_with_shift_flipped() {
+    for mut t in templates() {
+        t.shift_on_booster = !t.shift_on_booster;
+        for c in &mut t.checkpoints {
+            c.shift_on_booster = None;
+        }
+        run_session(&t);
+    }
+}
+
+fn due_offsets(states: &[CheckpointState], id: &str) -> Vec<i64> {
+    states.iter().filter(|s| s.checkpoint_id == id).map(|s| (s.due_ms.expect("due") - T0) / MIN).collect()
+}
+
+#[test]
+fn expected_times_per_template() {
+    let im = get("im-ketamine");
+    let s = Schedule::compute(&im, &[T0], T0, &[]);
+    assert_eq!(due_offsets(&s, "vitals-q15"), vec![15, 30, 45, 60, 75, 90, 105, 120]);
+    let iv = get("iv-ketamine");
+    let s = Schedule::compute(&iv, &[T0], T0, &[]);
+    assert_eq!(due_offsets(&s, "infusion-q10"), vec![10, 20, 30, 40]);
+    assert_eq!(due_offsets(&s, "after-q15"), vec![55, 70, 85, 100, 115]);
+    let esk = get("esketamine-rems");
+    let s = Schedule::compute(&esk, &[T0], T0, &[]);
+    assert_eq!(due_offsets(&s, "bp-40"), vec![40]);
+    assert_eq!(due_offsets(&s, "bp-discharge"), vec![115]);
+    assert_eq!(due_offsets(&s, "spo2-q15"), vec![15, 30, 45, 60, 75, 90, 105, 120]);
+    let sl = get("sublingual-ketamine");
+    let s = Schedule::compute(&sl, &[T0], T0, &[]);
+    assert_eq!(due_offsets(&s, "spit-out"), vec![12]);
+}
+
+#[test]
+fn booster_shifts_later_checks_when_the_template_says_so() {
+    let im = get("im-ketamine");
+    let b = T0 + 30 * MIN;
+    let s = Schedule::compute(&im, &[T0, b], b, &[]);
+    // 15 was before the booster; then every 15 from the booster, until 120 after it.
+    assert_eq!(due_offsets(&s, "vitals-q15"), vec![15, 45, 60, 75, 90, 105, 120, 135, 150]);
+    assert!(s.iter().any(|x| x.occurrence_id == "vitals-q15@1+15"));
+    // pre-discharge does not shift (per-checkpoint override).
+    assert_eq!(due_offsets(&s, "pre-discharge"), vec![85]);
+    // Order of dose entries does not matter.
+    assert_eq!(s, Schedule::compute(&im, &[b, T0], b, &[]));
+    let esk = get("esketamine-rems");
+    let s = Schedule::compute(&esk, &[T0, T0 + 5 * MIN], T0 + 5 * MIN, &[]);
+    assert_eq!(due_offsets(&s, "bp-40"), vec![40]);
+}
+
+#[test]
+fn due_and_overdue_boundaries() {
+    let esk = get("esketamine-rems");
+    let at = |now: i64| {
+        Schedule::compute(&esk, &[T0], now, &[])
+            .into_iter()
+            .find(|s| s.checkpoint_id == "bp-40")
+            .expect("bp-40")
+            .status
+    };
+    assert_eq!(at(T0 + 40 * MIN - 1), CheckpointStatus::Upcoming);
+    assert_eq!(at(T0 + 40 * MIN), CheckpointStatus::Due);
+    assert_eq!(at(T0 + 45 * MIN - 1), CheckpointStatus::Due);
+    assert_eq!(at(T0 + 45 * MIN), CheckpointStatus::Overdue);
+}
+
+#[test]
+fn recording_completes_only_with_requested_measurements_in_window() {
+    let esk = get("esketamine-rems");
+    let rec = |min: i64, kinds: Vec<MeasurementKind>| Recording { at_ms: T0 + min * MIN, kinds, occurrence_id: None };
+    let bp40 = |recs: &[Recording]| {
+        Schedule::compute(&esk, &[T0], T0 + 50 * MIN, recs).into_iter().find(|s| s.checkpoint_id == "bp-40").expect("x")
+    };
+    // Too early (before the 5-min window).
+    assert_eq!(bp40(&[rec(34, vec![MeasurementKind::Bp])]).status, CheckpointStatus::Overdue);
+    // Inside the early window.
+    assert_eq!(bp40(&[rec(35, vec![MeasurementKind::Bp])]).status, CheckpointStatus::Done);
+    // Missing the BP.
+    assert_eq!(bp40(&[rec(41, vec![MeasurementKind::Spo2, MeasurementKind::Hr])]).status, CheckpointStatus::Overdue);
+    // Late still counts.
+    let s = bp40(&[rec(48, vec![MeasurementKind::Bp, MeasurementKind::Hr])]);
+    assert_eq!(s.status, CheckpointStatus::Done);
+    assert_eq!(s.completed_at_ms, Some(T0 + 48 * MIN));
+    // Explicit occurrence id.
+    let r = Recording { at_ms: T0 + 42 * MIN, kinds: vec![], occurrence_id: Some("bp-40@0+40".into()) };
+    assert_eq!(bp40(&[r]).status, CheckpointStatus::Done);
+    // A late reading does not reach back past a newer occurrence of the same check.
+    let s = Schedule::compute(&esk, &[T0], T0 + 50 * MIN, &[rec(44, vec![MeasurementKind::Spo2, MeasurementKind::Hr])]);
+    let q = |id: &str| s.iter().find(|x| x.occurrence_id == id).expect("occ").status;
+    assert_eq!(q("spo2-q15@0+30"), CheckpointStatus::Overdue);
+    assert_eq!(q("spo2-q15@0+45"), CheckpointStatus::Done);
+    // Pre-dose baseline: only before the first dose.
+    let s = Schedule::compute(&esk, &[T0], T0 + MIN, &[rec(0, vec![MeasurementKind::Bp, MeasurementKind::Hr, MeasurementKind::Spo2])]);
+    assert_eq!(s[0].checkpoint_id, "bp-pre");
+    assert_eq!(s[0].status, CheckpointStatus::Overdue);
+    let s = Schedule::compute(&esk, &[T0], T0 + MIN, &[rec(-1, vec![MeasurementKind::Bp, MeasurementKind::Hr, MeasurementKind::Spo2])]);
+    assert_eq!(s[0].status, CheckpointStatus::Done);
+}
+
+#[test]
+fn next_checkpoint_and_phase() {
+    let esk = get("esketamine-rems");
+    // Before dosing: the baseline is what is due.
+    let v = Schedule::timer_view(&esk, &[], T0 - 5 * MIN, &[]);
+    assert_eq!(v.phase.name, "pre-dose");
+    assert_eq!(v.next.as_ref().map(|n| n.occurrence_id.as_str()), Some("bp-pre@pre"));
+    assert_eq!(v.due_count, 1);
+    let base = Recording {
+        at_ms: T0 - 5 * MIN,
+        kinds: vec![MeasurementKind::Bp, MeasurementKind::Hr, MeasurementKind::Spo2],
+        occurrence_id: None,
+    };
+    let v = Schedule::timer_view(&esk, &[T0], T0 + 10 * MIN, &[base.clone()]);
+    assert_eq!(v.phase.name, "onset");
+    assert_eq!(v.phase.next_phase.as_deref(), Some("building"));
+    assert_eq!(v.phase.next_phase_at_ms, Some(T0 + 15 * MIN));
+    let n = v.next.expect("next");
+    assert_eq!(n.occurrence_id, "spo2-q15@0+15");
+    assert_eq!(n.countdown_ms, Some(5 * MIN));
+    assert_eq!(n.status, CheckpointStatus::Upcoming);
+    // Overdue comes before due and upcoming.
+    let v = Schedule::timer_view(&esk, &[T0], T0 + 41 * MIN, &[base]);
+    let n = v.next.expect("next");
+    assert_eq!(n.status, CheckpointStatus::Overdue);
+    assert_eq!(n.occurrence_id, "spo2-q15@0+15");
+    assert_eq!(Schedule::current_phase(&esk, &[T0], T0 + 40 * MIN).name, "peak");
+    assert_eq!(Schedule::current_phase(&esk, &[T0], T0 + 200 * MIN).name, "return");
+}

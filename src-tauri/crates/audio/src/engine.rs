@@ -1,0 +1,928 @@
+//! The audio engine: one named thread owns the output device and everything that plays.
+//!
+//! The rest of the app sends [`EngineCommand`]s over a channel, reads a [`Status`] snapshot
+//! without ever waiting for the audio thread, and receives [`EngineEvent`]s (what played, what
+//! was skipped, device lost...) to write to the session timeline.
+//!
+//! Every level change is ramped per sample inside the mixing core (`deck.rs`): volume, pause
+//! and resume, skip, seek, stop and fade to silence. Tracks crossfade with equal-power curves
+//! or, with a crossfade of 0, follow each other gaplessly: the next track is opened and its
+//! first frames decoded while the current one plays.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rodio::cpal::traits::{DeviceTrait, HostTrait};
+use rodio::{DeviceSinkBuilder, MixerDeviceSink};
+
+use crate::deck::{lock, AfterDuck, Core, CoreEvent, DeckOutput, Lane};
+use crate::decode::LaneSource;
+use crate::loudness::{gain_for, LoudnessCache, LoudnessKey};
+use crate::ramp::{db_to_gain, ramp_duration, Curve};
+use crate::{AudioError, Result, SAMPLE_RATE};
+
+/// Timings and defaults of the engine. Every number is editable by the clinic.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct EngineConfig {
+    /// Shortest volume change, in ms (default 300).
+    #[ts(type = "number")]
+    pub volume_ramp_ms: u64,
+    /// Volume never moves faster than this (dB per second); long changes take longer.
+    pub max_db_per_second: f32,
+    /// Pause, resume and stop ramp, in ms.
+    #[ts(type = "number")]
+    pub pause_ramp_ms: u64,
+    /// Skip, previous and phase-jump crossfade, in ms.
+    #[ts(type = "number")]
+    pub skip_ramp_ms: u64,
+    /// Seek ramp, in ms.
+    #[ts(type = "number")]
+    pub seek_ramp_ms: u64,
+    /// Default fade to silence, in ms (default 8000).
+    #[ts(type = "number")]
+    pub fade_to_silence_ms: u64,
+    /// Volume at start, 0.0 to 1.0 (linear amplitude).
+    pub initial_volume: f32,
+    /// Output device name; `None` uses the system default.
+    pub device: Option<String>,
+    /// How often to try to reopen a missing device, in ms.
+    #[ts(type = "number")]
+    pub device_poll_ms: u64,
+    /// Apply loudness normalisation gain.
+    pub normalise: bool,
+    /// Loudness target in LUFS (default -23).
+    pub target_lufs: f64,
+    /// True-peak ceiling in dBTP (default -1).
+    pub max_true_peak_dbtp: f64,
+    /// Test hook: never render faster than this many times real time. Only for outputs that
+    /// are not paced by hardware (the ALSA file plugin used by the capture tests); `None` in
+    /// the app.
+    pub pace_unpaced_output: Option<f32>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            volume_ramp_ms: 300,
+            max_db_per_second: 30.0,
+            pause_ramp_ms: 700,
+            skip_ramp_ms: 1000,
+            seek_ramp_ms: 400,
+            fade_to_silence_ms: 8000,
+            initial_volume: 0.8,
+            device: None,
+            device_poll_ms: 2000,
+            normalise: true,
+            target_lufs: crate::loudness::DEFAULT_TARGET_LUFS,
+            max_true_peak_dbtp: crate::loudness::DEFAULT_MAX_TRUE_PEAK_DBTP,
+            pace_unpaced_output: None,
+        }
+    }
+}
+
+/// One track ready to play (see [`crate::library::resolve`] to build these from a playlist).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct QueueTrack {
+    #[ts(type = "string")]
+    pub path: PathBuf,
+    pub title: String,
+    pub artist: String,
+    pub phase: String,
+    /// Expected length, used for "time left in phase" before the file is opened.
+    #[ts(type = "number | null")]
+    pub duration_ms: Option<u64>,
+    /// Normalisation gain; `None` looks it up in the loudness cache.
+    pub gain_db: Option<f32>,
+}
+
+/// What the engine plays: an ordered list of tracks and the crossfade between them.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Queue {
+    pub title: String,
+    /// 0 means gapless.
+    pub crossfade_seconds: f32,
+    pub tracks: Vec<QueueTrack>,
+}
+
+/// Commands sent to the engine thread.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EngineCommand {
+    Load { queue: Queue },
+    Play,
+    Pause,
+    Resume,
+    Next,
+    Previous,
+    Seek { #[ts(type = "number")] position_ms: u64 },
+    SetVolume { volume: f32 },
+    FadeToSilence { #[ts(type = "number | null")] duration_ms: Option<u64> },
+    JumpToPhase { phase: String },
+    PlayIndex { index: u32 },
+    SetDevice { name: Option<String> },
+    Stop,
+    Shutdown,
+}
+
+/// Why a track was skipped.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The therapist skipped it.
+    User,
+    /// The file is not there.
+    Missing { message: String },
+    /// The file is there but does not decode (truncated, corrupt, unsupported).
+    Undecodable { message: String },
+}
+
+/// What the engine did, for the session timeline.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EngineEvent {
+    TrackStarted { index: u32, title: String, artist: String, phase: String, path: String },
+    TrackSkipped { index: u32, title: String, path: String, reason: SkipReason },
+    Paused,
+    Resumed,
+    VolumeChanged { from: f32, to: f32 },
+    FadedToSilence,
+    PhaseJumped { phase: String },
+    /// The output device went away (or could not be opened at start).
+    DeviceLost { message: String },
+    DeviceRegained { name: String },
+    PlaylistFinished,
+    Stopped,
+}
+
+/// Playback state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PlayState {
+    Stopped,
+    Playing,
+    Paused,
+    /// Faded to silence (resume brings the music back gently).
+    Silenced,
+}
+
+/// State of the output device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceState {
+    /// First attempt not finished yet.
+    Opening,
+    Ok,
+    /// Could not be opened; retrying every `device_poll_ms`.
+    Unavailable,
+    /// Was open and went away; retrying every `device_poll_ms`.
+    Lost,
+}
+
+/// The output device as the room sees it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct DeviceStatus {
+    pub state: DeviceState,
+    pub name: Option<String>,
+    pub message: Option<String>,
+}
+
+/// The next track.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct UpNext {
+    pub index: u32,
+    pub title: String,
+    pub artist: String,
+    pub phase: String,
+}
+
+/// A snapshot of the engine, cheap to read at any time.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Status {
+    pub state: PlayState,
+    pub playlist_title: String,
+    pub track_count: u32,
+    pub track_index: Option<u32>,
+    pub title: Option<String>,
+    pub artist: Option<String>,
+    pub phase: Option<String>,
+    #[ts(type = "number")]
+    pub position_ms: u64,
+    #[ts(type = "number | null")]
+    pub duration_ms: Option<u64>,
+    #[ts(type = "number | null")]
+    pub track_left_ms: Option<u64>,
+    #[ts(type = "number | null")]
+    pub phase_left_ms: Option<u64>,
+    /// User volume, 0.0 to 1.0 (the target while a ramp runs).
+    pub volume: f32,
+    pub device: DeviceStatus,
+    pub up_next: Option<UpNext>,
+    /// Frames the engine has played since it started (a sample clock for tests and logs).
+    #[ts(type = "number")]
+    pub frames_played: u64,
+}
+
+impl Status {
+    fn initial(volume: f32) -> Self {
+        Status {
+            state: PlayState::Stopped,
+            playlist_title: String::new(),
+            track_count: 0,
+            track_index: None,
+            title: None,
+            artist: None,
+            phase: None,
+            position_ms: 0,
+            duration_ms: None,
+            track_left_ms: None,
+            phase_left_ms: None,
+            volume,
+            device: DeviceStatus { state: DeviceState::Opening, name: None, message: None },
+            up_next: None,
+            frames_played: 0,
+        }
+    }
+}
+
+/// Names of the output devices the system offers (for the settings screen).
+pub fn list_output_devices() -> Vec<String> {
+    let host = rodio::cpal::default_host();
+    let mut names = Vec::new();
+    if let Ok(devices) = host.output_devices() {
+        for d in devices {
+            if let Ok(desc) = d.description() {
+                names.push(desc.name().to_string());
+            }
+        }
+    }
+    names
+}
+
+/// Open an output device (by name, or the default) at 44.1 kHz stereo when it allows.
+/// Returns the sink and the device's name.
+pub(crate) fn open_output(
+    name: Option<&str>,
+    lost: Arc<AtomicBool>,
+) -> std::result::Result<(MixerDeviceSink, String), String> {
+    let host = rodio::cpal::default_host();
+    let device = match name {
+        Some(wanted) => host
+            .output_devices()
+            .map_err(|e| e.to_string())?
+            .find(|d| d.description().map(|x| x.name() == wanted).unwrap_or(false))
+            .ok_or_else(|| format!("output device \"{wanted}\" not found"))?,
+        None => host.default_output_device().ok_or_else(|| "no default output device".to_string())?,
+    };
+    let dev_name = device
+        .description()
+        .map(|d| d.name().to_string())
+        .unwrap_or_else(|_| "default".to_string());
+    let on_error = move |e: rodio::CpalError| {
+        use rodio::CpalErrorKind as K;
+        match e.kind() {
+            K::Xrun | K::DeviceChanged | K::DeviceBusy => {}
+            _ => lost.store(true, Ordering::Relaxed),
+        }
+    };
+    let builder = DeviceSinkBuilder::from_device(device).map_err(|e| e.to_string())?;
+    let rate = std::num::NonZero::new(SAMPLE_RATE).ok_or("bad rate")?;
+    let ch = std::num::NonZero::new(crate::CHANNELS).ok_or("bad channel count")?;
+    let preferred = builder
+        .with_sample_rate(rate)
+        .with_channels(ch)
+        .with_sample_format(rodio::cpal::SampleFormat::F32)
+        .with_error_callback(on_error.clone());
+    let mut sink = match preferred.open_sink_or_fallback() {
+        Ok(s) => s,
+        Err(e) => return Err(e.to_string()),
+    };
+    sink.log_on_drop(false);
+    Ok((sink, dev_name))
+}
+
+/// Handle to the engine thread. Dropping it stops the thread.
+pub struct Engine {
+    tx: Sender<EngineCommand>,
+    status: Arc<Mutex<Status>>,
+    events: Mutex<Option<Receiver<EngineEvent>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Engine {
+    /// Start the engine thread. Never fails: with no sound device the engine runs, reports
+    /// [`DeviceState::Unavailable`] and keeps trying to open one.
+    pub fn start(config: EngineConfig) -> Engine {
+        Engine::start_with_cache(config, None)
+    }
+
+    /// Start with a loudness cache, used for tracks whose `gain_db` is `None`.
+    pub fn start_with_cache(config: EngineConfig, cache: Option<Arc<dyn LoudnessCache>>) -> Engine {
+        let (tx, rx) = mpsc::channel();
+        let (etx, erx) = mpsc::channel();
+        let status = Arc::new(Mutex::new(Status::initial(config.initial_volume)));
+        let st = status.clone();
+        let thread = std::thread::Builder::new()
+            .name("holdspace-audio".into())
+            .spawn(move || {
+                let mut w = Worker::new(config, cache, st, etx);
+                w.run(rx);
+            })
+            .ok();
+        Engine { tx, status, events: Mutex::new(Some(erx)), thread }
+    }
+
+    /// Send a command. Fails only if the engine thread has gone.
+    pub fn send(&self, cmd: EngineCommand) -> Result<()> {
+        self.tx.send(cmd).map_err(|_| AudioError::EngineGone)
+    }
+
+    /// A copy of the current status (a short lock; never waits for audio work).
+    pub fn status(&self) -> Status {
+        match self.status.lock() {
+            Ok(s) => s.clone(),
+            Err(e) => e.into_inner().clone(),
+        }
+    }
+
+    /// Take the event receiver (once), e.g. to forward events from the shell's own thread.
+    pub fn take_events(&self) -> Option<Receiver<EngineEvent>> {
+        self.events.lock().ok().and_then(|mut e| e.take())
+    }
+
+    pub fn load(&self, queue: Queue) -> Result<()> { self.send(EngineCommand::Load { queue }) }
+    pub fn play(&self) -> Result<()> { self.send(EngineCommand::Play) }
+    pub fn pause(&self) -> Result<()> { self.send(EngineCommand::Pause) }
+    pub fn resume(&self) -> Result<()> { self.send(EngineCommand::Resume) }
+    pub fn next(&self) -> Result<()> { self.send(EngineCommand::Next) }
+    pub fn previous(&self) -> Result<()> { self.send(EngineCommand::Previous) }
+    pub fn seek(&self, position: Duration) -> Result<()> {
+        self.send(EngineCommand::Seek { position_ms: position.as_millis() as u64 })
+    }
+    pub fn set_volume(&self, volume: f32) -> Result<()> { self.send(EngineCommand::SetVolume { volume }) }
+    pub fn fade_to_silence(&self, duration: Option<Duration>) -> Result<()> {
+        self.send(EngineCommand::FadeToSilence { duration_ms: duration.map(|d| d.as_millis() as u64) })
+    }
+    pub fn jump_to_phase(&self, phase: &str) -> Result<()> {
+        self.send(EngineCommand::JumpToPhase { phase: phase.to_string() })
+    }
+    pub fn set_device(&self, name: Option<String>) -> Result<()> { self.send(EngineCommand::SetDevice { name }) }
+    pub fn stop(&self) -> Result<()> { self.send(EngineCommand::Stop) }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        let _ = self.tx.send(EngineCommand::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct Output {
+    _sink: MixerDeviceSink,
+    lost: Arc<AtomicBool>,
+    name: String,
+    opened_at: Instant,
+}
+
+struct Worker {
+    cfg: EngineConfig,
+    cache: Option<Arc<dyn LoudnessCache>>,
+    status: Arc<Mutex<Status>>,
+    events: Sender<EngineEvent>,
+    core: Arc<Mutex<Core>>,
+    queue: Queue,
+    state: PlayState,
+    /// Track the playhead is on (or was last on).
+    index: Option<usize>,
+    /// Track index whose follower has been prepared (or found absent).
+    prepared_after: Option<usize>,
+    pending_skips: HashMap<usize, Vec<EngineEvent>>,
+    output: Option<Output>,
+    device: DeviceStatus,
+    was_ok: bool,
+    next_poll: Instant,
+    last_pull: Arc<AtomicU64>,
+    epoch: Instant,
+}
+
+fn frames(ms: u64) -> u64 {
+    ms * SAMPLE_RATE as u64 / 1000
+}
+
+impl Worker {
+    fn new(
+        cfg: EngineConfig,
+        cache: Option<Arc<dyn LoudnessCache>>,
+        status: Arc<Mutex<Status>>,
+        events: Sender<EngineEvent>,
+    ) -> Self {
+        let core = Arc::new(Mutex::new(Core::new(cfg.initial_volume.clamp(0.0, 1.0))));
+        let now = Instant::now();
+        Worker {
+            cfg,
+            cache,
+            status,
+            events,
+            core,
+            queue: Queue::default(),
+            state: PlayState::Stopped,
+            index: None,
+            prepared_after: None,
+            pending_skips: HashMap::new(),
+            output: None,
+            device: DeviceStatus { state: DeviceState::Opening, name: None, message: None },
+            was_ok: false,
+            next_poll: now,
+            last_pull: Arc::new(AtomicU64::new(0)),
+            epoch: now,
+        }
+    }
+
+    fn emit(&self, e: EngineEvent) {
+        let _ = self.events.send(e);
+    }
+
+    fn run(&mut self, rx: Receiver<EngineCommand>) {
+        loop {
+            match rx.recv_timeout(Duration::from_millis(10)) {
+                Ok(EngineCommand::Shutdown) => break,
+                Ok(cmd) => self.handle(cmd),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            self.pump();
+        }
+        // Let a stop ramp finish is not possible once the app quits; drop the output quietly.
+        self.output = None;
+    }
+
+    // ----- devices -----
+
+    fn poll_device(&mut self) {
+        let now = Instant::now();
+        if let Some(out) = &self.output {
+            let last = self.last_pull.load(Ordering::Relaxed);
+            let since_open = out.opened_at.elapsed();
+            let stalled = since_open > Duration::from_secs(3)
+                && (self.epoch.elapsed().as_millis() as u64).saturating_sub(last) > 3000;
+            if out.lost.load(Ordering::Relaxed) || stalled {
+                let name = out.name.clone();
+                self.output = None;
+                let message = if stalled {
+                    format!("output \"{name}\" stopped taking audio")
+                } else {
+                    format!("output \"{name}\" was lost")
+                };
+                self.device = DeviceStatus { state: DeviceState::Lost, name: Some(name), message: Some(message.clone()) };
+                // Nothing is heard now; when a device returns, bring the music back gently.
+                lock(&self.core).duck = crate::ramp::Ramp::steady(0.0);
+                self.emit(EngineEvent::DeviceLost { message });
+                self.next_poll = now + Duration::from_millis(self.cfg.device_poll_ms);
+            }
+            return;
+        }
+        if now < self.next_poll {
+            return;
+        }
+        self.next_poll = now + Duration::from_millis(self.cfg.device_poll_ms.max(100));
+        self.try_open();
+    }
+
+    fn try_open(&mut self) {
+        let lost = Arc::new(AtomicBool::new(false));
+        match open_output(self.cfg.device.as_deref(), lost.clone()) {
+            Ok((sink, name)) => {
+                self.last_pull.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+                sink.mixer().add(DeckOutput::new(self.core.clone(), self.last_pull.clone(), self.epoch, self.cfg.pace_unpaced_output));
+                {
+                    let mut core = lock(&self.core);
+                    if core.duck.target() <= 0.0 && core.after_duck.is_none() && self.state == PlayState::Playing {
+                        core.duck.retarget(1.0, frames(self.cfg.pause_ramp_ms), Curve::SCurve);
+                    } else if self.state == PlayState::Playing && core.duck.target() <= 0.0 {
+                        core.duck.retarget(1.0, frames(self.cfg.pause_ramp_ms), Curve::SCurve);
+                    }
+                }
+                let previously_bad = matches!(self.device.state, DeviceState::Lost | DeviceState::Unavailable);
+                self.device = DeviceStatus { state: DeviceState::Ok, name: Some(name.clone()), message: None };
+                if previously_bad || self.was_ok {
+                    self.emit(EngineEvent::DeviceRegained { name: name.clone() });
+                }
+                self.was_ok = true;
+                self.output = Some(Output { _sink: sink, lost, name, opened_at: Instant::now() });
+            }
+            Err(message) => {
+                let state = if self.was_ok { DeviceState::Lost } else { DeviceState::Unavailable };
+                if self.device.state == DeviceState::Opening {
+                    self.emit(EngineEvent::DeviceLost { message: message.clone() });
+                }
+                self.device = DeviceStatus { state, name: self.cfg.device.clone(), message: Some(message) };
+            }
+        }
+    }
+
+    // ----- tracks -----
+
+    fn norm_gain(&self, t: &crate::engine::QueueTrack) -> f32 {
+        if !self.cfg.normalise {
+            return 1.0;
+        }
+        let db = t.gain_db.or_else(|| {
+            let cache = self.cache.as_ref()?;
+            let key = LoudnessKey::for_path(&t.path).ok()?;
+            let l = cache.get(&key)?;
+            Some(gain_for(&l, self.cfg.target_lufs, self.cfg.max_true_peak_dbtp) as f32)
+        });
+        db.map(db_to_gain).unwrap_or(1.0)
+    }
+
+    /// Open the first playable track at or after `start`; unplayable ones are skipped with an
+    /// event that is sent when the playhead reaches the track that replaces them.
+    fn open_from(&mut self, start: usize, at: Duration) -> (Option<Lane>, Vec<EngineEvent>) {
+        let mut skips = Vec::new();
+        let mut i = start;
+        while let Some(t) = self.queue.tracks.get(i).cloned() {
+            let pos = if i == start { at } else { Duration::ZERO };
+            match LaneSource::open(&t.path, pos) {
+                Ok(src) => {
+                    let start_frame = (pos.as_secs_f64() * SAMPLE_RATE as f64) as u64;
+                    let lane = Lane::new(src, i, start_frame, self.norm_gain(&t));
+                    return (Some(lane), skips);
+                }
+                Err(e) => {
+                    let reason = match e {
+                        AudioError::NotFound { .. } => SkipReason::Missing { message: e.to_string() },
+                        _ => SkipReason::Undecodable { message: e.to_string() },
+                    };
+                    skips.push(EngineEvent::TrackSkipped {
+                        index: i as u32,
+                        title: t.title.clone(),
+                        path: t.path.display().to_string(),
+                        reason,
+                    });
+                }
+            }
+            i += 1;
+        }
+        (None, skips)
+    }
+
+    fn started_event(&self, index: usize) -> Option<EngineEvent> {
+        let t = self.queue.tracks.get(index)?;
+        Some(EngineEvent::TrackStarted {
+            index: index as u32,
+            title: t.title.clone(),
+            artist: t.artist.clone(),
+            phase: t.phase.clone(),
+            path: t.path.display().to_string(),
+        })
+    }
+
+    fn on_started(&mut self, index: usize) {
+        self.index = Some(index);
+        if let Some(skips) = self.pending_skips.remove(&index) {
+            for s in skips {
+                self.emit(s);
+            }
+        }
+        if let Some(e) = self.started_event(index) {
+            self.emit(e);
+        }
+    }
+
+    /// Move the playhead to `target` with a ramped transition (skip, previous, jump, seek).
+    fn go_to(&mut self, target: usize, at: Duration, ramp_ms: u64, user_skip: bool) -> bool {
+        let (lane, skips) = self.open_from(target, at);
+        for s in skips {
+            self.emit(s);
+        }
+        let Some(lane) = lane else { return false };
+        let new_index = lane.index;
+        if user_skip {
+            if let Some(i) = self.index {
+                if let Some(t) = self.queue.tracks.get(i) {
+                    self.emit(EngineEvent::TrackSkipped {
+                        index: i as u32,
+                        title: t.title.clone(),
+                        path: t.path.display().to_string(),
+                        reason: SkipReason::User,
+                    });
+                }
+            }
+        }
+        let running = self.state == PlayState::Playing;
+        {
+            let mut core = lock(&self.core);
+            core.transition_to(lane, if running { frames(ramp_ms) } else { 0 });
+        }
+        self.prepared_after = None;
+        self.pending_skips.clear();
+        let same_track = Some(new_index) == self.index && !user_skip;
+        self.index = Some(new_index);
+        if !same_track {
+            if let Some(e) = self.started_event(new_index) {
+                self.emit(e);
+            }
+        }
+        true
+    }
+
+    fn start_playing(&mut self, from: usize) {
+        let (lane, skips) = self.open_from(from, Duration::ZERO);
+        for s in skips {
+            self.emit(s);
+        }
+        match lane {
+            Some(lane) => {
+                let idx = lane.index;
+                {
+                    let mut core = lock(&self.core);
+                    core.transition_to(lane, 0);
+                    core.crossfade_frames = frames((self.queue.crossfade_seconds.max(0.0) * 1000.0) as u64);
+                    core.duck = crate::ramp::Ramp::new(0.0, 1.0, frames(self.cfg.pause_ramp_ms), Curve::SCurve);
+                    core.after_duck = None;
+                    core.running = true;
+                }
+                self.state = PlayState::Playing;
+                self.prepared_after = None;
+                self.index = Some(idx);
+                if let Some(e) = self.started_event(idx) {
+                    self.emit(e);
+                }
+            }
+            None => {
+                self.state = PlayState::Stopped;
+                self.emit(EngineEvent::PlaylistFinished);
+            }
+        }
+    }
+
+    fn handle(&mut self, cmd: EngineCommand) {
+        match cmd {
+            EngineCommand::Shutdown => {}
+            EngineCommand::Load { queue } => {
+                {
+                    let mut core = lock(&self.core);
+                    core.fade_out_all(frames(self.cfg.skip_ramp_ms));
+                    core.crossfade_frames = frames((queue.crossfade_seconds.max(0.0) * 1000.0) as u64);
+                }
+                self.queue = queue;
+                self.index = None;
+                self.prepared_after = None;
+                self.pending_skips.clear();
+                if self.state != PlayState::Stopped {
+                    self.state = PlayState::Stopped;
+                    self.emit(EngineEvent::Stopped);
+                }
+            }
+            EngineCommand::Play => match self.state {
+                PlayState::Paused | PlayState::Silenced => self.handle(EngineCommand::Resume),
+                PlayState::Playing => {}
+                PlayState::Stopped => self.start_playing(self.index.unwrap_or(0)),
+            },
+            EngineCommand::PlayIndex { index } => {
+                if self.state == PlayState::Playing {
+                    self.go_to(index as usize, Duration::ZERO, self.cfg.skip_ramp_ms, true);
+                } else {
+                    self.state = PlayState::Stopped;
+                    self.start_playing(index as usize);
+                }
+            }
+            EngineCommand::Pause => {
+                if self.state == PlayState::Playing {
+                    let mut core = lock(&self.core);
+                    core.duck.retarget(0.0, frames(self.cfg.pause_ramp_ms), Curve::SCurve);
+                    core.after_duck = Some(AfterDuck::Pause);
+                    drop(core);
+                    self.state = PlayState::Paused;
+                    self.emit(EngineEvent::Paused);
+                }
+            }
+            EngineCommand::Resume => {
+                if matches!(self.state, PlayState::Paused | PlayState::Silenced) {
+                    let mut core = lock(&self.core);
+                    core.running = true;
+                    core.after_duck = None;
+                    core.duck.retarget(1.0, frames(self.cfg.pause_ramp_ms), Curve::SCurve);
+                    drop(core);
+                    self.state = PlayState::Playing;
+                    self.emit(EngineEvent::Resumed);
+                }
+            }
+            EngineCommand::Stop => {
+                let mut core = lock(&self.core);
+                if core.running {
+                    core.duck.retarget(0.0, frames(self.cfg.pause_ramp_ms), Curve::SCurve);
+                    core.after_duck = Some(AfterDuck::Stop);
+                } else {
+                    core.current = None;
+                    core.queued = None;
+                    core.outgoing.clear();
+                }
+                drop(core);
+                if self.state != PlayState::Stopped {
+                    self.state = PlayState::Stopped;
+                    self.emit(EngineEvent::Stopped);
+                }
+            }
+            EngineCommand::Next => {
+                let Some(i) = self.index else { return };
+                if !self.go_to(i + 1, Duration::ZERO, self.cfg.skip_ramp_ms, true) {
+                    // Nothing after this track: fade out and finish.
+                    if let Some(t) = self.queue.tracks.get(i) {
+                        self.emit(EngineEvent::TrackSkipped {
+                            index: i as u32,
+                            title: t.title.clone(),
+                            path: t.path.display().to_string(),
+                            reason: SkipReason::User,
+                        });
+                    }
+                    lock(&self.core).fade_out_all(frames(self.cfg.skip_ramp_ms));
+                    self.state = PlayState::Stopped;
+                    self.emit(EngineEvent::PlaylistFinished);
+                }
+            }
+            EngineCommand::Previous => {
+                let Some(i) = self.index else { return };
+                let target = i.saturating_sub(1);
+                self.go_to(target, Duration::ZERO, self.cfg.skip_ramp_ms, target != i);
+            }
+            EngineCommand::Seek { position_ms } => {
+                let Some(i) = self.index else { return };
+                self.go_to(i, Duration::from_millis(position_ms), self.cfg.seek_ramp_ms, false);
+            }
+            EngineCommand::SetVolume { volume } => {
+                let to = if volume.is_finite() { volume.clamp(0.0, 1.0) } else { return };
+                let mut core = lock(&self.core);
+                let from = core.volume.target();
+                let now = core.volume.value();
+                let d = ramp_duration(now, to, Duration::from_millis(self.cfg.volume_ramp_ms), self.cfg.max_db_per_second);
+                let n = if core.running { frames(d.as_millis() as u64) } else { 0 };
+                core.volume.retarget(to, n, Curve::DbLinear);
+                drop(core);
+                if (from - to).abs() > f32::EPSILON {
+                    self.emit(EngineEvent::VolumeChanged { from, to });
+                }
+            }
+            EngineCommand::FadeToSilence { duration_ms } => {
+                if self.state == PlayState::Playing {
+                    let ms = duration_ms.unwrap_or(self.cfg.fade_to_silence_ms);
+                    let mut core = lock(&self.core);
+                    core.duck.retarget(0.0, frames(ms), Curve::DbLinear);
+                    core.after_duck = Some(AfterDuck::Silence);
+                    drop(core);
+                    self.state = PlayState::Silenced;
+                    self.emit(EngineEvent::FadedToSilence);
+                }
+            }
+            EngineCommand::JumpToPhase { phase } => {
+                let Some(target) = self.queue.tracks.iter().position(|t| t.phase.eq_ignore_ascii_case(&phase)) else {
+                    return;
+                };
+                let name = self.queue.tracks.get(target).map(|t| t.phase.clone()).unwrap_or(phase);
+                self.emit(EngineEvent::PhaseJumped { phase: name });
+                if self.state == PlayState::Playing {
+                    self.go_to(target, Duration::ZERO, self.cfg.skip_ramp_ms, true);
+                } else {
+                    self.state = PlayState::Stopped;
+                    self.start_playing(target);
+                }
+            }
+            EngineCommand::SetDevice { name } => {
+                self.cfg.device = name;
+                self.output = None;
+                self.try_open();
+                self.next_poll = Instant::now() + Duration::from_millis(self.cfg.device_poll_ms);
+            }
+        }
+    }
+
+    fn pump(&mut self) {
+        self.poll_device();
+        let events: Vec<CoreEvent> = std::mem::take(&mut lock(&self.core).events);
+        for e in events {
+            match e {
+                CoreEvent::Started { index } => {
+                    self.on_started(index);
+                }
+                CoreEvent::Ended { index } => {
+                    if self.state != PlayState::Playing {
+                        continue;
+                    }
+                    // Nothing was queued in time: open the next one now (short silence).
+                    let (lane, skips) = self.open_from(index + 1, Duration::ZERO);
+                    for s in skips {
+                        self.emit(s);
+                    }
+                    match lane {
+                        Some(lane) => {
+                            let idx = lane.index;
+                            lock(&self.core).transition_to(lane, 0);
+                            self.prepared_after = None;
+                            self.on_started(idx);
+                        }
+                        None => {
+                            self.state = PlayState::Stopped;
+                            lock(&self.core).running = false;
+                            self.emit(EngineEvent::PlaylistFinished);
+                        }
+                    }
+                }
+                CoreEvent::DuckDone(_) => {}
+            }
+        }
+        self.prepare_next();
+        self.publish();
+    }
+
+    /// Open the track after the current one before it is needed (gapless and crossfade).
+    fn prepare_next(&mut self) {
+        if self.state != PlayState::Playing {
+            return;
+        }
+        let cur = {
+            let core = lock(&self.core);
+            if core.queued.is_some() {
+                return;
+            }
+            match &core.current {
+                Some(l) => l.index,
+                None => return,
+            }
+        };
+        if self.prepared_after == Some(cur) {
+            return;
+        }
+        self.prepared_after = Some(cur);
+        let (lane, skips) = self.open_from(cur + 1, Duration::ZERO);
+        if let Some(lane) = lane {
+            let idx = lane.index;
+            let mut core = lock(&self.core);
+            if core.current.as_ref().map(|l| l.index) == Some(cur) {
+                core.queued = Some(lane);
+                drop(core);
+                if !skips.is_empty() {
+                    self.pending_skips.insert(idx, skips);
+                }
+            }
+        } else {
+            // Nothing playable follows: report the skips now.
+            for s in skips {
+                self.emit(s);
+            }
+        }
+    }
+
+    fn publish(&mut self) {
+        let (cur, queued_idx, volume, frames_out) = {
+            let core = lock(&self.core);
+            let cur = core.current.as_ref().map(|l| (l.index, l.position(), l.src.total_frames));
+            (cur, core.queued.as_ref().map(|l| l.index), core.volume.target(), core.frames_out)
+        };
+        let to_ms = |f: u64| f * 1000 / SAMPLE_RATE as u64;
+        let mut s = Status::initial(volume);
+        s.state = self.state;
+        s.playlist_title = self.queue.title.clone();
+        s.track_count = self.queue.tracks.len() as u32;
+        s.device = self.device.clone();
+        s.frames_played = frames_out;
+        let index = cur.map(|c| c.0).or(self.index);
+        if let Some(i) = index {
+            if let Some(t) = self.queue.tracks.get(i) {
+                s.track_index = Some(i as u32);
+                s.title = Some(t.title.clone());
+                s.artist = Some(t.artist.clone());
+                s.phase = Some(t.phase.clone());
+                let (pos, total) = match cur {
+                    Some((_, p, tot)) => (to_ms(p), tot.map(to_ms).or(t.duration_ms)),
+                    None => (0, t.duration_ms),
+                };
+                s.position_ms = pos;
+                s.duration_ms = total;
+                s.track_left_ms = total.map(|d| d.saturating_sub(pos));
+                let mut phase_left = s.track_left_ms;
+                for later in self.queue.tracks.iter().skip(i + 1).take_while(|x| x.phase == t.phase) {
+                    phase_left = match (phase_left, later.duration_ms) {
+                        (Some(a), Some(b)) => Some(a + b),
+                        _ => None,
+                    };
+                }
+                s.phase_left_ms = phase_left;
+            }
+            let next = queued_idx.unwrap_or(i + 1);
+            if let Some(t) = self.queue.tracks.get(next) {
+                s.up_next = Some(UpNext { index: next as u32, title: t.title.clone(), artist: t.artist.clone(), phase: t.phase.clone() });
+            }
+        }
+        match self.status.lock() {
+            Ok(mut g) => *g = s,
+            Err(e) => *e.into_inner() = s,
+        }
+    }
+}

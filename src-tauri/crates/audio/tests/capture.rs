@@ -1,0 +1,328 @@
+//! Engine tests that capture the real output through the ALSA file plugin and measure it.
+//!
+//! Each test runs the engine in a child process (`holdspace-audio-harness`) with its own
+//! `XDG_CONFIG_HOME`, whose `alsa/asoundrc` routes the default device to a raw S16LE file.
+//! The file plugin is not paced, so every measurement is made on sample positions.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use serde_json::{json, Value};
+
+const THR: i16 = 3;
+
+struct Rig {
+    dir: tempfile::TempDir,
+    capture: PathBuf,
+}
+
+impl Rig {
+    fn new() -> Rig {
+        let dir = tmp();
+        let capture = dir.path().join("capture.raw");
+        let alsa = dir.path().join("cfg/alsa");
+        std::fs::create_dir_all(&alsa).expect("mkdir");
+        std::fs::write(
+            alsa.join("asoundrc"),
+            format!(
+                "pcm.!default {{ type plug; slave {{ pcm \"capfile\"; format S16_LE; rate 44100; channels 2 }} }}\n\
+                 pcm.capfile {{ type file; slave.pcm \"null\"; file \"{}\"; format \"raw\" }}\n",
+                capture.display()
+            ),
+        )
+        .expect("asoundrc");
+        Rig { dir, capture }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self, script: Value) -> Vec<Value> {
+        let sp = self.path("script.json");
+        std::fs::write(&sp, script.to_string()).expect("script");
+        let out = Command::new(env!("CARGO_BIN_EXE_holdspace-audio-harness"))
+            .arg(&sp)
+            .env("XDG_CONFIG_HOME", self.dir.path().join("cfg"))
+            .output()
+            .expect("run harness");
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "harness failed ({:?}):\n{stdout}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+    }
+
+    /// Interleaved S16LE frames: (left, right).
+    fn capture(&self) -> (Vec<i16>, Vec<i16>) {
+        let bytes = std::fs::read(&self.capture).expect("capture file");
+        let mut l = Vec::with_capacity(bytes.len() / 4);
+        let mut r = Vec::with_capacity(bytes.len() / 4);
+        for c in bytes.chunks_exact(4) {
+            l.push(i16::from_le_bytes([c[0], c[1]]));
+            r.push(i16::from_le_bytes([c[2], c[3]]));
+        }
+        (l, r)
+    }
+}
+
+fn track(path: &Path, title: &str, phase: &str) -> Value {
+    json!({"path": path, "title": title, "artist": "Test", "phase": phase, "duration_ms": null, "gain_db": null})
+}
+
+fn config(extra: Value) -> Value {
+    let mut c = json!({"initial_volume": 1.0, "normalise": false, "pace_unpaced_output": 4.0});
+    if let (Some(c), Some(e)) = (c.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            c.insert(k.clone(), v.clone());
+        }
+    }
+    c
+}
+
+fn play_all(config: Value, crossfade: f64, tracks: Vec<Value>, analyse: Vec<PathBuf>, middle: Vec<Value>) -> Value {
+    let mut steps = vec![
+        json!({"do": "wait_device", "timeout_ms": 10000}),
+        json!({"do": "cmd", "cmd": {"kind": "load", "queue": {"title": "t", "crossfade_seconds": crossfade, "tracks": tracks}}}),
+        json!({"do": "cmd", "cmd": {"kind": "play"}}),
+    ];
+    steps.extend(middle);
+    steps.push(json!({"do": "wait_event", "kind": "playlist_finished", "timeout_ms": 60000}));
+    steps.push(json!({"do": "sleep", "ms": 300}));
+    json!({"config": config, "analyse": analyse, "steps": steps})
+}
+
+fn first_loud(x: &[i16]) -> Option<usize> {
+    x.iter().position(|v| v.abs() > THR)
+}
+fn last_loud(x: &[i16]) -> Option<usize> {
+    x.iter().rposition(|v| v.abs() > THR)
+}
+fn peak(x: &[i16]) -> i16 {
+    x.iter().map(|v| v.saturating_abs()).max().unwrap_or(0)
+}
+
+fn events_of<'a>(out: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    out.iter().filter_map(|v| v.get("event")).filter(|e| e["kind"] == kind).collect()
+}
+
+#[test]
+fn crossfade_lasts_its_length() {
+    let rig = Rig::new();
+    let (a, b) = (rig.path("a left.wav"), rig.path("b right.wav"));
+    // A is a tone on the left only, B on the right only: each channel shows one track's gain.
+    let n = 6 * RATE as usize;
+    write_wav(&a, n, |i| ((2.0 * std::f64::consts::PI * 441.0 * i as f64 / RATE as f64).sin() as f32 * 0.5, 0.0));
+    write_wav(&b, n, |i| (0.0, (2.0 * std::f64::consts::PI * 661.5 * i as f64 / RATE as f64).sin() as f32 * 0.5));
+    let crossfade = 3.0;
+    let out = rig.run(play_all(config(json!({})), crossfade, vec![track(&a, "A", "settle"), track(&b, "B", "onset")], vec![], vec![]));
+    assert_eq!(events_of(&out, "track_started").len(), 2, "{out:?}");
+    let (l, r) = rig.capture();
+    let b_start = first_loud(&r).expect("B never played");
+    let a_end = last_loud(&l).expect("A never played");
+    let measured = (a_end as f64 - b_start as f64) / RATE as f64;
+    println!("crossfade: configured {crossfade} s, measured {measured:.4} s, error {:.2} ms", (measured - crossfade) * 1000.0);
+    assert!((measured - crossfade).abs() < 0.020, "crossfade lasted {measured} s");
+    // A is at full level just before B starts, B at full level just after A ends.
+    let w = 441;
+    assert!(peak(&l[b_start - w..b_start]) > 16000, "A faded early");
+    assert!(peak(&r[a_end + 1..a_end + 1 + w]) > 16000, "B not at full level after the fade");
+    // Equal power in the middle: both near 0.707 of full.
+    let mid = (b_start + a_end) / 2;
+    let (pl, pr) = (peak(&l[mid - w..mid + w]) as f64 / 16384.0, peak(&r[mid - w..mid + w]) as f64 / 16384.0);
+    assert!((pl - 0.707).abs() < 0.05 && (pr - 0.707).abs() < 0.05, "mid gains {pl} {pr}");
+}
+
+#[test]
+fn gapless_join_has_no_discontinuity() {
+    let rig = Rig::new();
+    let f = 441.0;
+    let total = 4 * RATE as usize;
+    let split = 77_777; // not on a zero crossing
+    let sine = |i: usize| (2.0 * std::f64::consts::PI * f * i as f64 / RATE as f64).sin() as f32 * 0.5;
+    let a = rig.path("part one.wav");
+    let b_wav = rig.path("b.wav");
+    let b = rig.path("part twö.flac");
+    write_wav(&a, split, |i| (sine(i), sine(i)));
+    write_wav(&b_wav, total - split, |i| (sine(i + split), sine(i + split)));
+    convert(&b_wav, &b);
+    let out = rig.run(play_all(config(json!({})), 0.0, vec![track(&a, "1", "peak"), track(&b, "2", "peak")], vec![], vec![]));
+    assert_eq!(events_of(&out, "track_started").len(), 2, "{out:?}");
+    let (l, _) = rig.capture();
+    let start = first_loud(&l).expect("nothing played");
+    let end = last_loud(&l).expect("nothing played");
+    let played = (end - start) as f64 / RATE as f64;
+    // The sine recurrence x[n] = 2cos(w)x[n-1] - x[n-2] holds across the join unless a sample
+    // is missing, repeated or inserted.
+    let k = 2.0 * (2.0 * std::f64::consts::PI * f / RATE as f64).cos();
+    let mut worst = 0.0f64;
+    for n in (start + RATE as usize)..(end - 200) {
+        let res = l[n] as f64 - k * l[n - 1] as f64 + l[n - 2] as f64;
+        worst = worst.max(res.abs());
+    }
+    println!("gapless: played {played:.4} s of {:.4} s, worst recurrence residual {worst:.1} LSB", total as f64 / RATE as f64);
+    assert!(worst < 12.0, "discontinuity: residual {worst} LSB");
+    // No gap was inserted: the sound lasts the length of the two files (the start ramp makes
+    // the first few ms fall under the detection threshold).
+    let expected = total as f64 / RATE as f64;
+    assert!(played <= expected + 0.001 && played > expected - 0.02, "played {played} s");
+}
+
+fn db_envelope(x: &[i16], hop: usize, win: usize) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + win <= x.len() {
+        let e: f64 = x[i..i + win].iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / win as f64;
+        out.push(10.0 * (e.max(1e-9)).log10());
+        i += hop;
+    }
+    out
+}
+
+#[test]
+fn volume_change_is_ramped() {
+    let rig = Rig::new();
+    let a = rig.path("tone.wav");
+    tone(&a, 6.0, 441.0, 0.5);
+    let ramp_ms = 300u64;
+    let cfg = config(json!({"initial_volume": 0.2, "volume_ramp_ms": ramp_ms}));
+    let middle = vec![
+        json!({"do": "wait_position", "ms": 2000, "timeout_ms": 20000}),
+        json!({"do": "cmd", "cmd": {"kind": "set_volume", "volume": 1.0}}),
+    ];
+    let out = rig.run(play_all(cfg, 0.0, vec![track(&a, "T", "build")], vec![], middle));
+    let changes = events_of(&out, "volume_changed");
+    assert_eq!(changes.len(), 1, "{out:?}");
+    let (l, _) = rig.capture();
+    let start = first_loud(&l).expect("nothing played") + RATE as usize; // past the start ramp
+    let end = last_loud(&l).expect("nothing played") - 500;
+    let hop = 100;
+    let env = db_envelope(&l[start..end], hop, 400); // 400 samples = 4 periods of 441 Hz
+    let low = env[..20].iter().cloned().fold(f64::MAX, f64::min);
+    let high = env[env.len() - 20..].iter().cloned().fold(f64::MIN, f64::max);
+    let rs = env.iter().position(|v| *v > low + 0.05).expect("no ramp start");
+    let re = env.iter().position(|v| *v > high - 0.05).expect("no ramp end");
+    let ramp_s = (re - rs) as f64 * hop as f64 / RATE as f64;
+    let k = 2205 / hop; // 50 ms
+    let mut worst = 0.0f64;
+    for i in 0..env.len() - k {
+        worst = worst.max((env[i + k] - env[i]).abs());
+    }
+    println!("volume: {:.1} dB change over {ramp_s:.3} s (configured minimum {ramp_ms} ms), max step {worst:.2} dB per 50 ms", high - low);
+    assert!((high - low - 13.98).abs() < 0.5, "level change {} dB", high - low);
+    assert!(ramp_s >= ramp_ms as f64 / 1000.0, "ramp took {ramp_s} s");
+    assert!(worst <= 3.0, "step of {worst} dB in 50 ms");
+}
+
+fn lufs(l: &[i16], r: &[i16]) -> f64 {
+    let mut m = ebur128::EbuR128::new(2, RATE, ebur128::Mode::I).expect("meter");
+    let mut buf = Vec::with_capacity(l.len() * 2);
+    for (a, b) in l.iter().zip(r) {
+        buf.push(*a as f32 / 32768.0);
+        buf.push(*b as f32 / 32768.0);
+    }
+    m.add_frames_f32(&buf).expect("add");
+    m.loudness_global().expect("loudness")
+}
+
+#[test]
+fn normalised_tracks_play_at_equal_loudness() {
+    let rig = Rig::new();
+    let (a, b) = (rig.path("loud.wav"), rig.path("quiet.wav"));
+    tone(&a, 5.0, 1000.0, 0.5);
+    tone(&b, 5.0, 1000.0, 0.5 * 10f32.powf(-16.0 / 20.0));
+    let cfg = config(json!({"normalise": true}));
+    let out = rig.run(play_all(cfg, 0.0, vec![track(&a, "loud", "onset"), track(&b, "quiet", "onset")], vec![a.clone(), b.clone()], vec![]));
+    let analysed: Vec<f64> = out.iter().filter_map(|v| v.get("loudness")).map(|l| l["integrated_lufs"].as_f64().unwrap_or(0.0)).collect();
+    assert_eq!(analysed.len(), 2);
+    let (l, r) = rig.capture();
+    let s = first_loud(&l).expect("nothing played");
+    let sec = RATE as usize;
+    let la = lufs(&l[s + sec..s + 4 * sec + sec / 2], &r[s + sec..s + 4 * sec + sec / 2]);
+    let lb = lufs(&l[s + 5 * sec + sec / 2..s + 9 * sec + sec / 2], &r[s + 5 * sec + sec / 2..s + 9 * sec + sec / 2]);
+    println!(
+        "loudness: files {:.2} and {:.2} LUFS ({:.1} LU apart); played {la:.2} and {lb:.2} LUFS, difference {:.2} LU",
+        analysed[0], analysed[1], analysed[0] - analysed[1], (la - lb).abs()
+    );
+    assert!((analysed[0] - analysed[1] - 16.0).abs() < 0.5);
+    assert!((la - lb).abs() < 1.0, "{la} vs {lb}");
+    assert!((la - -23.0).abs() < 1.0, "not at target: {la}");
+}
+
+#[test]
+fn corrupt_and_missing_files_are_skipped_quickly() {
+    let rig = Rig::new();
+    let (a, b) = (rig.path("a.wav"), rig.path("b.wav"));
+    tone(&a, 3.0, 441.0, 0.5);
+    tone(&b, 3.0, 441.0, 0.5);
+    let bad = rig.path("garbage.flac");
+    let mut junk = Vec::new();
+    let mut x: u32 = 12345;
+    for _ in 0..100_000 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        junk.push((x >> 16) as u8);
+    }
+    std::fs::write(&bad, junk).expect("write junk");
+    let empty = rig.path("empty.ogg");
+    std::fs::write(&empty, b"").expect("write");
+    let missing = rig.path("not here.wav");
+    let tracks = vec![track(&a, "A", "settle"), track(&bad, "bad", "settle"), track(&empty, "empty", "settle"), track(&missing, "missing", "settle"), track(&b, "B", "onset")];
+    let out = rig.run(play_all(config(json!({})), 0.0, tracks, vec![], vec![]));
+    let skipped = events_of(&out, "track_skipped");
+    assert_eq!(skipped.len(), 3, "{out:?}");
+    assert_eq!(skipped[0]["reason"]["kind"], "undecodable");
+    assert_eq!(skipped[2]["reason"]["kind"], "missing");
+    let started: Vec<_> = events_of(&out, "track_started").iter().map(|e| e["title"].clone()).collect();
+    assert_eq!(started, vec![json!("A"), json!("B")]);
+    let (l, r) = rig.capture();
+    let s = first_loud(&l).expect("nothing played");
+    let e = last_loud(&l).expect("nothing played");
+    let mut longest = 0usize;
+    let mut run = 0usize;
+    for i in s..e {
+        if l[i].abs() <= THR && r[i].abs() <= THR {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let silence = longest as f64 / RATE as f64;
+    println!("skip: longest silence between A and B {:.1} ms", silence * 1000.0);
+    assert!(silence <= 2.0, "{silence} s of silence");
+}
+
+#[test]
+fn no_device_is_reported_and_nothing_panics() {
+    let rig = Rig::new();
+    std::fs::write(
+        rig.dir.path().join("cfg/alsa/asoundrc"),
+        "pcm.!default { type plug; slave.pcm \"holdspace_no_such_pcm\" }\n",
+    )
+    .expect("asoundrc");
+    let a = rig.path("a.wav");
+    tone(&a, 1.0, 441.0, 0.5);
+    let script = json!({"config": config(json!({"device_poll_ms": 300})), "steps": [
+        {"do": "wait_device", "timeout_ms": 10000},
+        {"do": "print_status"},
+        {"do": "cmd", "cmd": {"kind": "load", "queue": {"title": "t", "crossfade_seconds": 0, "tracks": [track(&a, "A", "settle")]}}},
+        {"do": "cmd", "cmd": {"kind": "play"}},
+        {"do": "cmd", "cmd": {"kind": "set_volume", "volume": 0.5}},
+        {"do": "cmd", "cmd": {"kind": "fade_to_silence", "duration_ms": 1000}},
+        {"do": "sleep", "ms": 800},
+    ]});
+    let out = rig.run(script);
+    let statuses: Vec<&Value> = out.iter().filter_map(|v| v.get("status")).collect();
+    assert!(statuses.len() >= 2);
+    for s in &statuses {
+        assert_eq!(s["device"]["state"], "unavailable", "{s}");
+    }
+    assert_eq!(events_of(&out, "device_lost").len(), 1, "{out:?}");
+    assert!(!rig.capture.exists());
+}

@@ -1,0 +1,74 @@
+# Holdspace build, run and test. README.md shows two targets: `make run` and `make test`.
+# Everything a fresh Debian 12 / Ubuntu machine needs beyond Rust, Node 20 and make is
+# installed here (system packages with apt, UI packages with npm).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CARGO ?= cargo
+
+# To build and run the app.
+BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libasound2-dev
+# To run the tests: a virtual display, the WebDriver for WebKitGTK, a D-Bus session bus, and
+# audio tools to make fixtures and read captured output.
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 alsa-utils poppler-utils
+
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+E2E_BIN := target/debug/holdspace-e2e
+
+.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test clean
+
+## run: install what is missing, build, and open the app on the default data folder.
+run: setup ui
+	$(CARGO) build -p holdspace
+	./target/debug/holdspace
+
+## test: install what is missing, then run every test (Rust, UI, end-to-end in a real window).
+test: setup setup-test ui ui-test rust-test e2e
+
+prerequisites:
+	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from rustup.rs"; exit 1; }
+	@command -v npm >/dev/null || { echo "Node.js 20.19+ with npm is missing: install it from nodejs.org or NodeSource"; exit 1; }
+
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+setup: prerequisites
+	$(call apt_install,$(BUILD_PACKAGES))
+	@[ -d ui/node_modules ] && [ ui/node_modules/.package-lock.json -nt ui/package-lock.json ] || \
+		(cd ui && npm install --no-audit --no-fund)
+
+setup-test:
+	$(call apt_install,$(TEST_PACKAGES))
+
+ui:
+	cd ui && npm run build
+
+ui-test:
+	cd ui && npm run check && npm test
+
+rust-test:
+	$(CARGO) test --workspace --exclude holdspace-e2e
+
+## The app with test-only commands (moving the clock), copied aside so a normal build
+## never carries them.
+e2e-build: ui
+	$(CARGO) build -p holdspace --features e2e
+	cp target/debug/holdspace $(E2E_BIN)
+	$(CARGO) build -p holdspace
+
+e2e: e2e-build
+	$(XVFB) dbus-run-session -- $(CARGO) test -p holdspace-e2e -- --test-threads=1
+
+## bindings: regenerate the TypeScript types of the IPC seam from Rust.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test -p holdspace bindings_are_fresh
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist ui/node_modules .e2e-artifacts

@@ -1,0 +1,208 @@
+//! Drives the real Holdspace binary through WebKitWebDriver, in a real window (under Xvfb in
+//! CI). Every app gets its own data folder and WebDriver port.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The binary built for end-to-end tests (`make e2e-build`): the app with the `e2e` feature.
+pub fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("HOLDSPACE_E2E_BIN") {
+        return PathBuf::from(p);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/holdspace-e2e")
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("no free local port");
+    listener.local_addr().expect("local address").port()
+}
+
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    pub data_dir: PathBuf,
+}
+
+/// Extra environment for the app process (for example ALSA capture settings).
+pub type Env<'a> = &'a [(&'a str, &'a str)];
+
+impl App {
+    pub async fn launch(data_dir: &Path) -> App {
+        Self::launch_with(data_dir, &[]).await
+    }
+
+    pub async fn launch_with(data_dir: &Path, env: Env<'_>) -> App {
+        let binary = app_binary();
+        assert!(binary.exists(), "{} is missing: run `make e2e-build` first", binary.display());
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run the end-to-end tests under xvfb-run (make test does)"
+        );
+        let port = free_port();
+        let mut cmd = Command::new("WebKitWebDriver");
+        cmd.arg(format!("--port={port}"))
+            // Without this the session request hangs: Tauri only allows automation when asked.
+            .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            .env("HOLDSPACE_DATA_DIR", data_dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let driver = cmd.spawn().expect("WebKitWebDriver did not start: install webkit2gtk-driver");
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "webkitgtk:browserOptions".into(),
+            serde_json::json!({ "binary": binary.canonicalize().unwrap_or(binary), "args": [] }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() < WAIT => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("no WebDriver session after {WAIT:?}: {e}"),
+            }
+        };
+        App { client, driver, data_dir: data_dir.to_path_buf() }
+    }
+
+    /// Polls `check` until it returns `Some`, or fails the test naming `what`.
+    pub async fn wait_for<T, F, Fut>(&self, what: &str, mut check: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        let started = Instant::now();
+        loop {
+            if let Some(v) = check().await {
+                return v;
+            }
+            if started.elapsed() > WAIT {
+                let shot = self.screenshot(&what.replace(|c: char| !c.is_alphanumeric(), "-")).await;
+                panic!("timed out after {WAIT:?} waiting for {what} (screenshot: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The element with `data-testid`, once it is in the page.
+    pub async fn el(&self, testid: &str) -> Element {
+        let css = format!("[data-testid='{testid}']");
+        self.wait_for(&format!("element {testid}"), || async {
+            self.client.find(Locator::Css(&css)).await.ok()
+        })
+        .await
+    }
+
+    pub async fn all(&self, css: &str) -> Vec<Element> {
+        self.client.find_all(Locator::Css(css)).await.unwrap_or_default()
+    }
+
+    pub async fn text(&self, testid: &str) -> String {
+        self.el(testid).await.text().await.unwrap_or_default()
+    }
+
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        let el = self.el(testid).await;
+        el.clear().await.expect("clear field");
+        el.send_keys(text).await.expect("type into field");
+    }
+
+    /// Sets a field's value through the DOM (for texts too long to type key by key).
+    pub async fn set_value(&self, testid: &str, text: &str) {
+        let script = "const el = document.querySelector(`[data-testid='${arguments[0]}']`);
+            el.value = arguments[1]; el.dispatchEvent(new Event('input', { bubbles: true }));";
+        self.client
+            .execute(script, vec![testid.into(), text.into()])
+            .await
+            .expect("set field value");
+    }
+
+    pub async fn click(&self, testid: &str) {
+        self.el(testid).await.click().await.expect("click");
+    }
+
+    /// Sends keys to whatever has focus, as a person at the keyboard would.
+    pub async fn keys(&self, keys: &str) {
+        let active = self.client.active_element().await.expect("an element has focus");
+        active.send_keys(keys).await.expect("send keys");
+    }
+
+    /// The `data-testid` of the focused element, if it has one.
+    pub async fn focused_testid(&self) -> Option<String> {
+        let el = self.client.active_element().await.ok()?;
+        el.attr("data-testid").await.ok().flatten()
+    }
+
+    /// Texts of the live log, oldest first.
+    pub async fn log_texts(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for li in self.all("[data-testid='log-entry']").await {
+            let kind = li.attr("data-kind").await.ok().flatten().unwrap_or_default();
+            let text = match li.find(Locator::Css("[data-testid='log-text']")).await {
+                Ok(t) => t.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            out.push((kind, text));
+        }
+        out.reverse();
+        out
+    }
+
+    pub async fn screenshot(&self, name: &str) -> String {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.e2e-artifacts");
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join(format!("{name}.png"));
+        match self.client.screenshot().await {
+            Ok(png) => {
+                let _ = std::fs::write(&path, png);
+                path.display().to_string()
+            }
+            Err(e) => format!("none ({e})"),
+        }
+    }
+
+    /// The app's process id, as written into the data folder's lock file.
+    pub fn pid(&self) -> u32 {
+        holdspace_core::store::DataDir::holder_pid(&self.data_dir).expect("the app wrote its pid")
+    }
+
+    /// Kills the app with SIGKILL: no shutdown code runs, as in a crash or power cut.
+    pub async fn kill(mut self) {
+        let pid = self.pid();
+        let status = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        assert!(status.map(|s| s.success()).unwrap_or(false), "kill -KILL {pid} failed");
+        let started = Instant::now();
+        while Path::new(&format!("/proc/{pid}")).exists() && started.elapsed() < WAIT {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = self.driver.kill().await;
+    }
+
+    /// Closes the window the ordinary way and stops the driver.
+    pub async fn quit(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+/// Parses `T+hh:mm:ss` into seconds.
+pub fn parse_elapsed(text: &str) -> Option<i64> {
+    let rest = text.trim().strip_prefix("T+")?;
+    let mut parts = rest.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(h * 3600 + m * 60 + s)
+}

@@ -1,0 +1,3 @@
+//! End-to-end tests of the real app. Run by `make test` under Xvfb and a D-Bus session.
+
+mod foundation;

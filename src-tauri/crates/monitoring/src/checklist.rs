@@ -294,7 +294,7 @@ fn find_item(t: &Template, id: &str) -> Option<ChecklistItemDef> {
 
 fn is_phone(s: &str) -> bool {
     let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-    digits >= 6 && digits <= 20 && s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    (6..=20).contains(&digits) && s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
 }
 
 fn check_action(item: &ChecklistItemDef, action: &ChecklistAction) -> Result<(), MonitoringError> {

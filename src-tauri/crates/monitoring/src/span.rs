@@ -39,15 +39,12 @@ impl<'a> SpanDoc<'a> {
                     .iter()
                     .find(|(key, _)| key.get_ref().as_ref() == *k)
                     .map(|(key, v)| (key.span().start, v)),
-                (_, Seg::Key(k), Some(v)) => match v {
-                    DeValue::Table(t) => t
-                        .iter()
-                        .find(|(key, _)| key.get_ref().as_ref() == *k)
-                        .map(|(key, v)| (key.span().start, v)),
-                    _ => None,
-                },
+                (_, Seg::Key(k), Some(DeValue::Table(t))) => t
+                    .iter()
+                    .find(|(key, _)| key.get_ref().as_ref() == *k)
+                    .map(|(key, v)| (key.span().start, v)),
                 (_, Seg::Idx(n), Some(DeValue::Array(a))) => {
-                    a.iter().nth(*n).map(|v| (v.span().start, v))
+                    a.get(*n).map(|v| (v.span().start, v))
                 }
                 _ => None,
             };

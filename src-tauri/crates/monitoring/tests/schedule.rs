@@ -246,7 +246,7 @@ fn next_checkpoint_and_phase() {
         kinds: vec![MeasurementKind::Bp, MeasurementKind::Hr, MeasurementKind::Spo2],
         occurrence_id: None,
     };
-    let v = Schedule::timer_view(&esk, &[T0], T0 + 10 * MIN, &[base.clone()]);
+    let v = Schedule::timer_view(&esk, &[T0], T0 + 10 * MIN, std::slice::from_ref(&base));
     assert_eq!(v.phase.name, "onset");
     assert_eq!(v.phase.next_phase.as_deref(), Some("building"));
     assert_eq!(v.phase.next_phase_at_ms, Some(T0 + 15 * MIN));

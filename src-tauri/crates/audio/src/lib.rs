@@ -16,12 +16,14 @@ pub mod preflight;
 pub mod ramp;
 
 
+pub use check::{check_file, format_duration, PhaseSummary, Problem, Summary};
 pub use decode::{probe, TrackInfo};
 pub use engine::{
     list_output_devices, DeviceState, DeviceStatus, Engine, EngineCommand, EngineConfig,
     EngineEvent, PlayState, Queue, QueueTrack, SkipReason, Status, UpNext,
 };
 pub use error::AudioError;
+pub use playlist::{Phase, Playlist, PlaylistTrack};
 
 pub use loudness::{
     analyse, gain_for, Loudness, LoudnessCache, LoudnessKey, MemoryLoudnessCache,

@@ -45,6 +45,21 @@ pub enum EntryBody {
         #[serde(default)]
         reason: String,
     },
+    /// A correction of an earlier entry, which stays as it was.
+    Amendment {
+        /// The sequence number of the entry corrected.
+        amends_seq: i64,
+        reason: String,
+        correction: String,
+    },
+    /// The record is signed and locked; only addenda follow.
+    Signed {
+        statement: String,
+    },
+    /// Added after signing; signed by its author.
+    Addendum {
+        text: String,
+    },
 }
 
 impl EntryBody {
@@ -55,18 +70,12 @@ impl EntryBody {
             EntryBody::Dose(_) => "dose",
             EntryBody::Note { .. } => "note",
             EntryBody::SessionEnded { .. } => "session_ended",
+            EntryBody::Amendment { .. } => "amendment",
+            EntryBody::Signed { .. } => "signed",
+            EntryBody::Addendum { .. } => "addendum",
         }
     }
 
-    /// Free text worth searching, if any.
-    pub fn search_text(&self) -> Option<&str> {
-        match self {
-            EntryBody::Note { text } => Some(text),
-            EntryBody::SessionStarted { intention, .. } if !intention.is_empty() => Some(intention),
-            EntryBody::SessionEnded { reason } if !reason.is_empty() => Some(reason),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

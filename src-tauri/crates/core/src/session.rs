@@ -38,6 +38,8 @@ impl Route {
 pub enum SessionState {
     Open,
     Ended,
+    /// Ended and signed: locked; only addenda can be added.
+    Signed,
 }
 
 impl SessionState {
@@ -45,6 +47,7 @@ impl SessionState {
         match self {
             SessionState::Open => "open",
             SessionState::Ended => "ended",
+            SessionState::Signed => "signed",
         }
     }
 }
@@ -117,6 +120,8 @@ pub struct Session {
     /// When the first dose was given; the timer counts from here.
     pub first_dose_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub signed_by: Option<String>,
 }
 
 /// One row of the sessions list.

@@ -14,6 +14,7 @@ pub(super) fn insert_entry(
     tx: &Transaction<'_>,
     session: &Session,
     at: DateTime<Utc>,
+    author: &str,
     body: EntryBody,
 ) -> Result<Entry> {
     let seq: i64 = tx.query_row(
@@ -30,7 +31,7 @@ pub(super) fn insert_entry(
     tx.execute(
         "INSERT INTO entries (session_id, seq, at_ms, elapsed_ms, author, kind, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![session.id, seq, at.timestamp_millis(), elapsed_ms, session.therapist, body.kind(), json],
+        params![session.id, seq, at.timestamp_millis(), elapsed_ms, author, body.kind(), json],
     )?;
     Ok(Entry {
         id: tx.last_insert_rowid(),
@@ -38,13 +39,13 @@ pub(super) fn insert_entry(
         seq,
         at: ms_to_time(at.timestamp_millis()),
         elapsed_ms,
-        author: session.therapist.clone(),
+        author: author.to_string(),
         body,
     })
 }
 
-fn require_open(session: &Session) -> Result<()> {
-    if session.state == SessionState::Ended {
+pub(super) fn require_open(session: &Session) -> Result<()> {
+    if session.state != SessionState::Open {
         return Err(Error::SessionClosed(format!(
             "session {} has ended; nothing more can be added to its live record",
             session.id
@@ -62,7 +63,7 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let session = load_session(&tx, session_id)?;
         require_open(&session)?;
-        let entry = insert_entry(&tx, &session, now, body)?;
+        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
         tx.commit()?;
         Ok(entry)
     }
@@ -105,7 +106,7 @@ impl Store {
             )?;
             session.first_dose_at = Some(dose.given_at);
         }
-        let entry = insert_entry(&tx, &session, now, EntryBody::Dose(dose))?;
+        let entry = insert_entry(&tx, &session, now, &session.therapist, EntryBody::Dose(dose))?;
         tx.commit()?;
         Ok(entry)
     }

@@ -6,7 +6,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 
 /// Index + 1 is the schema version a file reaches after it.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_sessions_and_entries.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_sessions_and_entries.sql"),
+    include_str!("migrations/0002_review_signing_search.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

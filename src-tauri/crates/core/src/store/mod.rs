@@ -3,10 +3,15 @@
 
 mod datadir;
 mod entries;
+mod integration;
 mod migrations;
+mod review;
+mod search;
 mod sessions;
 
 pub use datadir::{create_private_dir, DataDir, DB_FILE};
+pub use integration::{IntegrationNote, NewIntegrationNote};
+pub use search::{fts_query, SearchHit, MATCH_END, MATCH_START};
 pub use migrations::SCHEMA_VERSION;
 
 use crate::clock::Clock;
@@ -148,3 +153,5 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod review_tests;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 const SESSION_COLUMNS: &str = "id, client_code, therapist, route, protocol, intention, created_ms, \
-                               state, first_dose_ms, ended_ms";
+                               state, first_dose_ms, ended_ms, signed_ms, signed_by";
 
 pub(super) fn ms_to_time(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
@@ -20,12 +20,17 @@ fn route_from(s: String) -> rusqlite::Result<Route> {
     })
 }
 
-fn state_from(s: &str) -> SessionState {
-    if s == "open" { SessionState::Open } else { SessionState::Ended }
+pub(super) fn state_from(state: &str, signed_ms: Option<i64>) -> SessionState {
+    match (state, signed_ms) {
+        ("open", _) => SessionState::Open,
+        (_, Some(_)) => SessionState::Signed,
+        _ => SessionState::Ended,
+    }
 }
 
 fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
     let state: String = row.get(7)?;
+    let signed_ms: Option<i64> = row.get(10)?;
     Ok(Session {
         id: row.get(0)?,
         client_code: row.get(1)?,
@@ -34,9 +39,11 @@ fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
         protocol: row.get(4)?,
         intention: row.get(5)?,
         created_at: ms_to_time(row.get(6)?),
-        state: state_from(&state),
+        state: state_from(&state, signed_ms),
         first_dose_at: row.get::<_, Option<i64>>(8)?.map(ms_to_time),
         ended_at: row.get::<_, Option<i64>>(9)?.map(ms_to_time),
+        signed_at: signed_ms.map(ms_to_time),
+        signed_by: row.get(11)?,
     })
 }
 
@@ -74,7 +81,7 @@ impl Store {
             protocol: new.protocol,
             intention: new.intention,
         };
-        let entry = insert_entry(&tx, &session, now, body)?;
+        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
         tx.commit()?;
         Ok((session, entry))
     }
@@ -98,7 +105,7 @@ impl Store {
     pub fn list_sessions(&self) -> Result<Vec<SessionSummary>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, created_ms, client_code, protocol, route, state, first_dose_ms, ended_ms
+            "SELECT id, created_ms, client_code, protocol, route, state, first_dose_ms, ended_ms, signed_ms
              FROM sessions ORDER BY created_ms DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -109,7 +116,7 @@ impl Store {
                 client_code: row.get(2)?,
                 protocol: row.get(3)?,
                 route: route_from(row.get(4)?)?,
-                state: state_from(&state),
+                state: state_from(&state, row.get(8)?),
                 first_dose_at: row.get::<_, Option<i64>>(6)?.map(ms_to_time),
                 ended_at: row.get::<_, Option<i64>>(7)?.map(ms_to_time),
             })
@@ -127,10 +134,11 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let session = load_session(&tx, id)?;
-        if session.state == SessionState::Ended {
+        if session.state != SessionState::Open {
             return Err(Error::SessionClosed(format!("session {id} has already ended")));
         }
-        let entry = insert_entry(&tx, &session, now, EntryBody::SessionEnded { reason: reason.to_string() })?;
+        let body = EntryBody::SessionEnded { reason: reason.to_string() };
+        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
         tx.execute(
             "UPDATE sessions SET state = 'ended', ended_ms = ?2 WHERE id = ?1",
             params![id, now.timestamp_millis()],

@@ -22,10 +22,10 @@ pub struct DischargeGate {
 pub fn discharge_check(t: &Template, first_dose_ms: i64, now_ms: i64, checklist: &ChecklistState) -> DischargeGate {
     let mut blockers = Vec::new();
     let need = i64::from(t.min_observation_min) * 60_000;
-    let elapsed = now_ms - first_dose_ms;
-    let remaining_ms = (need - elapsed).max(0);
+    let elapsed = now_ms.saturating_sub(first_dose_ms);
+    let remaining_ms = need.saturating_sub(elapsed).max(0);
     // Round up: 30 s left still shows as 1 minute.
-    let minutes_remaining = (remaining_ms + 59_999) / 60_000;
+    let minutes_remaining = remaining_ms.saturating_add(59_999) / 60_000;
     if remaining_ms > 0 {
         let observed = elapsed.max(0) / 60_000;
         blockers.push(format!(

@@ -146,7 +146,7 @@ impl Schedule {
             if doses.is_empty() {
                 // Not dosed yet: show the schedule as it would run from a dose now.
                 for m in &offsets {
-                    let due = now + i64::from(*m) * MIN;
+                    let due = now.saturating_add(i64::from(*m) * MIN);
                     out.push(occurrence(c, 0, *m, due, before, grace));
                 }
                 continue;
@@ -156,7 +156,7 @@ impl Schedule {
             for (k, d) in anchors.iter().enumerate() {
                 let next_anchor = anchors.get(k + 1).copied();
                 for m in &offsets {
-                    let due = d + i64::from(*m) * MIN;
+                    let due = d.saturating_add(i64::from(*m) * MIN);
                     if next_anchor.is_some_and(|n| due >= n) {
                         continue;
                     }
@@ -243,7 +243,7 @@ impl Schedule {
                 label: s.label.clone(),
                 status: s.status,
                 due_ms: s.due_ms,
-                countdown_ms: s.due_ms.map(|d| d - now),
+                countdown_ms: s.due_ms.map(|d| d.saturating_sub(now)),
                 record: s.record.clone(),
             })
     }
@@ -260,7 +260,7 @@ impl Schedule {
                 next_phase_at_ms: first,
             };
         };
-        let elapsed = now - first;
+        let elapsed = now.saturating_sub(first);
         let idx = t.phases.iter().rposition(|p| i64::from(p.start_min) * MIN <= elapsed);
         let next = t.phases.get(idx.map_or(0, |i| i + 1));
         let cur = idx.and_then(|i| t.phases.get(i));
@@ -269,7 +269,7 @@ impl Schedule {
             description: cur.map(|p| p.description.clone()).unwrap_or_default(),
             elapsed_ms: Some(elapsed),
             next_phase: next.map(|p| p.name.clone()),
-            next_phase_at_ms: next.map(|p| first + i64::from(p.start_min) * MIN),
+            next_phase_at_ms: next.map(|p| first.saturating_add(i64::from(p.start_min) * MIN)),
         }
     }
 
@@ -296,8 +296,8 @@ fn occurrence(c: &crate::template::CheckpointDef, k: u32, m: i32, due: i64, befo
         anchor_dose: k,
         offset_min: Some(m),
         due_ms: Some(due),
-        window_opens_ms: Some(due - before),
-        overdue_ms: Some(due + grace),
+        window_opens_ms: Some(due.saturating_sub(before)),
+        overdue_ms: Some(due.saturating_add(grace)),
         record: c.record.clone(),
         status: CheckpointStatus::Upcoming,
         completed_at_ms: None,

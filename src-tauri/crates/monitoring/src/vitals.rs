@@ -308,13 +308,13 @@ pub fn evaluate_flags(th: &Thresholds, first_dose_ms: Option<i64>, prior: &[Read
             if let Some((bs, bd)) = baseline_bp(prior, first_dose_ms) {
                 let t = &th.bp_rise;
                 if let Some(s) = v.systolic {
-                    let rise = s - bs;
+                    let rise = s.saturating_sub(bs);
                     if rise >= t.systolic_rise_at_or_above {
                         add(FlagRule::SystolicRise, "systolic", f(rise), f(t.systolic_rise_at_or_above), ">=", format!("Systolic {s} is {rise} over the baseline {bs} (flag at a rise of {} or more)", t.systolic_rise_at_or_above), &t.source);
                     }
                 }
                 if let Some(d) = v.diastolic {
-                    let rise = d - bd;
+                    let rise = d.saturating_sub(bd);
                     if rise >= t.diastolic_rise_at_or_above {
                         add(FlagRule::DiastolicRise, "diastolic", f(rise), f(t.diastolic_rise_at_or_above), ">=", format!("Diastolic {d} is {rise} over the baseline {bd} (flag at a rise of {} or more)", t.diastolic_rise_at_or_above), &t.source);
                     }

@@ -262,3 +262,16 @@ fn next_checkpoint_and_phase() {
     assert_eq!(Schedule::current_phase(&esk, &[T0], T0 + 40 * MIN).name, "peak");
     assert_eq!(Schedule::current_phase(&esk, &[T0], T0 + 200 * MIN).name, "return");
 }
+
+#[test]
+fn extreme_times_do_not_panic() {
+    for t in templates() {
+        for (doses, now) in [(vec![i64::MAX], i64::MIN), (vec![i64::MIN, i64::MAX], i64::MAX), (vec![], i64::MAX), (vec![0], i64::MIN)] {
+            let recs = [Recording { at_ms: i64::MAX, kinds: vec![MeasurementKind::Bp], occurrence_id: None }];
+            let v = Schedule::timer_view(&t, &doses, now, &recs);
+            let _ = v.next;
+            let st = compute_checklist_state(&t, &[]);
+            let _ = discharge_check(&t, doses.first().copied().unwrap_or(0), now, &st);
+        }
+    }
+}

@@ -154,6 +154,9 @@ fn hostile_inputs_never_panic() {
         &format!("id = \"{}\"", "a".repeat(100_000)),
         &"a = [".repeat(5000),
         &"a = {".repeat(5000),
+        &format!("a = {}", "[".repeat(900_000)),
+        &format!("a = {}", "{b=".repeat(300_000)),
+        &"x = 1\n".repeat(100_000),
     ] {
         let r = parse_template(text, "h.toml");
         assert!(r.is_err());
@@ -192,6 +195,12 @@ fn non_utf8_and_missing_files() {
     assert_eq!(p[0].line, 2);
     let p = check_template_file(&dir.path().join("nope.toml")).expect_err("missing");
     assert!(p[0].message.contains("cannot read"));
+    #[cfg(unix)]
+    {
+        // A device that never ends: read at most 1 MiB + 1 byte, then refused.
+        let p = check_template_file(std::path::Path::new("/dev/zero")).expect_err("endless");
+        assert!(p[0].message.contains("limit"), "{}", p[0]);
+    }
     let p = check_template_file(dir.path()).expect_err("dir");
     assert!(p[0].message.contains("folder"));
 }

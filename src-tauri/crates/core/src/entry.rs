@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::session::Route;
 use chrono::{DateTime, Utc};
+use holdspace_monitoring::{ChecklistAction, Flag, Vitals};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -39,6 +40,52 @@ pub enum EntryBody {
     Dose(Dose),
     Note {
         text: String,
+        /// Marked during the session as a theme to take into integration work.
+        #[serde(default)]
+        theme: bool,
+    },
+    /// Vitals and ratings, as entered. Flags raised by them follow as their own entries.
+    Vitals {
+        reading: Vitals,
+    },
+    /// A threshold crossed by the vitals entry `reading_seq`; needs an acknowledgement.
+    Flag {
+        reading_seq: i64,
+        flag: Flag,
+    },
+    FlagAck {
+        flag_id: String,
+        #[serde(default)]
+        action_taken: String,
+    },
+    Checklist {
+        item_id: String,
+        label: String,
+        action: ChecklistAction,
+    },
+    /// A one-key observation or adverse event.
+    Tag {
+        tag_id: String,
+        label: String,
+        adverse_event: bool,
+    },
+    Music {
+        event: MusicEvent,
+    },
+    Preflight {
+        checks: Vec<PreflightCheck>,
+    },
+    /// A preparation practice (Three-Sense Immersion, Choiceless Awareness) started or ended.
+    Practice {
+        practice: String,
+        action: String,
+        #[serde(default)]
+        detail: String,
+    },
+    /// Discharge against open reminders, with the clinician's reason.
+    DischargeOverride {
+        blockers: Vec<String>,
+        reason: String,
     },
     SessionEnded {
         /// Why the session ended early or against a gate, when the therapist gave one.
@@ -69,6 +116,15 @@ impl EntryBody {
             EntryBody::SessionStarted { .. } => "session_started",
             EntryBody::Dose(_) => "dose",
             EntryBody::Note { .. } => "note",
+            EntryBody::Vitals { .. } => "vitals",
+            EntryBody::Flag { .. } => "flag",
+            EntryBody::FlagAck { .. } => "flag_ack",
+            EntryBody::Checklist { .. } => "checklist",
+            EntryBody::Tag { .. } => "tag",
+            EntryBody::Music { .. } => "music",
+            EntryBody::Preflight { .. } => "preflight",
+            EntryBody::Practice { .. } => "practice",
+            EntryBody::DischargeOverride { .. } => "discharge_override",
             EntryBody::SessionEnded { .. } => "session_ended",
             EntryBody::Amendment { .. } => "amendment",
             EntryBody::Signed { .. } => "signed",
@@ -76,6 +132,48 @@ impl EntryBody {
         }
     }
 
+}
+
+/// What the audio engine did, as recorded on the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MusicEvent {
+    pub action: MusicAction,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub artist: String,
+    #[serde(default)]
+    pub phase: String,
+    #[serde(default)]
+    pub path: String,
+    /// Extra words: the skip reason, "20% → 60%", the device name.
+    #[serde(default)]
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MusicAction {
+    PlaylistLoaded,
+    TrackStarted,
+    Skipped,
+    TrackFailed,
+    Paused,
+    Resumed,
+    VolumeChanged,
+    FadedToSilence,
+    PhaseJumped,
+    DeviceLost,
+    DeviceRegained,
+    PlaylistFinished,
+}
+
+/// One line of the pre-flight checklist before dosing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PreflightCheck {
+    pub name: String,
+    pub ok: bool,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -196,9 +294,11 @@ mod tests {
 
     #[test]
     fn entry_bodies_serialise_with_their_kind() {
-        let body = EntryBody::Note { text: "calm".into() };
+        let body = EntryBody::Note { text: "calm".into(), theme: false };
         let json = serde_json::to_string(&body).unwrap();
-        assert_eq!(json, r#"{"kind":"note","text":"calm"}"#);
+        assert_eq!(json, r#"{"kind":"note","text":"calm","theme":false}"#);
+        let old: EntryBody = serde_json::from_str(r#"{"kind":"note","text":"calm"}"#).unwrap();
+        assert_eq!(old, body, "notes written before themes existed still read");
         assert_eq!(body.kind(), "note");
     }
 }

@@ -38,6 +38,14 @@ pub enum Error {
     #[error("another Holdspace (process {pid}) is already using the data folder {path}")]
     Locked { path: PathBuf, pid: String },
 
+    /// A measurement, checklist value or template the monitoring rules refuse.
+    #[error("{0}")]
+    Monitoring(#[from] holdspace_monitoring::MonitoringError),
+
+    /// Discharge with reminders still open needs an explicit override with a reason.
+    #[error("discharge is not yet advised: {}. To end anyway, give a reason for the override.", .blockers.join("; "))]
+    DischargeBlocked { blockers: Vec<String> },
+
     #[error("saving failed: {0}. Nothing already recorded was lost.")]
     Storage(#[from] rusqlite::Error),
 
@@ -57,6 +65,7 @@ pub enum ErrorKind {
     Corrupt,
     DataDir,
     Locked,
+    DischargeBlocked,
     Storage,
     Io,
 }
@@ -72,6 +81,8 @@ impl Error {
             Error::Corrupt { .. } => ErrorKind::Corrupt,
             Error::DataDir { .. } => ErrorKind::DataDir,
             Error::Locked { .. } => ErrorKind::Locked,
+            Error::Monitoring(_) => ErrorKind::Invalid,
+            Error::DischargeBlocked { .. } => ErrorKind::DischargeBlocked,
             Error::Storage(_) => ErrorKind::Storage,
             Error::Io(_) => ErrorKind::Io,
         }

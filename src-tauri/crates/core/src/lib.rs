@@ -5,12 +5,14 @@
 pub mod clock;
 pub mod entry;
 pub mod error;
+pub mod monitor;
 pub mod session;
 pub mod store;
 pub mod timer;
 
 pub use clock::{Clock, FakeClock, OffsetClock, SystemClock};
-pub use entry::{DoseInput, Entry, EntryBody};
+pub use entry::{DoseInput, Entry, EntryBody, MusicAction, MusicEvent, PreflightCheck};
+pub use holdspace_monitoring as monitoring;
 pub use error::{Error, ErrorKind};
 pub use session::{NewSession, Route, Session, SessionState, SessionSummary};
 pub use store::Store;

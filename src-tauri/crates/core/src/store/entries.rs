@@ -69,8 +69,13 @@ impl Store {
     }
 
     pub fn add_note(&self, session_id: i64, text: &str) -> Result<Entry> {
+        self.add_note_marked(session_id, text, false)
+    }
+
+    /// A note, optionally marked as a theme for integration work.
+    pub fn add_note_marked(&self, session_id: i64, text: &str, theme: bool) -> Result<Entry> {
         validate_note(text)?;
-        self.append(session_id, EntryBody::Note { text: text.to_string() })
+        self.append(session_id, EntryBody::Note { text: text.to_string(), theme })
     }
 
     /// Records a dose. The first dose starts the T+ timer; later ones are boosters.
@@ -113,7 +118,12 @@ impl Store {
 
     /// The whole timeline of a session in the order it was written.
     pub fn entries(&self, session_id: i64) -> Result<Vec<Entry>> {
-        let conn = self.conn();
+        read_entries(&self.conn(), session_id)
+    }
+}
+
+pub(super) fn read_entries(conn: &rusqlite::Connection, session_id: i64) -> Result<Vec<Entry>> {
+    {
         let mut stmt = conn.prepare_cached(
             "SELECT id, session_id, seq, at_ms, elapsed_ms, author, body
              FROM entries WHERE session_id = ?1 ORDER BY seq",

@@ -5,6 +5,7 @@ mod datadir;
 mod entries;
 mod integration;
 mod migrations;
+mod monitoring;
 mod review;
 mod search;
 mod sessions;
@@ -155,3 +156,5 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
 mod tests;
 #[cfg(test)]
 mod review_tests;
+#[cfg(test)]
+mod monitoring_tests;

@@ -38,7 +38,7 @@ fn an_amendment_keeps_the_original_and_chains_read_back_in_order() {
     let all = store.entries(id).unwrap();
     let kinds: Vec<&str> = all.iter().map(|e| e.body.kind()).collect();
     assert_eq!(kinds, ["session_started", "note", "session_ended", "amendment", "amendment"]);
-    assert_eq!(all[1].body, EntryBody::Note { text: "BP 182/84 at T+40, client calm".into() }, "original unchanged");
+    assert_eq!(all[1].body, EntryBody::Note { text: "BP 182/84 at T+40, client calm".into(), theme: false }, "original unchanged");
     match (&all[3].body, &all[4].body) {
         (EntryBody::Amendment { amends_seq: a, .. }, EntryBody::Amendment { amends_seq: b, reason, .. }) => {
             assert_eq!((*a, *b), (2, first.seq));

@@ -188,7 +188,7 @@ fn hostile_text_is_stored_and_read_back_verbatim() {
         .unwrap()
         .into_iter()
         .filter_map(|e| match e.body {
-            EntryBody::Note { text } => Some(text),
+            EntryBody::Note { text, .. } => Some(text),
             _ => None,
         })
         .collect();

@@ -1,0 +1,142 @@
+//! Monitoring entries: vitals with their threshold flags, acknowledgements, checklist ticks,
+//! quick tags and the discharge gate. The rules come from holdspace-monitoring; this file
+//! only stores what they say, in one transaction per action.
+
+use super::entries::{insert_entry, require_open};
+use super::sessions::load_session;
+use super::Store;
+use crate::entry::{Entry, EntryBody};
+use crate::error::{Error, Result};
+use crate::monitor::{monitor_view, readings};
+use holdspace_monitoring::{
+    checklist_items, evaluate_flags, validate_checklist_event, ChecklistAction, ChecklistEvent, QuickTag, Reading,
+    Stage, Template, Vitals,
+};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+
+fn entries_in(tx: &Transaction<'_>, session_id: i64) -> Result<Vec<Entry>> {
+    super::entries::read_entries(tx, session_id)
+}
+
+impl Store {
+    /// Records vitals and ratings. Values past the template's thresholds are accepted; each
+    /// crossing is written as a flag entry right after the reading, in the same transaction.
+    pub fn record_vitals(&self, session_id: i64, template: &Template, vitals: Vitals) -> Result<Vec<Entry>> {
+        vitals.validate()?;
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let session = load_session(&tx, session_id)?;
+        require_open(&session)?;
+        let prior: Vec<Reading> = readings(&entries_in(&tx, session_id)?);
+        let entry = insert_entry(&tx, &session, now, &session.therapist, EntryBody::Vitals { reading: vitals.clone() })?;
+        let reading = Reading { id: entry.seq.to_string(), at_ms: now.timestamp_millis(), vitals };
+        let first_dose_ms = session.first_dose_at.map(|t| t.timestamp_millis());
+        let mut out = vec![entry];
+        for flag in evaluate_flags(&template.thresholds, first_dose_ms, &prior, &reading) {
+            let body = EntryBody::Flag { reading_seq: out[0].seq, flag };
+            out.push(insert_entry(&tx, &session, now, &session.therapist, body)?);
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Acknowledges a flag, optionally with what was done. Each flag is acknowledged once.
+    pub fn ack_flag(&self, session_id: i64, flag_id: &str, action_taken: &str) -> Result<Entry> {
+        let action_taken = action_taken.trim();
+        if action_taken.chars().count() > 2_000 {
+            return Err(Error::invalid("action taken", "at most 2000 characters"));
+        }
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let session = load_session(&tx, session_id)?;
+        require_open(&session)?;
+        let raised: Option<i64> = tx
+            .query_row(
+                "SELECT seq FROM entries WHERE session_id = ?1 AND kind = 'flag' AND json_extract(body, '$.flag.id') = ?2",
+                params![session_id, flag_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if raised.is_none() {
+            return Err(Error::NotFound { what: format!("flag {flag_id} in session {session_id}") });
+        }
+        let acked: Option<i64> = tx
+            .query_row(
+                "SELECT seq FROM entries WHERE session_id = ?1 AND kind = 'flag_ack' AND json_extract(body, '$.flag_id') = ?2",
+                params![session_id, flag_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(seq) = acked {
+            return Err(Error::invalid("flag", format!("already acknowledged (entry {seq})")));
+        }
+        let body = EntryBody::FlagAck { flag_id: flag_id.to_string(), action_taken: action_taken.to_string() };
+        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    /// Ticks (or clears, marks not applicable, fills in) a checklist item of the template.
+    pub fn record_checklist(
+        &self,
+        session_id: i64,
+        template: &Template,
+        item_id: &str,
+        action: ChecklistAction,
+    ) -> Result<Entry> {
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let session = load_session(&tx, session_id)?;
+        require_open(&session)?;
+        let event = ChecklistEvent {
+            item_id: item_id.to_string(),
+            at_ms: now.timestamp_millis(),
+            author: session.therapist.clone(),
+            action: action.clone(),
+        };
+        validate_checklist_event(template, &event)?;
+        let label = [Stage::PreDose, Stage::During, Stage::Discharge]
+            .into_iter()
+            .flat_map(|stage| checklist_items(template, stage))
+            .find(|item| item.id == item_id)
+            .map(|item| item.label)
+            .unwrap_or_else(|| item_id.to_string());
+        let body = EntryBody::Checklist { item_id: item_id.to_string(), label, action };
+        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    pub fn add_tag(&self, session_id: i64, tag: &QuickTag) -> Result<Entry> {
+        let body = EntryBody::Tag { tag_id: tag.id.clone(), label: tag.label.clone(), adverse_event: tag.adverse_event };
+        self.append(session_id, body)
+    }
+
+    /// Ends the session through the discharge gate: with reminders open it is refused unless an
+    /// override reason is given, and then the override is logged before the end.
+    pub fn end_session_gated(&self, session_id: i64, template: &Template, override_reason: Option<&str>) -> Result<Entry> {
+        let now = self.clock.now();
+        let gate = {
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let session = load_session(&tx, session_id)?;
+            require_open(&session)?;
+            let entries = entries_in(&tx, session_id)?;
+            monitor_view(template, &session, &entries, now.timestamp_millis()).discharge
+        };
+        let reason = override_reason.map(str::trim).unwrap_or("");
+        if !gate.allowed {
+            if reason.is_empty() {
+                return Err(Error::DischargeBlocked { blockers: gate.blockers });
+            }
+            if reason.chars().count() > 2_000 {
+                return Err(Error::invalid("reason", "at most 2000 characters"));
+            }
+            self.append(session_id, EntryBody::DischargeOverride { blockers: gate.blockers, reason: reason.to_string() })?;
+        }
+        self.end_session(session_id, if gate.allowed { reason } else { "" })
+    }
+}

@@ -23,6 +23,9 @@ pub use engine::{
     EngineEvent, PlayState, Queue, QueueTrack, SkipReason, Status, UpNext,
 };
 pub use error::AudioError;
+pub use preflight::{preflight, DeviceCheck, PreflightItem};
+pub use library::{resolve, Resolution, ResolvedTrack, TrackLocation};
+pub use m3u::{export_m3u8, read_m3u, write_m3u8, ExportEntry, M3uEntry};
 pub use playlist::{Phase, Playlist, PlaylistTrack};
 
 pub use loudness::{

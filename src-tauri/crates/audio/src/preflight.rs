@@ -1,1 +1,106 @@
-//! todo
+//! Pre-flight before dosing: every file is there and decodes, the music lasts the planned
+//! session, and the output device opens.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use crate::check::format_duration;
+use crate::decode::probe;
+use crate::engine::{open_output, DeviceState, DeviceStatus};
+use crate::library::{Resolution, TrackLocation};
+
+/// One line of the pre-flight checklist.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct PreflightItem {
+    pub name: String,
+    pub ok: bool,
+    /// Why it failed, or a short confirmation.
+    pub reason: String,
+}
+
+/// How to check the output device.
+#[derive(Debug, Clone)]
+pub enum DeviceCheck {
+    /// Use what the running engine reports (it holds the device).
+    FromEngine(DeviceStatus),
+    /// Open the named (or default) device briefly.
+    Open(Option<String>),
+    /// Leave the device out.
+    Skip,
+}
+
+/// Run the pre-flight checks on a resolved playlist for a session of `planned_minutes`.
+pub fn preflight(resolution: &Resolution, planned_minutes: f64, device: DeviceCheck) -> Vec<PreflightItem> {
+    let mut items = Vec::new();
+    // 1. Every file is there.
+    let missing: Vec<&str> = resolution
+        .tracks
+        .iter()
+        .filter(|t| t.location == TrackLocation::Missing)
+        .map(|t| t.title.as_str())
+        .collect();
+    items.push(PreflightItem {
+        name: "Every track is in the music folder".into(),
+        ok: missing.is_empty(),
+        reason: if missing.is_empty() {
+            let moved = resolution.moved;
+            if moved > 0 {
+                format!("{} tracks found ({moved} moved, found again)", resolution.tracks.len())
+            } else {
+                format!("{} tracks found", resolution.tracks.len())
+            }
+        } else {
+            format!("missing: {}", missing.join(", "))
+        },
+    });
+    // 2. Every file decodes; measure the real length on the way.
+    let mut bad = Vec::new();
+    let mut total = 0.0;
+    for t in &resolution.tracks {
+        match t.playable_path() {
+            Some(p) => match probe(p) {
+                Ok(info) => total += info.duration_ms as f64 / 1000.0,
+                Err(e) => bad.push(format!("{} ({e})", t.title)),
+            },
+            None => {}
+        }
+    }
+    items.push(PreflightItem {
+        name: "Every track decodes".into(),
+        ok: bad.is_empty(),
+        reason: if bad.is_empty() { "all decode".into() } else { format!("cannot play: {}", bad.join("; ")) },
+    });
+    // 3. Long enough.
+    let planned = planned_minutes * 60.0;
+    let ok = total + 0.5 >= planned;
+    items.push(PreflightItem {
+        name: "Music lasts the planned session".into(),
+        ok,
+        reason: if ok {
+            format!("{} of music for {} planned", format_duration(total), format_duration(planned))
+        } else {
+            format!(
+                "{} of playable music: {} short of the planned {}",
+                format_duration(total),
+                format_duration(planned - total),
+                format_duration(planned)
+            )
+        },
+    });
+    // 4. Output device.
+    let dev = match device {
+        DeviceCheck::Skip => None,
+        DeviceCheck::FromEngine(s) => Some(match s.state {
+            DeviceState::Ok => (true, format!("playing through {}", s.name.unwrap_or_else(|| "default".into()))),
+            _ => (false, s.message.unwrap_or_else(|| "no output device".into())),
+        }),
+        DeviceCheck::Open(name) => Some(match open_output(name.as_deref(), Arc::new(AtomicBool::new(false))) {
+            Ok((_sink, n)) => (true, format!("{n} opens")),
+            Err(e) => (false, e),
+        }),
+    };
+    if let Some((ok, reason)) = dev {
+        items.push(PreflightItem { name: "Output device opens".into(), ok, reason });
+    }
+    items
+}

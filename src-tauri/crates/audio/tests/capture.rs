@@ -42,13 +42,22 @@ impl Rig {
     }
 
     fn run(&self, script: Value) -> Vec<Value> {
+        self.run_while(script, || {})
+    }
+
+    /// Run the harness, calling `during` while it runs.
+    fn run_while(&self, script: Value, during: impl FnOnce()) -> Vec<Value> {
         let sp = self.path("script.json");
         std::fs::write(&sp, script.to_string()).expect("script");
-        let out = Command::new(env!("CARGO_BIN_EXE_holdspace-audio-harness"))
+        let child = Command::new(env!("CARGO_BIN_EXE_holdspace-audio-harness"))
             .arg(&sp)
             .env("XDG_CONFIG_HOME", self.dir.path().join("cfg"))
-            .output()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
             .expect("run harness");
+        during();
+        let out = child.wait_with_output().expect("harness output");
         let stdout = String::from_utf8_lossy(&out.stdout).to_string();
         assert!(
             out.status.success(),
@@ -296,6 +305,112 @@ fn corrupt_and_missing_files_are_skipped_quickly() {
     let silence = longest as f64 / RATE as f64;
     println!("skip: longest silence between A and B {:.1} ms", silence * 1000.0);
     assert!(silence <= 2.0, "{silence} s of silence");
+}
+
+fn sine_file(path: &Path, secs: f64, freq: f64) {
+    tone(path, secs, freq, 0.5);
+}
+
+#[test]
+fn controls_are_ramped_and_logged_in_order() {
+    let rig = Rig::new();
+    let (a, b, c) = (rig.path("a.wav"), rig.path("b.wav"), rig.path("c.wav"));
+    // Frequencies whose periods divide the 400-sample measuring window.
+    sine_file(&a, 8.0, 441.0);
+    sine_file(&b, 8.0, 551.25);
+    sine_file(&c, 8.0, 661.5);
+    let cfg = config(json!({"pause_ramp_ms": 500, "skip_ramp_ms": 800, "fade_to_silence_ms": 2000}));
+    let wait = |ms: u64| json!({"do": "wait_position", "ms": ms, "timeout_ms": 20000});
+    let cmd = |c: Value| json!({"do": "cmd", "cmd": c});
+    let sleep = |ms: u64| json!({"do": "sleep", "ms": ms});
+    let steps = vec![
+        json!({"do": "wait_device", "timeout_ms": 10000}),
+        cmd(json!({"kind": "load", "queue": {"title": "t", "crossfade_seconds": 0, "tracks": [track(&a, "A", "settle"), track(&b, "B", "onset"), track(&c, "C", "return")]}})),
+        cmd(json!({"kind": "play"})),
+        wait(1500),
+        cmd(json!({"kind": "pause"})),
+        sleep(400),
+        cmd(json!({"kind": "resume"})),
+        sleep(100),
+        wait(3000),
+        cmd(json!({"kind": "next"})),
+        sleep(100),
+        wait(1500),
+        cmd(json!({"kind": "jump_to_phase", "phase": "return"})),
+        sleep(100),
+        wait(1500),
+        cmd(json!({"kind": "fade_to_silence", "duration_ms": null})),
+        sleep(1200),
+        json!({"do": "print_status"}),
+    ];
+    let out = rig.run(json!({"config": cfg, "steps": steps}));
+    let kinds: Vec<String> = out
+        .iter()
+        .filter_map(|v| v.get("event"))
+        .map(|e| match e["kind"].as_str().unwrap_or("") {
+            "track_started" => format!("started {}", e["title"].as_str().unwrap_or("")),
+            "track_skipped" => format!("skipped {} ({})", e["title"].as_str().unwrap_or(""), e["reason"]["kind"].as_str().unwrap_or("")),
+            "phase_jumped" => format!("jumped {}", e["phase"].as_str().unwrap_or("")),
+            k => k.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["started A", "paused", "resumed", "skipped A (user)", "started B", "jumped return", "skipped B (user)", "started C", "faded_to_silence"]
+    );
+    let status = out.iter().filter_map(|v| v.get("status")).next().expect("status");
+    assert_eq!(status["state"], "silenced");
+    // Measure the level in 400-sample windows every 100 samples, relative to full level.
+    let (l, _) = rig.capture();
+    let start = first_loud(&l).expect("played");
+    let end = last_loud(&l).expect("played");
+    let full = 0.5 * 32767.0 / 2f64.sqrt();
+    let mut lv = Vec::new();
+    let mut i = start.saturating_sub(400);
+    while i + 400 <= end + 400 && i + 400 <= l.len() {
+        let e: f64 = l[i..i + 400].iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / 400.0;
+        lv.push(e.sqrt() / full);
+        i += 100;
+    }
+    let k = 441 / 100; // about 10 ms
+    let worst = (0..lv.len() - k).map(|i| (lv[i + k] - lv[i]).abs()).fold(0.0, f64::max);
+    // The pause left a stretch of silence, and the fade ended in silence.
+    let quiet_windows = lv.iter().filter(|v| **v < 0.001).count();
+    println!("controls: largest level change in 10 ms = {:.3} of full level; {} ms of pause silence", worst, quiet_windows * 100 * 1000 / 44100);
+    assert!(worst < 0.06, "level jumped by {worst} in 10 ms");
+    assert!(quiet_windows * 100 > 44100 / 2, "pause was not silent");
+}
+
+#[test]
+fn playback_resumes_when_a_device_appears() {
+    let rig = Rig::new();
+    let good = std::fs::read_to_string(rig.dir.path().join("cfg/alsa/asoundrc")).expect("asoundrc");
+    let asoundrc = rig.dir.path().join("cfg/alsa/asoundrc");
+    std::fs::write(&asoundrc, "pcm.!default { type plug; slave.pcm \"holdspace_no_such_pcm\" }\n").expect("asoundrc");
+    let a = rig.path("a.wav");
+    tone(&a, 3.0, 441.0, 0.5);
+    let script = json!({"config": config(json!({"device_poll_ms": 200})), "steps": [
+        {"do": "wait_device", "timeout_ms": 10000},
+        {"do": "print_status"},
+        {"do": "cmd", "cmd": {"kind": "load", "queue": {"title": "t", "crossfade_seconds": 0, "tracks": [track(&a, "A", "settle")]}}},
+        {"do": "cmd", "cmd": {"kind": "play"}},
+        {"do": "wait_event", "kind": "device_regained", "timeout_ms": 15000},
+        {"do": "wait_event", "kind": "playlist_finished", "timeout_ms": 15000},
+        {"do": "sleep", "ms": 300},
+    ]});
+    let out = rig.run_while(script, || {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        std::fs::write(&asoundrc, &good).expect("asoundrc");
+    });
+    let first = out.iter().filter_map(|v| v.get("status")).next().expect("status");
+    assert_eq!(first["device"]["state"], "unavailable");
+    assert_eq!(events_of(&out, "device_regained").len(), 1, "{out:?}");
+    let (l, _) = rig.capture();
+    let s = first_loud(&l).expect("nothing played after the device appeared");
+    let e = last_loud(&l).expect("played");
+    let secs = (e - s) as f64 / RATE as f64;
+    println!("device regained: played {secs:.3} s of a 3 s track");
+    assert!(secs > 2.9, "played {secs} s");
 }
 
 #[test]

@@ -1,0 +1,172 @@
+//! Decoding, probing, tags, library resolution, check and pre-flight on real files made at
+//! test time (WAV with hound, other formats converted with sox).
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use holdspace_audio::library::resolve;
+use holdspace_audio::{check_file, preflight, probe, AudioError, DeviceCheck, Playlist, TrackLocation};
+
+fn set_tags(path: &Path, title: &str, artist: &str) {
+    use lofty::config::WriteOptions;
+    use lofty::prelude::*;
+    use lofty::tag::Tag;
+    let mut tagged = lofty::read_from_path(path).expect("read for tagging");
+    let kind = tagged.primary_tag_type();
+    if tagged.primary_tag().is_none() {
+        tagged.insert_tag(Tag::new(kind));
+    }
+    let tag = tagged.primary_tag_mut().expect("tag");
+    tag.set_title(title.to_string());
+    tag.set_artist(artist.to_string());
+    tagged.save_to_path(path, WriteOptions::default()).expect("save tags");
+}
+
+#[test]
+fn decodes_wav_flac_ogg_mp3_with_durations() {
+    let d = tmp();
+    let wav = p(d.path(), "tone ü.wav");
+    tone(&wav, 2.5, 440.0, 0.4);
+    for (ext, tol_ms) in [("wav", 2u64), ("flac", 2), ("ogg", 30), ("mp3", 80)] {
+        let f = p(d.path(), &format!("tone ü.{ext}"));
+        if ext != "wav" {
+            convert(&wav, &f);
+        }
+        let info = probe(&f).unwrap_or_else(|e| panic!("{ext}: {e}"));
+        println!("{ext}: {} ms, {} Hz, {} ch", info.duration_ms, info.sample_rate, info.channels);
+        assert!(info.duration_ms.abs_diff(2500) <= tol_ms, "{ext}: {} ms", info.duration_ms);
+        assert_eq!(info.sample_rate, 44100, "{ext}");
+        assert_eq!(info.channels, 2, "{ext}");
+    }
+    // Other rates and mono are reported as they are.
+    let mono = p(d.path(), "mono.flac");
+    sox(&[wav.to_str().expect("utf8"), "-r", "48000", "-c", "1", mono.to_str().expect("utf8")]);
+    let info = probe(&mono).expect("mono");
+    assert_eq!((info.sample_rate, info.channels), (48000, 1));
+    assert!(info.duration_ms.abs_diff(2500) <= 2);
+}
+
+#[test]
+fn tags_are_read_with_lofty() {
+    let d = tmp();
+    let wav = p(d.path(), "t.wav");
+    tone(&wav, 1.0, 440.0, 0.4);
+    for ext in ["flac", "ogg", "mp3"] {
+        let f = p(d.path(), &format!("t.{ext}"));
+        convert(&wav, &f);
+        set_tags(&f, "Spiegel im Spiegel", "Arvo Pärt");
+        let info = probe(&f).expect("probe");
+        assert_eq!(info.title.as_deref(), Some("Spiegel im Spiegel"), "{ext}");
+        assert_eq!(info.artist.as_deref(), Some("Arvo Pärt"), "{ext}");
+    }
+}
+
+#[test]
+fn bad_files_fail_clearly() {
+    let d = tmp();
+    let missing = p(d.path(), "nope.flac");
+    assert!(matches!(probe(&missing), Err(AudioError::NotFound { .. })));
+    let junk = p(d.path(), "junk.mp3");
+    std::fs::write(&junk, vec![7u8; 5000]).expect("write");
+    let e = probe(&junk).expect_err("junk must fail");
+    assert!(e.to_string().contains("junk.mp3"), "{e}");
+    let empty = p(d.path(), "empty.wav");
+    std::fs::write(&empty, b"").expect("write");
+    assert!(probe(&empty).is_err());
+}
+
+fn write_playlist(dir: &Path, body: &str) -> std::path::PathBuf {
+    let f = dir.join("my list.toml");
+    std::fs::write(&f, format!("title = \"Mine\"\ncrossfade_seconds = 0\ntarget_minutes = 1\n\n[[phases]]\nname = \"settle\"\n{body}")).expect("write");
+    f
+}
+
+fn track_toml(path: &str, title: &str, artist: &str, secs: f64) -> String {
+    format!("\n[[phases.tracks]]\npath = \"{path}\"\ntitle = \"{title}\"\nartist = \"{artist}\"\nduration_seconds = {secs}\n")
+}
+
+#[test]
+fn library_reports_found_moved_and_missing() {
+    let d = tmp();
+    let music = d.path().join("Music Library");
+    std::fs::create_dir_all(music.join("Stars of the Lid/And Their Refinement")).expect("mkdir");
+    std::fs::create_dir_all(music.join("New Place")).expect("mkdir");
+    std::fs::create_dir_all(music.join("Elsewhere")).expect("mkdir");
+    let found = music.join("Stars of the Lid/And Their Refinement/01 Dopo Il Tramonto.wav");
+    tone(&found, 1.0, 440.0, 0.3);
+    let moved_by_name = music.join("New Place/Ünïcode name.wav");
+    tone(&moved_by_name, 1.0, 440.0, 0.3);
+    let wav = d.path().join("x.wav");
+    tone(&wav, 3.0, 440.0, 0.3);
+    let by_tags = music.join("Elsewhere/track 07.flac");
+    convert(&wav, &by_tags);
+    set_tags(&by_tags, "Fratres", "Arvo Pärt");
+    let mut body = String::new();
+    body += &track_toml("Stars of the Lid/And Their Refinement/01 Dopo Il Tramonto.wav", "Dopo Il Tramonto", "Stars of the Lid", 1.0);
+    body += &track_toml("Old Place/Ünïcode name.wav", "Uni", "X", 1.0);
+    body += &track_toml("Pärt/Tabula Rasa/02 Fratres.flac", "Fratres", "Arvo Pärt", 3.5);
+    body += &track_toml("Gone/Never There.flac", "Never There", "Nobody", 200.0);
+    let pl_file = write_playlist(d.path(), &body);
+    let pl = Playlist::load(&pl_file).expect("valid playlist");
+    let r = resolve(&pl, &pl_file, &music);
+    assert_eq!((r.found, r.moved, r.missing), (1, 2, 1), "{:#?}", r.tracks);
+    assert_eq!(r.tracks[0].location, TrackLocation::Found { path: found.clone() });
+    assert_eq!(r.tracks[1].location, TrackLocation::Moved { path: moved_by_name.clone(), matched_by: "file name".into() });
+    assert_eq!(r.tracks[2].location, TrackLocation::Moved { path: by_tags.clone(), matched_by: "tags".into() });
+    assert_eq!(r.tracks[3].location, TrackLocation::Missing);
+    let q = r.queue();
+    assert_eq!(q.tracks.len(), 3);
+
+    // Pre-flight: one missing, 5 s of music for a 1-minute plan.
+    let items = preflight(&r, 1.0, DeviceCheck::Skip);
+    let text: Vec<String> = items.iter().map(|i| format!("{} {}: {}", if i.ok { "ok" } else { "NO" }, i.name, i.reason)).collect();
+    println!("{}", text.join("\n"));
+    assert_eq!(items.len(), 3);
+    assert!(!items[0].ok && items[0].reason.contains("Never There"));
+    assert!(items[1].ok);
+    assert!(!items[2].ok && items[2].reason.contains("0:55 short"), "{}", items[2].reason);
+}
+
+#[test]
+fn check_reports_summary_and_problems() {
+    let d = tmp();
+    let body = track_toml("a b/ç.wav", "One", "A", 61.0) + &track_toml("c.wav", "Two", "B", 59.0);
+    let f = write_playlist(d.path(), &body);
+    let s = check_file(&f).expect("valid");
+    assert_eq!(s.to_string(), format!("{}: 2 tracks, 2:00, phases: settle 2:00 (2)", f.display()));
+
+    let bad = d.path().join("bad.toml");
+    std::fs::write(&bad, "title = \"x\"\ncrossfade_seconds = \"slow\"\n").expect("write");
+    let e = check_file(&bad).expect_err("invalid");
+    assert_eq!(e.len(), 1);
+    assert!(e[0].to_string().starts_with(&format!("{}:2: ", bad.display())), "{}", e[0]);
+
+    let m3u = d.path().join("old list.m3u");
+    std::fs::write(&m3u, "\u{feff}#EXTM3U\r\n#EXTINF:120,A - One\r\nmusic/one.flac\r\nhttps://stream.example/x\r\n").expect("write");
+    let e = check_file(&m3u).expect_err("url");
+    assert_eq!(e[0].to_string(), format!("{}:4: unsupported URL https://stream.example/x: Holdspace plays local files only (it works offline)", m3u.display()));
+
+    let m3u8 = d.path().join("ok list.m3u8");
+    std::fs::write(&m3u8, "#EXTM3U\n#EXTINF:120,A - One\nmusic/one.flac\n\nmusic/two.flac\n").expect("write");
+    let s = check_file(&m3u8).expect("valid m3u8");
+    assert_eq!(s.to_string(), format!("{}: 2 tracks, 2:00 (+1 without length)", m3u8.display()));
+}
+
+#[test]
+fn shipped_playlists_are_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../playlists");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("playlists dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let s = check_file(&path).unwrap_or_else(|e| panic!("{e:?}"));
+            println!("{s}");
+            n += 1;
+        }
+    }
+    let demo = check_file(&dir.join("demo/demo.toml")).expect("demo");
+    println!("{demo}");
+    assert!(n >= 0);
+}

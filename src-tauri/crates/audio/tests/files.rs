@@ -166,7 +166,28 @@ fn shipped_playlists_are_valid() {
             n += 1;
         }
     }
+    assert!(n >= 2, "expected the IM and sublingual playlists");
     let demo = check_file(&dir.join("demo/demo.toml")).expect("demo");
     println!("{demo}");
-    assert!(n >= 0);
+    // The session playlists are shaped per the clinical reference: at least the planned
+    // length, building after 10-15 minutes, and a calm return of at least 20 minutes.
+    for name in ["im-60.toml", "sublingual-90.toml"] {
+        let pl = Playlist::load(&dir.join(name)).expect("valid");
+        let target = pl.target_minutes.expect("target") as f64 * 60.0;
+        assert!(pl.total_seconds() >= target, "{name} shorter than its target");
+        let mut t = 0.0;
+        let mut build_at = None;
+        for ph in &pl.phases {
+            if ph.name == "build" {
+                build_at = Some(t);
+            }
+            t += ph.tracks.iter().map(|x| x.duration_seconds).sum::<f64>();
+        }
+        let build_at = build_at.expect("build phase") / 60.0;
+        assert!((10.0..=30.0).contains(&build_at), "{name}: build starts at {build_at} min");
+        let ret = pl.phases.last().expect("phases");
+        assert_eq!(ret.name, "return");
+        let ret_secs: f64 = ret.tracks.iter().map(|x| x.duration_seconds).sum();
+        assert!(ret_secs >= 20.0 * 60.0, "{name}: return lasts {ret_secs} s");
+    }
 }

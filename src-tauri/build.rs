@@ -10,6 +10,13 @@ const COMMANDS: &[&str] = &[
     "record_dose",
     "add_note",
     "end_session",
+    "list_protocols",
+    "protocol_details",
+    "monitor",
+    "record_vitals",
+    "ack_flag",
+    "record_checklist",
+    "add_tag",
     // Registered only in `e2e` builds; in a normal build the permission exists but no handler does.
     "advance_clock",
 ];

@@ -26,6 +26,13 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         commands::session::record_dose,
         commands::session::add_note,
         commands::session::end_session,
+        commands::monitoring::list_protocols,
+        commands::monitoring::protocol_details,
+        commands::monitoring::monitor,
+        commands::monitoring::record_vitals,
+        commands::monitoring::ack_flag,
+        commands::monitoring::record_checklist,
+        commands::monitoring::add_tag,
     ]);
     #[cfg(feature = "e2e")]
     let builder = builder.invoke_handler(tauri::generate_handler![
@@ -38,6 +45,13 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         commands::session::record_dose,
         commands::session::add_note,
         commands::session::end_session,
+        commands::monitoring::list_protocols,
+        commands::monitoring::protocol_details,
+        commands::monitoring::monitor,
+        commands::monitoring::record_vitals,
+        commands::monitoring::ack_flag,
+        commands::monitoring::record_checklist,
+        commands::monitoring::add_tag,
         commands::testing::advance_clock,
     ]);
     builder

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
 fn export_all(dir: &Path) {
-    use crate::commands::{app::AppInfo, session::SessionView};
+    use crate::commands::{app::AppInfo, monitoring::ProtocolDetails, session::SessionView};
+    use holdspace_core::monitor::MonitorView;
+    use holdspace_core::monitoring::{ChecklistAction, TemplateInfo, Vitals};
+    use holdspace_core::store::{IntegrationNote, NewIntegrationNote, SearchHit};
     use crate::error::IpcError;
     use holdspace_core::timer::TimerReading;
     use holdspace_core::{DoseInput, NewSession, SessionSummary};
@@ -17,6 +20,8 @@ fn export_all(dir: &Path) {
         ($($t:ty),* $(,)?) => { $( <$t as TS>::export_all(&cfg).unwrap(); )* };
     }
     export!(AppInfo, SessionView, IpcError, DoseInput, NewSession, SessionSummary, TimerReading);
+    export!(ProtocolDetails, MonitorView, ChecklistAction, TemplateInfo, Vitals);
+    export!(IntegrationNote, NewIntegrationNote, SearchHit);
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<PathBuf, String> {

@@ -23,6 +23,13 @@ pub struct Cli {
 pub enum Command {
     /// List sessions: id, start time, client code, protocol, state
     Sessions,
+    /// List the protocol templates: built in, and the clinic's in <data folder>/protocols
+    Protocols,
+    /// Validate protocol templates (.toml with [[checkpoints]]), playlists (.toml) and M3U files
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }
 
 pub fn default_data_dir() -> Option<PathBuf> {
@@ -44,6 +51,8 @@ pub fn main() -> ExitCode {
             }
         },
         Some(Command::Sessions) => report(sessions(&data_dir, &mut std::io::stdout())),
+        Some(Command::Protocols) => report(protocols(&data_dir, &mut std::io::stdout())),
+        Some(Command::Check { files }) => crate::check::run(&files, &mut std::io::stdout(), &mut std::io::stderr()),
     }
 }
 
@@ -86,6 +95,23 @@ pub fn sessions(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), Str
     }
     if rows.is_empty() {
         text = "No sessions yet.\n".into();
+    }
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+}
+
+pub fn protocols(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
+    let list = holdspace_core::monitoring::list_templates(Some(&data_dir.join("protocols")));
+    let mut text = format!("{:<24}  {:<14}  {:<44}  {}\n", "ID", "ROUTE", "NAME", "SOURCE");
+    for t in &list.templates {
+        let source = match &t.source {
+            holdspace_core::monitoring::TemplateSource::BuiltIn { .. } => "built in".to_string(),
+            holdspace_core::monitoring::TemplateSource::File { path } => path.clone(),
+        };
+        let over = if t.overrides_builtin { " (overrides built in)" } else { "" };
+        text += &format!("{:<24}  {:<14}  {:<44}  {source}{over}\n", t.id, t.route.as_str(), t.name);
+    }
+    for p in &list.problems {
+        text += &format!("problem: {p}\n");
     }
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }

@@ -3,13 +3,20 @@
 
 use crate::error::IpcError;
 use holdspace_core::store::DataDir;
-use holdspace_core::{Clock, OffsetClock, Store};
+use holdspace_core::monitoring::{load_quick_tags_file, load_templates, QuickTag, Template, TemplateCatalog};
+use holdspace_core::{Clock, Error, OffsetClock, Store};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub struct Ready {
     pub store: Store,
     pub clock: Arc<OffsetClock>,
+    /// Built-in protocol templates plus the clinic's, from `<data folder>/protocols/`.
+    pub catalog: TemplateCatalog,
+    /// The clinic's quick tags (`<data folder>/quick_tags.toml`), when it has its own.
+    pub clinic_tags: Option<Vec<QuickTag>>,
+    /// Problems in the clinic's files, shown to the user; the app runs on what is valid.
+    pub config_problems: Vec<String>,
     // Held for the life of the app: the single-writer lock on the data folder.
     _data_dir: DataDir,
 }
@@ -42,11 +49,30 @@ fn open_ready(data_dir: &Path) -> holdspace_core::error::Result<Ready> {
     let dir = DataDir::open(data_dir)?;
     let clock = Arc::new(OffsetClock::new());
     let store = Store::open(&dir.db_path(), clock.clone() as Arc<dyn Clock>)?;
-    Ok(Ready { store, clock, _data_dir: dir })
+    let catalog = load_templates(Some(&data_dir.join("protocols")));
+    let mut config_problems: Vec<String> = catalog.problems.iter().map(|p| p.to_string()).collect();
+    let clinic_tags = match load_quick_tags_file(&data_dir.join("quick_tags.toml")) {
+        Ok(tags) => tags,
+        Err(problems) => {
+            config_problems.extend(problems.iter().map(|p| p.to_string()));
+            None
+        }
+    };
+    for p in &config_problems {
+        eprintln!("holdspace: {p}");
+    }
+    Ok(Ready { store, clock, catalog, clinic_tags, config_problems, _data_dir: dir })
 }
 
 impl Ready {
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// The template a session runs on.
+    pub fn template(&self, protocol: &str) -> Result<&Template, Error> {
+        self.catalog.get(protocol).ok_or_else(|| Error::NotFound {
+            what: format!("protocol template {protocol:?} (it may have been removed from the data folder)"),
+        })
     }
 }

@@ -12,6 +12,8 @@ pub struct AppInfo {
     pub db_path: String,
     /// Why the record cannot be opened, when it cannot: the UI shows this instead of the app.
     pub startup_error: Option<IpcError>,
+    /// Problems in the clinic's protocol or quick-tag files (`file:line: message`).
+    pub config_problems: Vec<String>,
     /// True only in builds made for end-to-end tests (the clock can be moved).
     pub test_build: bool,
 }
@@ -26,6 +28,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
             .map(|r| r.store.path().display().to_string())
             .unwrap_or_default(),
         startup_error: state.startup_error(),
+        config_problems: state.ready().map(|r| r.config_problems.clone()).unwrap_or_default(),
         test_build: cfg!(feature = "e2e"),
     }
 }

@@ -2,6 +2,7 @@
 //! returned. One file per domain.
 
 pub mod app;
+pub mod monitoring;
 pub mod session;
 #[cfg(feature = "e2e")]
 pub mod testing;

@@ -44,7 +44,11 @@ pub fn get_session(state: State<'_, AppState>, session_id: i64) -> CmdResult<Ses
 
 #[tauri::command]
 pub fn start_session(state: State<'_, AppState>, new_session: NewSession) -> CmdResult<SessionView> {
-    let (session, _) = state.ready()?.store.start_session(new_session)?;
+    let ready = state.ready()?;
+    if !new_session.protocol.trim().is_empty() {
+        ready.template(new_session.protocol.trim())?;
+    }
+    let (session, _) = ready.store.start_session(new_session)?;
     view(&state, session.id)
 }
 
@@ -53,12 +57,22 @@ pub fn record_dose(state: State<'_, AppState>, session_id: i64, dose: DoseInput)
     Ok(state.ready()?.store.record_dose(session_id, dose)?)
 }
 
+/// Saves a note; `theme` marks it as a theme to take into integration work.
 #[tauri::command]
-pub fn add_note(state: State<'_, AppState>, session_id: i64, text: String) -> CmdResult<Entry> {
-    Ok(state.ready()?.store.add_note(session_id, &text)?)
+pub fn add_note(state: State<'_, AppState>, session_id: i64, text: String, theme: bool) -> CmdResult<Entry> {
+    Ok(state.ready()?.store.add_note_marked(session_id, &text, theme)?)
 }
 
+/// Ends the session through the protocol's discharge gate. With reminders open this fails with
+/// kind `discharge_blocked` unless `override_reason` is given; the override is then logged.
 #[tauri::command]
-pub fn end_session(state: State<'_, AppState>, session_id: i64, reason: String) -> CmdResult<Entry> {
-    Ok(state.ready()?.store.end_session(session_id, &reason)?)
+pub fn end_session(state: State<'_, AppState>, session_id: i64, override_reason: Option<String>) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    let session = ready.store.session(session_id)?;
+    let reason = override_reason.as_deref();
+    match ready.catalog.get(&session.protocol) {
+        Some(t) => Ok(ready.store.end_session_gated(session_id, t, reason)?),
+        // A template removed since the start: nothing to gate on; the reason is still kept.
+        None => Ok(ready.store.end_session(session_id, reason.unwrap_or(""))?),
+    }
 }

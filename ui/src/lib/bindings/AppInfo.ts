@@ -7,6 +7,10 @@ export type AppInfo = { version: string, data_dir: string, db_path: string,
  */
 startup_error: IpcError | null, 
 /**
+ * Problems in the clinic's protocol or quick-tag files (`file:line: message`).
+ */
+config_problems: Array<string>, 
+/**
  * True only in builds made for end-to-end tests (the clock can be moved).
  */
 test_build: boolean, };

@@ -6,4 +6,4 @@ export type Session = { id: number, client_code: string, therapist: string, rout
 /**
  * When the first dose was given; the timer counts from here.
  */
-first_dose_at: string | null, ended_at: string | null, };
+first_dose_at: string | null, ended_at: string | null, signed_at: string | null, signed_by: string | null, };

@@ -1,0 +1,103 @@
+use crate::error::CmdResult;
+use crate::state::AppState;
+use holdspace_core::monitor::{monitor_view, MonitorView};
+use holdspace_core::monitoring::{
+    checklist_items, dissociation_levels, effective_quick_tags, moaas_levels, ChecklistAction, ChecklistItemDef,
+    QuickTag, ScaleLevel, Stage, Template, TemplateInfo, Vitals,
+};
+use holdspace_core::{Entry, Error};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+/// What the live screen needs once per session: the template, its checklists, its quick tags
+/// and the rating scales' wording.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProtocolDetails {
+    pub template: Template,
+    pub pre_dose: Vec<ChecklistItemDef>,
+    pub during: Vec<ChecklistItemDef>,
+    pub discharge: Vec<ChecklistItemDef>,
+    pub quick_tags: Vec<QuickTag>,
+    pub moaas_levels: Vec<ScaleLevel>,
+    pub dissociation_levels: Vec<ScaleLevel>,
+}
+
+#[tauri::command]
+pub fn list_protocols(state: State<'_, AppState>) -> CmdResult<Vec<TemplateInfo>> {
+    let ready = state.ready()?;
+    Ok(ready
+        .catalog
+        .templates
+        .iter()
+        .map(|t| TemplateInfo {
+            id: t.template.id.clone(),
+            name: t.template.name.clone(),
+            route: t.template.route,
+            source: t.source.clone(),
+            overrides_builtin: t.overrides_builtin,
+        })
+        .collect())
+}
+
+#[tauri::command]
+pub fn protocol_details(state: State<'_, AppState>, session_id: i64) -> CmdResult<ProtocolDetails> {
+    let ready = state.ready()?;
+    let session = ready.store.session(session_id)?;
+    let t = ready.template(&session.protocol)?;
+    Ok(ProtocolDetails {
+        template: t.clone(),
+        pre_dose: checklist_items(t, Stage::PreDose),
+        during: checklist_items(t, Stage::During),
+        discharge: checklist_items(t, Stage::Discharge),
+        quick_tags: effective_quick_tags(t, ready.clinic_tags.as_deref()),
+        moaas_levels: moaas_levels(),
+        dissociation_levels: dissociation_levels(),
+    })
+}
+
+/// Phase, checkpoints, checklists, flags and the discharge gate, recomputed now.
+#[tauri::command]
+pub fn monitor(state: State<'_, AppState>, session_id: i64) -> CmdResult<MonitorView> {
+    let ready = state.ready()?;
+    let session = ready.store.session(session_id)?;
+    let t = ready.template(&session.protocol)?;
+    let entries = ready.store.entries(session_id)?;
+    Ok(monitor_view(t, &session, &entries, ready.now().timestamp_millis()))
+}
+
+#[tauri::command]
+pub fn record_vitals(state: State<'_, AppState>, session_id: i64, vitals: Vitals) -> CmdResult<Vec<Entry>> {
+    let ready = state.ready()?;
+    let t = ready.template(&ready.store.session(session_id)?.protocol)?;
+    Ok(ready.store.record_vitals(session_id, t, vitals)?)
+}
+
+#[tauri::command]
+pub fn ack_flag(state: State<'_, AppState>, session_id: i64, flag_id: String, action_taken: String) -> CmdResult<Entry> {
+    Ok(state.ready()?.store.ack_flag(session_id, &flag_id, &action_taken)?)
+}
+
+#[tauri::command]
+pub fn record_checklist(
+    state: State<'_, AppState>,
+    session_id: i64,
+    item_id: String,
+    action: ChecklistAction,
+) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    let t = ready.template(&ready.store.session(session_id)?.protocol)?;
+    Ok(ready.store.record_checklist(session_id, t, &item_id, action)?)
+}
+
+#[tauri::command]
+pub fn add_tag(state: State<'_, AppState>, session_id: i64, tag_id: String) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    let t = ready.template(&ready.store.session(session_id)?.protocol)?;
+    let tags = effective_quick_tags(t, ready.clinic_tags.as_deref());
+    let tag = tags
+        .iter()
+        .find(|tag| tag.id == tag_id)
+        .ok_or_else(|| Error::NotFound { what: format!("quick tag {tag_id:?}") })?;
+    Ok(ready.store.add_tag(session_id, tag)?)
+}

@@ -9,7 +9,9 @@ use crate::error::Problem;
 use crate::span::{line_of, Seg, SpanDoc};
 
 /// Keys the shell keeps for other shortcuts; a tag may not use them.
-pub const RESERVED_KEYS: [&str; 12] = ["?", "space", "enter", "escape", "v", "c", "r", "f", "m", "n", "d", "e"];
+/// Keys the app's own shortcuts use (see ui/src/lib/shortcuts.ts); quick tags may not take them.
+pub const RESERVED_KEYS: [&str; 16] =
+    ["?", "space", "enter", "escape", "v", "c", "r", "f", "m", "n", "d", "e", "y", "s", "j", "p"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -213,7 +213,7 @@ fn quick_tags_defaults_and_collisions() {
     // Precedence: template list, then clinic file, then defaults.
     let dir = tempfile::tempdir().expect("d");
     assert_eq!(load_quick_tags_file(&dir.path().join("quick_tags.toml")), Ok(None));
-    std::fs::write(dir.path().join("quick_tags.toml"), "[[quick_tags]]\nid = \"sleepy\"\nlabel = \"Sleepy\"\nkey = \"y\"\n").expect("w");
+    std::fs::write(dir.path().join("quick_tags.toml"), "[[quick_tags]]\nid = \"sleepy\"\nlabel = \"Sleepy\"\nkey = \"7\"\n").expect("w");
     let clinic = load_quick_tags_file(&dir.path().join("quick_tags.toml")).expect("ok").expect("some");
     let mut t = get("im-ketamine");
     assert_eq!(effective_quick_tags(&t, None), tags);

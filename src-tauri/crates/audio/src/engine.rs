@@ -503,9 +503,8 @@ impl Worker {
                 sink.mixer().add(DeckOutput::new(self.core.clone(), self.last_pull.clone(), self.epoch, self.cfg.pace_unpaced_output));
                 {
                     let mut core = lock(&self.core);
-                    if core.duck.target() <= 0.0 && core.after_duck.is_none() && self.state == PlayState::Playing {
-                        core.duck.retarget(1.0, frames(self.cfg.pause_ramp_ms), Curve::SCurve);
-                    } else if self.state == PlayState::Playing && core.duck.target() <= 0.0 {
+                    // Bring the music back gently after a loss.
+                    if self.state == PlayState::Playing && core.duck.target() <= 0.0 {
                         core.duck.retarget(1.0, frames(self.cfg.pause_ramp_ms), Curve::SCurve);
                     }
                 }
@@ -519,7 +518,7 @@ impl Worker {
             }
             Err(message) => {
                 let state = if self.was_ok { DeviceState::Lost } else { DeviceState::Unavailable };
-                if self.device.state == DeviceState::Opening {
+                if matches!(self.device.state, DeviceState::Opening | DeviceState::Ok) {
                     self.emit(EngineEvent::DeviceLost { message: message.clone() });
                 }
                 self.device = DeviceStatus { state, name: self.cfg.device.clone(), message: Some(message) };

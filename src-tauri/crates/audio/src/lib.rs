@@ -41,3 +41,45 @@ pub type Result<T, E = AudioError> = std::result::Result<T, E>;
 pub const SAMPLE_RATE: u32 = 44_100;
 /// The engine's internal channel count (stereo).
 pub const CHANNELS: u16 = 2;
+
+#[cfg(test)]
+mod ts_tests {
+    use ts_rs::{Config, TS};
+
+    #[test]
+    fn ipc_types_declare_typescript_with_numbers_not_bigint() {
+        let cfg = Config::default();
+        let decls = [
+            crate::Status::decl(&cfg),
+            crate::EngineEvent::decl(&cfg),
+            crate::EngineCommand::decl(&cfg),
+            crate::EngineConfig::decl(&cfg),
+            crate::TrackInfo::decl(&cfg),
+            crate::Summary::decl(&cfg),
+            crate::Problem::decl(&cfg),
+            crate::PreflightItem::decl(&cfg),
+            crate::Playlist::decl(&cfg),
+            crate::Loudness::decl(&cfg),
+            crate::LoudnessKey::decl(&cfg),
+            crate::Resolution::decl(&cfg),
+            crate::M3uEntry::decl(&cfg),
+        ];
+        for d in &decls {
+            assert!(!d.contains("bigint"), "{d}");
+        }
+        assert!(decls[1].contains("\"kind\": \"track_started\""), "{}", decls[1]);
+    }
+
+    #[test]
+    fn events_serialise_with_a_kind_tag() {
+        let e = crate::EngineEvent::TrackSkipped {
+            index: 2,
+            title: "x".into(),
+            path: "/m/x.flac".into(),
+            reason: crate::SkipReason::Undecodable { message: "bad".into() },
+        };
+        let v = serde_json::to_value(&e).unwrap_or_default();
+        assert_eq!(v["kind"], "track_skipped");
+        assert_eq!(v["reason"]["kind"], "undecodable");
+    }
+}

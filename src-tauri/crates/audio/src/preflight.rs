@@ -57,12 +57,11 @@ pub fn preflight(resolution: &Resolution, planned_minutes: f64, device: DeviceCh
     let mut bad = Vec::new();
     let mut total = 0.0;
     for t in &resolution.tracks {
-        match t.playable_path() {
-            Some(p) => match probe(p) {
+        if let Some(p) = t.playable_path() {
+            match probe(p) {
                 Ok(info) => total += info.duration_ms as f64 / 1000.0,
                 Err(e) => bad.push(format!("{} ({e})", t.title)),
-            },
-            None => {}
+            }
         }
     }
     items.push(PreflightItem {

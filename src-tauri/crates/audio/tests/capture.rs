@@ -281,14 +281,26 @@ fn corrupt_and_missing_files_are_skipped_quickly() {
     let empty = rig.path("empty.ogg");
     std::fs::write(&empty, b"").expect("write");
     let missing = rig.path("not here.wav");
-    let tracks = vec![track(&a, "A", "settle"), track(&bad, "bad", "settle"), track(&empty, "empty", "settle"), track(&missing, "missing", "settle"), track(&b, "B", "onset")];
+    // A WAV whose header promises 3 s but whose data stops after 0.5 s.
+    let truncated = rig.path("truncated.wav");
+    tone(&truncated, 3.0, 441.0, 0.5);
+    let len = 44 + (RATE as u64 / 2) * 4;
+    std::fs::OpenOptions::new().write(true).open(&truncated).and_then(|f| f.set_len(len)).expect("truncate");
+    let tracks = vec![
+        track(&a, "A", "settle"),
+        track(&bad, "bad", "settle"),
+        track(&empty, "empty", "settle"),
+        track(&truncated, "truncated", "settle"),
+        track(&missing, "missing", "settle"),
+        track(&b, "B", "onset"),
+    ];
     let out = rig.run(play_all(config(json!({})), 0.0, tracks, vec![], vec![]));
     let skipped = events_of(&out, "track_skipped");
     assert_eq!(skipped.len(), 3, "{out:?}");
     assert_eq!(skipped[0]["reason"]["kind"], "undecodable");
     assert_eq!(skipped[2]["reason"]["kind"], "missing");
     let started: Vec<_> = events_of(&out, "track_started").iter().map(|e| e["title"].clone()).collect();
-    assert_eq!(started, vec![json!("A"), json!("B")]);
+    assert_eq!(started, vec![json!("A"), json!("truncated"), json!("B")]);
     let (l, r) = rig.capture();
     let s = first_loud(&l).expect("nothing played");
     let e = last_loud(&l).expect("nothing played");
@@ -379,6 +391,46 @@ fn controls_are_ramped_and_logged_in_order() {
     println!("controls: largest level change in 10 ms = {:.3} of full level; {} ms of pause silence", worst, quiet_windows * 100 * 1000 / 44100);
     assert!(worst < 0.06, "level jumped by {worst} in 10 ms");
     assert!(quiet_windows * 100 > 44100 / 2, "pause was not silent");
+}
+
+#[test]
+fn seek_moves_with_a_ramp_and_next_on_the_last_track_finishes() {
+    let rig = Rig::new();
+    // The left channel is a slow ramp (the position in the file), the right a tone.
+    let a = rig.path("ramp.wav");
+    let n = 10 * RATE as usize;
+    write_wav(&a, n, |i| (0.5 * i as f32 / n as f32, 0.5 * (2.0 * std::f64::consts::PI * 441.0 * i as f64 / RATE as f64).sin() as f32));
+    let cfg = config(json!({"seek_ramp_ms": 400, "skip_ramp_ms": 500}));
+    let steps = vec![
+        json!({"do": "wait_device", "timeout_ms": 10000}),
+        json!({"do": "cmd", "cmd": {"kind": "load", "queue": {"title": "t", "crossfade_seconds": 0, "tracks": [track(&a, "A", "peak")]}}}),
+        json!({"do": "cmd", "cmd": {"kind": "play"}}),
+        json!({"do": "wait_position", "ms": 2000, "timeout_ms": 20000}),
+        json!({"do": "cmd", "cmd": {"kind": "seek", "position_ms": 7000}}),
+        json!({"do": "sleep", "ms": 100}),
+        json!({"do": "wait_position", "ms": 8000, "timeout_ms": 20000}),
+        json!({"do": "print_status"}),
+        json!({"do": "cmd", "cmd": {"kind": "next"}}),
+        json!({"do": "wait_event", "kind": "playlist_finished", "timeout_ms": 20000}),
+        json!({"do": "sleep", "ms": 400}),
+    ];
+    let out = rig.run(json!({"config": cfg, "steps": steps}));
+    let status = out.iter().filter_map(|v| v.get("status")).next().expect("status");
+    let pos = status["position_ms"].as_u64().unwrap_or(0);
+    assert!((8000..9500).contains(&pos), "position after seek {pos}");
+    assert_eq!(events_of(&out, "track_skipped").len(), 1);
+    let (l, r) = rig.capture();
+    let s = first_loud(&r).expect("played");
+    let e = last_loud(&r).expect("played");
+    // Played about 2 s, then from 7 s to about 8 s, then a 0.5 s fade: well under 10 s.
+    let played = (e - s) as f64 / RATE as f64;
+    // The ramp channel never jumps: the seek is a crossfade between the two positions.
+    let worst = l[s..e].windows(2).map(|w| (w[1] as i32 - w[0] as i32).abs()).max().unwrap_or(0);
+    let later = l[s..e].iter().map(|v| *v as f64 / 32768.0).fold(0.0, f64::max);
+    println!("seek: played {played:.2} s, largest sample step on the position channel {worst} LSB, reached {later:.3} (0.35 = 7 s)");
+    assert!(played > 2.5 && played < 5.0, "played {played} s");
+    assert!(later > 0.39, "never got past 7.8 s of the file: {later}");
+    assert!(worst < 200, "position channel jumped by {worst}");
 }
 
 #[test]

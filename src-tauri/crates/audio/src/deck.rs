@@ -267,7 +267,18 @@ impl Iterator for DeckOutput {
                 }
             }
             self.blocks += 1;
-            lock(&self.core).render(&mut self.buf);
+            let mut core = lock(&self.core);
+            // A decoder that panics on a corrupt file must not take the output thread down:
+            // drop the lane that was playing and carry on with silence until the next track.
+            let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| core.render(&mut self.buf)));
+            if rendered.is_err() {
+                self.buf.iter_mut().for_each(|x| *x = 0.0);
+                core.outgoing.clear();
+                if let Some(lane) = core.current.take() {
+                    core.events.push(CoreEvent::Ended { index: lane.index });
+                }
+            }
+            drop(core);
             self.pos = 0;
             self.last_pull.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
         }
@@ -289,5 +300,86 @@ impl rodio::Source for DeckOutput {
     }
     fn total_duration(&self) -> Option<std::time::Duration> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn constant(v: f32, frames: u64) -> LaneSource {
+        LaneSource::from_iter(std::iter::repeat_n(v, frames as usize * 2), Some(frames))
+    }
+
+    fn running_core() -> Core {
+        let mut c = Core::new(1.0);
+        c.running = true;
+        c
+    }
+
+    fn render(core: &mut Core, frames: usize) -> Vec<f32> {
+        let mut buf = vec![0.0; frames * 2];
+        core.render(&mut buf);
+        buf.chunks(2).map(|f| f[0]).collect()
+    }
+
+    #[test]
+    fn gapless_switch_happens_on_the_next_frame() {
+        let mut c = running_core();
+        c.current = Some(Lane::new(constant(0.25, 1000), 0, 0, 1.0));
+        c.queued = Some(Lane::new(constant(0.5, 1000), 1, 0, 1.0));
+        let out = render(&mut c, 1500);
+        assert!(out[..1000].iter().all(|v| *v == 0.25));
+        assert!(out[1000..].iter().all(|v| *v == 0.5));
+        assert_eq!(c.events, vec![CoreEvent::Started { index: 1 }]);
+    }
+
+    #[test]
+    fn crossfade_starts_exactly_its_length_before_the_end() {
+        let mut c = running_core();
+        c.crossfade_frames = 300;
+        c.current = Some(Lane::new(constant(1.0, 1000), 0, 0, 1.0));
+        c.queued = Some(Lane::new(constant(0.0, 2000), 1, 0, 1.0));
+        let out = render(&mut c, 1200);
+        // A alone until 700 frames are played, then the equal-power fade over 300 frames.
+        assert!(out[..700].iter().all(|v| *v == 1.0), "{}", out[699]);
+        assert!(out[700] <= 1.0 && out[701] < 1.0);
+        assert!((out[850] - std::f32::consts::FRAC_1_SQRT_2).abs() < 0.01, "{}", out[850]);
+        assert!(out[999] < 0.01 && out[1000..].iter().all(|v| *v == 0.0));
+    }
+
+    #[test]
+    fn pause_ramps_down_then_stops_advancing() {
+        let mut c = running_core();
+        c.current = Some(Lane::new(constant(1.0, 10_000), 0, 0, 1.0));
+        c.duck.retarget(0.0, 100, Curve::SCurve);
+        c.after_duck = Some(AfterDuck::Pause);
+        let out = render(&mut c, 200);
+        let steps = out.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0f32, f32::max);
+        assert!(steps < 0.02, "step {steps}");
+        assert!(out[100..].iter().all(|v| *v == 0.0));
+        assert!(!c.running);
+        let pos = c.current.as_ref().map(|l| l.position());
+        assert_eq!(pos, Some(100));
+    }
+
+    #[test]
+    fn a_panicking_decoder_is_dropped_and_output_continues() {
+        let core = Arc::new(Mutex::new(running_core()));
+        let mut n = 0;
+        let bad = std::iter::from_fn(move || {
+            n += 1;
+            if n > 100 {
+                panic!("corrupt frame");
+            }
+            Some(0.5)
+        });
+        lock(&core).current = Some(Lane::new(LaneSource::from_iter(bad, None), 3, 0, 1.0));
+        let mut out = DeckOutput::new(core.clone(), Arc::new(AtomicU64::new(0)), Instant::now(), None);
+        let first: Vec<f32> = (&mut out).take(4096).collect();
+        assert_eq!(first.len(), 4096);
+        let c = lock(&core);
+        assert!(c.current.is_none());
+        assert_eq!(c.events, vec![CoreEvent::Ended { index: 3 }]);
     }
 }

@@ -56,9 +56,21 @@ pub fn read_tags(path: &Path) -> (Option<String>, Option<String>) {
     }
 }
 
+/// Run decoding work, turning a panic inside a decoder (corrupt input) into an error.
+pub(crate) fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(_) => Err(AudioError::Decode { path: path.to_path_buf(), message: "the decoder failed on this file".into() }),
+    }
+}
+
 /// Probe a file: it must exist and its first frames must decode. Returns its duration,
 /// format and tags.
 pub fn probe(path: &Path) -> Result<TrackInfo> {
+    guarded(path, || probe_inner(path))
+}
+
+fn probe_inner(path: &Path) -> Result<TrackInfo> {
     let mut dec = open_decoder(path)?;
     let sample_rate = dec.sample_rate().get();
     let channels = dec.channels().get();
@@ -99,6 +111,10 @@ pub(crate) struct LaneSource {
 impl LaneSource {
     /// Open `path`, seek to `start` if non-zero, and decode its first samples.
     pub(crate) fn open(path: &Path, start: Duration) -> Result<Self> {
+        guarded(path, || Self::open_inner(path, start))
+    }
+
+    fn open_inner(path: &Path, start: Duration) -> Result<Self> {
         let mut dec = open_decoder(path)?;
         let total = dec.total_duration();
         if !start.is_zero() {
@@ -122,6 +138,12 @@ impl LaneSource {
         }
         let total_frames = total.map(|d| (d.as_secs_f64() * SAMPLE_RATE as f64).round() as u64);
         Ok(LaneSource { head: head.into_iter(), src: Box::new(uni), total_frames })
+    }
+
+    /// A lane source from any sample iterator (tests).
+    #[cfg(test)]
+    pub(crate) fn from_iter(it: impl Iterator<Item = f32> + Send + 'static, total_frames: Option<u64>) -> Self {
+        LaneSource { head: Vec::new().into_iter(), src: Box::new(it), total_frames }
     }
 
     /// Next stereo frame, or `None` at the end of the track.

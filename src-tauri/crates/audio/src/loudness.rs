@@ -94,7 +94,11 @@ fn lerr(e: ebur128::Error) -> AudioError {
 
 /// Analyse a file. Runs on the caller's thread (call it from a worker): `cancel` is checked
 /// often and `progress` gets a fraction from 0.0 to 1.0 (when the length is known).
-pub fn analyse(path: &Path, cancel: &AtomicBool, mut progress: impl FnMut(f32)) -> Result<Loudness> {
+pub fn analyse(path: &Path, cancel: &AtomicBool, progress: impl FnMut(f32)) -> Result<Loudness> {
+    crate::decode::guarded(path, || analyse_inner(path, cancel, progress))
+}
+
+fn analyse_inner(path: &Path, cancel: &AtomicBool, mut progress: impl FnMut(f32)) -> Result<Loudness> {
     let dec = open_decoder(path)?;
     let channels = dec.channels().get() as u32;
     let rate = dec.sample_rate().get();

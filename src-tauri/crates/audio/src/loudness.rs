@@ -160,6 +160,29 @@ pub fn analyse_cached(
     Ok(l)
 }
 
+/// Analyse many files through a cache (for the library screen's progress bar), skipping
+/// those already cached. `progress(done_files, total_files, fraction_of_current)` is called
+/// often; setting `cancel` stops at once with [`AudioError::Cancelled`] for the rest.
+pub fn analyse_all(
+    paths: &[PathBuf],
+    cache: &dyn LoudnessCache,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(usize, usize, f32),
+) -> Vec<(PathBuf, Result<Loudness>)> {
+    let total = paths.len();
+    let mut out = Vec::with_capacity(total);
+    for (i, p) in paths.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            out.push((p.clone(), Err(AudioError::Cancelled)));
+            continue;
+        }
+        let r = analyse_cached(p, cache, cancel, |f| progress(i, total, f));
+        out.push((p.clone(), r));
+    }
+    progress(total, total, 1.0);
+    out
+}
+
 /// Gain in dB that brings `loudness` to `target_lufs`, limited so the true peak stays at or
 /// under `max_true_peak_dbtp` and a boost never exceeds [`MAX_BOOST_DB`].
 pub fn gain_for(loudness: &Loudness, target_lufs: f64, max_true_peak_dbtp: f64) -> f64 {

@@ -191,3 +191,35 @@ fn shipped_playlists_are_valid() {
         assert!(ret_secs >= 20.0 * 60.0, "{name}: return lasts {ret_secs} s");
     }
 }
+
+#[test]
+fn loudness_analysis_measures_caches_and_cancels() {
+    use holdspace_audio::loudness::{analyse, analyse_all, gain_for, LoudnessCache, MemoryLoudnessCache};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let d = tmp();
+    let loud = p(d.path(), "loud one.wav");
+    let quiet = p(d.path(), "quiet.flac");
+    tone(&loud, 3.0, 1000.0, 0.5);
+    let qw = p(d.path(), "quiet.wav");
+    tone(&qw, 3.0, 1000.0, 0.05);
+    convert(&qw, &quiet);
+    let cancel = AtomicBool::new(false);
+    let mut seen = Vec::new();
+    let l = analyse(&loud, &cancel, |f| seen.push(f)).expect("analyse");
+    // A full-scale-minus-6-dB 1 kHz sine on both channels reads about -6 LUFS, peak about -6 dBTP.
+    assert!((l.integrated_lufs - -6.0).abs() < 0.3, "{l:?}");
+    assert!((l.true_peak_dbtp - -6.0).abs() < 0.3, "{l:?}");
+    assert_eq!(seen.last().copied(), Some(1.0));
+    assert!(seen.windows(2).all(|w| w[1] >= w[0]));
+    assert!((gain_for(&l, -23.0, -1.0) - -17.0).abs() < 0.3);
+
+    let cache = MemoryLoudnessCache::new();
+    let results = analyse_all(&[loud.clone(), quiet.clone()], &cache, &cancel, |_, _, _| {});
+    assert!(results.iter().all(|(_, r)| r.is_ok()));
+    assert_eq!(cache.len(), 2);
+    let q = cache.get(&holdspace_audio::LoudnessKey::for_path(&quiet).expect("key")).expect("cached");
+    assert!((l.integrated_lufs - q.integrated_lufs - 20.0).abs() < 0.3, "{q:?}");
+
+    cancel.store(true, Ordering::Relaxed);
+    assert!(matches!(analyse(&loud, &cancel, |_| {}), Err(AudioError::Cancelled)));
+}

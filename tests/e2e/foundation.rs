@@ -144,8 +144,11 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_lost() {
     })
     .await;
 
-    // Ending asks first; then the start screen returns and the session is listed as ended.
+    // Ending asks first; at T+0 discharge is not advised, so it needs a reason, which is kept.
     app.click("end-button").await;
+    let blockers = app.text("end-blockers").await;
+    assert!(blockers.contains("Minimum observation time not met"), "{blockers}");
+    app.type_into("end-reason", "test ended early").await;
     app.click("end-confirm").await;
     app.el("start-form").await;
     let table = app.text("sessions-table").await;

@@ -2,7 +2,13 @@
 // Every command returns what the store saved; the UI shows that, never its own guess.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { getCurrentWindow } from '@tauri-apps/api/window';
 import type { AppInfo } from './bindings/AppInfo';
+import type { ChecklistAction } from './bindings/ChecklistAction';
+import type { MonitorView } from './bindings/MonitorView';
+import type { ProtocolDetails } from './bindings/ProtocolDetails';
+import type { TemplateInfo } from './bindings/TemplateInfo';
+import type { Vitals } from './bindings/Vitals';
 import type { DoseInput } from './bindings/DoseInput';
 import type { Entry } from './bindings/Entry';
 import type { ErrorKind } from './bindings/ErrorKind';
@@ -42,8 +48,27 @@ export const backend = {
   getSession: (sessionId: number) => call<SessionView>('get_session', { sessionId }),
   startSession: (newSession: NewSession) => call<SessionView>('start_session', { newSession }),
   recordDose: (sessionId: number, dose: DoseInput) => call<Entry>('record_dose', { sessionId, dose }),
-  addNote: (sessionId: number, text: string) => call<Entry>('add_note', { sessionId, text }),
-  endSession: (sessionId: number, reason: string) => call<Entry>('end_session', { sessionId, reason }),
+  addNote: (sessionId: number, text: string, theme = false) => call<Entry>('add_note', { sessionId, text, theme }),
+  /** Ends through the discharge gate; rejects with kind `discharge_blocked` unless overridden. */
+  endSession: (sessionId: number, overrideReason: string | null = null) =>
+    call<Entry>('end_session', { sessionId, overrideReason }),
+  listProtocols: () => call<TemplateInfo[]>('list_protocols'),
+  protocolDetails: (sessionId: number) => call<ProtocolDetails>('protocol_details', { sessionId }),
+  monitor: (sessionId: number) => call<MonitorView>('monitor', { sessionId }),
+  recordVitals: (sessionId: number, vitals: Vitals) => call<Entry[]>('record_vitals', { sessionId, vitals }),
+  ackFlag: (sessionId: number, flagId: string, actionTaken: string) =>
+    call<Entry>('ack_flag', { sessionId, flagId, actionTaken }),
+  recordChecklist: (sessionId: number, itemId: string, action: ChecklistAction) =>
+    call<Entry>('record_checklist', { sessionId, itemId, action }),
+  addTag: (sessionId: number, tagId: string) => call<Entry>('add_tag', { sessionId, tagId }),
+  setFullscreen: async (on: boolean) => {
+    try {
+      await getCurrentWindow().setFullscreen(on);
+    } catch (e) {
+      throw new BackendError('ipc', String(e));
+    }
+  },
+  isFullscreen: () => getCurrentWindow().isFullscreen(),
   /** Test builds only: moves the app clock forward. */
   advanceClock: (minutes: number) => call<string>('advance_clock', { minutes }),
   onEvent: <T>(name: string, handler: (payload: T) => void): Promise<UnlistenFn> =>

@@ -1,0 +1,122 @@
+//! Holdspace after the session: the review report (summary, REMS-form terms, timeline) and the
+//! exports a clinic files in the chart: PDF, CSV, JSON and M3U8. Also the demo session and the
+//! benchmark database generator. Plain Rust, no Tauri.
+//!
+//! Export files hold health information: they are created readable by the user only (0600)
+//! and never overwrite an existing file.
+
+mod csv_export;
+pub mod demo;
+mod describe;
+mod error;
+mod files;
+mod json_export;
+mod m3u;
+mod pdf;
+pub mod report;
+
+pub use csv_export::{csv_bytes, CSV_COLUMNS};
+pub use demo::{add_demo_session, add_demo_session_at, default_demo_start, DEMO_CLIENT_CODE};
+pub use describe::{describe, t_plus};
+pub use error::{Error, Result};
+pub use json_export::{json_bytes, JsonExport, JSON_FORMAT_VERSION};
+pub use m3u::m3u8_text;
+pub use pdf::pdf_bytes;
+pub use report::SessionReport;
+
+use holdspace_core::Store;
+use holdspace_monitoring::Template;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// The export formats of `holdspace export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Csv,
+    Json,
+    M3u8,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Pdf, Format::Csv, Format::Json, Format::M3u8];
+
+    /// The name used on the command line, which is also the file extension.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::M3u8 => "m3u8",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Format> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == wanted)
+            .ok_or_else(|| Error::UnknownFormat(s.to_string()))
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Exports one session in `format` to a new file in `out_dir` (which must exist) and returns
+/// the path written. The file is created with mode 0600; an existing file is never replaced:
+/// a numeric suffix is added instead.
+pub fn export(
+    store: &Store,
+    template: Option<&Template>,
+    session_id: i64,
+    format: Format,
+    out_dir: &Path,
+) -> Result<PathBuf> {
+    let report = SessionReport::build(store, template, session_id)?;
+    export_report(&report, template, format, out_dir)
+}
+
+/// As [`export`], from a report already built (the review screen has one).
+pub fn export_report(report: &SessionReport, template: Option<&Template>, format: Format, out_dir: &Path) -> Result<PathBuf> {
+    let bytes = match format {
+        Format::Pdf => pdf_bytes(report, template)?,
+        Format::Csv => csv_bytes(report)?,
+        Format::Json => json_bytes(report)?,
+        Format::M3u8 => m3u8_text(report).into_bytes(),
+    };
+    files::write_new(out_dir, &files::file_stem(report), format.as_str(), &bytes)
+}
+
+/// Writes the PDF of a session; see [`export`].
+pub fn export_pdf(store: &Store, template: Option<&Template>, session_id: i64, out_dir: &Path) -> Result<PathBuf> {
+    export(store, template, session_id, Format::Pdf, out_dir)
+}
+
+/// Writes the CSV timeline of a session; see [`export`].
+pub fn export_csv(store: &Store, session_id: i64, out_dir: &Path) -> Result<PathBuf> {
+    export(store, None, session_id, Format::Csv, out_dir)
+}
+
+/// Writes the JSON of a session; see [`export`].
+pub fn export_json(store: &Store, template: Option<&Template>, session_id: i64, out_dir: &Path) -> Result<PathBuf> {
+    export(store, template, session_id, Format::Json, out_dir)
+}
+
+/// Writes the M3U8 playlist of what played; see [`export`].
+pub fn export_m3u8(store: &Store, session_id: i64, out_dir: &Path) -> Result<PathBuf> {
+    export(store, None, session_id, Format::M3u8, out_dir)
+}
+
+/// The built-in template with this id (e.g. the session's `protocol`), if there is one. The
+/// shell should prefer its own catalog, which includes the clinic's templates.
+pub fn builtin_template(id: &str) -> Option<Template> {
+    holdspace_monitoring::builtin_templates().0.into_iter().find(|t| t.id == id)
+}

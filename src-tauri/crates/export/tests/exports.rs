@@ -1,0 +1,336 @@
+//! Exports end to end: a real store on disk, every format written to a folder and read back.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use holdspace_core::entry::DoseInput;
+use holdspace_core::{EntryBody, FakeClock, NewSession, Route, SessionState, Store};
+use holdspace_export::report::ReadySource;
+use holdspace_export::{
+    add_demo_session_at, builtin_template, describe, export, Format, JsonExport, SessionReport, CSV_COLUMNS,
+    DEMO_CLIENT_CODE, JSON_FORMAT_VERSION,
+};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 14, 9, 0, 0).unwrap()
+}
+
+/// A disk database holding the finished demo session.
+fn demo_db(dir: &Path) -> (PathBuf, i64) {
+    let db = dir.join("holdspace.db");
+    let id = add_demo_session_at(&db, start()).unwrap();
+    (db, id)
+}
+
+fn open(db: &Path, at: DateTime<Utc>) -> (Store, Arc<FakeClock>) {
+    let clock = Arc::new(FakeClock::new(at));
+    (Store::open(db, clock.clone()).unwrap(), clock)
+}
+
+fn pdftotext(path: &Path) -> String {
+    let out = match Command::new("pdftotext").args(["-layout"]).arg(path).arg("-").output() {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            panic!("pdftotext is missing: install the Debian/Ubuntu package `poppler-utils` (apt-get install poppler-utils)")
+        }
+        Err(e) => panic!("pdftotext failed to run: {e}"),
+    };
+    assert!(out.status.success(), "pdftotext could not read the PDF: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn the_demo_session_is_finished_with_a_flag_ack_amendment_and_integration_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let (store, _) = open(&db, start());
+    let template = builtin_template("im-ketamine").unwrap();
+    let r = SessionReport::build(&store, Some(&template), id).unwrap();
+    assert_eq!(r.session.client_code, DEMO_CLIENT_CODE);
+    assert_eq!(r.session.state, SessionState::Ended);
+    assert!(r.session.intention.contains("DEMO DATA"));
+    assert!(r.timeline.iter().any(|t| matches!(&t.entry.body, EntryBody::Note { text, .. } if text.contains("DEMO DATA"))));
+    assert!(matches!(r.timeline.last().unwrap().entry.body, EntryBody::Amendment { .. }), "amended after the end");
+    let s = &r.summary;
+    assert!(!s.flags.is_empty());
+    assert!(s.flags.iter().all(|f| f.acknowledged), "{:?}", s.flags);
+    assert!(s.flags.iter().any(|f| f.rule_text.contains("184")));
+    assert_eq!(s.amendments.len(), 1);
+    assert!(s.amendments[0].amended_text.as_deref().unwrap().contains("grandmother"));
+    assert_eq!(r.integration_notes.len(), 1);
+    assert_eq!(s.doses.len(), 1);
+    assert_eq!(s.doses[0].lot, "DEMO-LOT-2231");
+    assert_eq!(s.monitoring_minutes, Some(93));
+    assert_eq!(s.min_observation_met, Some(true));
+    assert_eq!(s.ready_to_leave.source, ReadySource::Checklist);
+    assert_eq!(s.ready_to_leave.minutes_after_first_dose, Some(88));
+    assert_eq!(s.discharge.complete, Some(true), "{:?}", s.discharge.open_required);
+    assert!(s.tags.iter().any(|t| t.tag_id == "tearful"));
+    assert!(s.tags.iter().any(|t| t.tag_id == "music_change_requested"));
+    let titles: Vec<&str> = s.music.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["First Light", "Slow Water", "Open Field", "Wide Sky", "Homeward"]);
+    assert_eq!(s.music[2].ended_by.as_deref(), Some("skipped"));
+    assert!(s.signature.is_none());
+    // REMS terms.
+    let rems = &r.rems;
+    let bp = |b: &Option<holdspace_export::report::BpReading>| b.as_ref().map(|b| (b.systolic, b.diastolic));
+    assert_eq!(bp(&rems.bp_before_dosing), Some((132, 84)));
+    assert_eq!(bp(&rems.bp_about_40_min), Some((166, 92)));
+    assert_eq!(bp(&rems.bp_before_completion), Some((132, 84)));
+    assert_eq!(rems.sedation_worst_moaas, Some(4));
+    assert_eq!(rems.dissociation_max, Some(2));
+    assert_eq!(rems.spo2_min, Some(96));
+    assert_eq!(rems.total_monitoring_minutes, Some(93));
+    assert_eq!(rems.minutes_until_ready_to_leave, Some(88));
+    assert_eq!(rems.vitals_acceptable_before_dosing, Some(true));
+    let systolic = s.vitals.iter().find(|v| v.field == "systolic").unwrap();
+    assert_eq!((systolic.min, systolic.max), (132.0, 184.0));
+}
+
+#[test]
+fn the_pdf_opens_and_its_text_holds_the_summary_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let (store, clock) = open(&db, start() + Duration::hours(5));
+    let template = builtin_template("im-ketamine").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let path = export(&store, Some(&template), id, Format::Pdf, out.path()).unwrap();
+    assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"));
+    let text = pdftotext(&path);
+    for want in [
+        "DEMO-1",
+        "Dr A. Demo",
+        "im-ketamine",
+        "DEMO-LOT-2231",
+        "50 mg",
+        "184/96",
+        "132/84",
+        "166/92",
+        "BP before dosing",
+        "BP about 40 min after dosing",
+        "BP before completion",
+        "Total monitoring minutes",
+        "NOT SIGNED",
+        "Open Field",
+        "grandmother",
+        "grandfather",
+        "Music that played",
+        "Chart",
+    ] {
+        assert!(text.contains(want), "the PDF text lacks {want:?}:\n{text}");
+    }
+    clock.advance(Duration::hours(1));
+    store.sign(id, "Dr A. Demo", "I reviewed this record.").unwrap();
+    let signed = export(&store, Some(&template), id, Format::Pdf, out.path()).unwrap();
+    assert_ne!(signed, path);
+    let text = pdftotext(&signed);
+    assert!(text.contains("Signed by Dr A. Demo"), "{text}");
+    assert!(!text.contains("NOT SIGNED"));
+}
+
+/// A small session whose notes hold everything a CSV writer can get wrong.
+fn tricky_session(store: &Store, clock: &FakeClock) -> (i64, Vec<String>) {
+    let (s, _) = store
+        .start_session(NewSession {
+            client_code: "K-042".into(),
+            therapist: "Dr Rowe".into(),
+            route: Route::Intramuscular,
+            protocol: "im-ketamine".into(),
+            intention: "Rest, and \"let go\"".into(),
+        })
+        .unwrap();
+    clock.advance(Duration::minutes(1));
+    store
+        .record_dose(
+            s.id,
+            DoseInput {
+                substance: "ketamine".into(),
+                amount: 0.5,
+                unit: "mg/kg".into(),
+                route: Route::Intramuscular,
+                lot: "L,1\"2".into(),
+                minutes_ago: None,
+            },
+        )
+        .unwrap();
+    let notes = vec![
+        "commas, here, and there".to_string(),
+        "she said \"no\" and then \"yes\"".to_string(),
+        "line one\nline two\r\nline three".to_string(),
+        "emoji 🙂🌿🎶 and accents: café, naïve".to_string(),
+        "all of it: \"a, b\"\n🙂, end".to_string(),
+        "=SUM(A1:A2) looks like a formula".to_string(),
+    ];
+    for n in &notes {
+        clock.advance(Duration::seconds(30));
+        store.add_note(s.id, n).unwrap();
+    }
+    (s.id, notes)
+}
+
+#[test]
+fn the_csv_gives_every_entry_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(start()));
+    let store = Store::open(&dir.path().join("h.db"), clock.clone()).unwrap();
+    let (id, notes) = tricky_session(&store, &clock);
+    let entries = store.entries(id).unwrap();
+    let path = export(&store, None, id, Format::Csv, dir.path()).unwrap();
+    let mut rdr = csv::Reader::from_path(&path).unwrap();
+    assert_eq!(rdr.headers().unwrap().iter().collect::<Vec<_>>(), CSV_COLUMNS);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), entries.len());
+    for (row, e) in rows.iter().zip(&entries) {
+        assert_eq!(row[0].parse::<i64>().unwrap(), id);
+        assert_eq!(row[1].parse::<i64>().unwrap(), e.seq);
+        assert_eq!(DateTime::parse_from_rfc3339(&row[2]).unwrap().with_timezone(&Utc), e.at);
+        assert_eq!(row[3].parse::<i64>().ok(), e.elapsed_ms);
+        assert_eq!(row[5], e.author);
+        assert_eq!(&row[6], e.body.kind());
+        assert_eq!(row[7], describe(e));
+        let body: EntryBody = serde_json::from_str(&row[9]).unwrap();
+        assert_eq!(&body, &e.body);
+    }
+    let texts: Vec<String> = entries
+        .iter()
+        .filter_map(|e| match &e.body {
+            EntryBody::Note { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, notes, "every note comes back byte for byte");
+    let dose_row = rows.iter().find(|r| &r[6] == "dose").unwrap();
+    assert_eq!(&dose_row[4], "T+00:00:00");
+    assert!(dose_row[7].contains("lot L,1\"2"));
+    assert_eq!(&rows[0][4], "", "before the dose there is no T+");
+}
+
+#[test]
+fn the_pdf_survives_emoji_and_long_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(start()));
+    let store = Store::open(&dir.path().join("h.db"), clock.clone()).unwrap();
+    let (id, _) = tricky_session(&store, &clock);
+    let long: String = (0..1500).map(|i| format!("word{i} ")).collect();
+    store.add_note(id, &long).unwrap();
+    store.add_note(id, &"x".repeat(3000)).unwrap();
+    let path = export(&store, None, id, Format::Pdf, dir.path()).unwrap();
+    let text = pdftotext(&path);
+    assert!(text.contains("emoji ??? and accents: café"), "{text}");
+    assert!(text.contains("word1499"));
+    assert!(text.contains("K-042"));
+}
+
+#[test]
+fn the_json_matches_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let (store, _) = open(&db, start());
+    let template = builtin_template("im-ketamine").unwrap();
+    let path = export(&store, Some(&template), id, Format::Json, dir.path()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc: JsonExport = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc.format, JSON_FORMAT_VERSION);
+    assert_eq!(doc.report, SessionReport::build(&store, Some(&template), id).unwrap());
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    for k in ["format", "exported_at", "session", "template_id", "summary", "rems", "timeline", "integration_notes"] {
+        assert!(keys.contains(&k), "missing top-level key {k}: {keys:?}");
+    }
+    assert_eq!(v["session"]["client_code"], "DEMO-1");
+    assert_eq!(v["summary"]["doses"][0]["lot"], "DEMO-LOT-2231");
+    assert_eq!(v["summary"]["doses"][0]["amount"], 50.0);
+    assert_eq!(v["rems"]["bp_about_40_min"]["systolic"], 166);
+    assert_eq!(v["timeline"][0]["entry"]["body"]["kind"], "session_started");
+    assert!(v["timeline"][0]["text"].as_str().unwrap().starts_with("Session started"));
+    assert_eq!(v["summary"]["signature"], serde_json::Value::Null);
+    assert!(v["summary"]["flags"][0]["acknowledged"].as_bool().unwrap());
+    assert_eq!(v["integration_notes"][0]["themes"][0], "grief");
+}
+
+#[test]
+fn the_m3u8_lists_the_tracks_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let (store, _) = open(&db, start());
+    let path = export(&store, None, id, Format::M3u8, dir.path()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "#EXTM3U");
+    let infs: Vec<&str> = lines.iter().filter(|l| l.starts_with("#EXTINF:")).copied().collect();
+    let names: Vec<&str> = infs.iter().map(|l| l.split_once(',').unwrap().1).collect();
+    assert_eq!(
+        names,
+        [
+            "Holdspace demo generator - First Light",
+            "Holdspace demo generator - Slow Water",
+            "Holdspace demo generator - Open Field",
+            "Holdspace demo generator - Wide Sky",
+            "Holdspace demo generator - Homeward"
+        ]
+    );
+    // Each #EXTINF is followed by its path; First Light played from T-2 to T+3: 300 s.
+    assert_eq!(infs[0], "#EXTINF:300,Holdspace demo generator - First Light");
+    let i = lines.iter().position(|l| *l == infs[0]).unwrap();
+    assert_eq!(lines[i + 1], "playlists/demo/audio/01-first-light.wav");
+}
+
+#[test]
+fn files_are_private_and_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let (store, _) = open(&db, start());
+    let out = tempfile::tempdir().unwrap();
+    let mut written = Vec::new();
+    for f in Format::ALL {
+        let p = export(&store, None, id, f, out.path()).unwrap();
+        assert_eq!(p.extension().unwrap(), f.as_str());
+        #[cfg(unix)]
+        assert_eq!(mode(&p), 0o600, "{} is readable by others", p.display());
+        written.push(p);
+    }
+    // A second export of the same format gets a new name; the first file is untouched.
+    let first = &written[1];
+    let before = std::fs::read(first).unwrap();
+    std::fs::write(first, b"keep me").unwrap();
+    let again = export(&store, None, id, Format::Csv, out.path()).unwrap();
+    assert_ne!(&again, first);
+    assert!(again.file_name().unwrap().to_string_lossy().ends_with("-2.csv"), "{}", again.display());
+    assert_eq!(std::fs::read(first).unwrap(), b"keep me");
+    assert_eq!(std::fs::read(&again).unwrap(), before);
+    let third = export(&store, None, id, Format::Csv, out.path()).unwrap();
+    assert!(third.file_name().unwrap().to_string_lossy().ends_with("-3.csv"));
+}
+
+#[test]
+fn formats_and_folders_are_checked_with_clear_errors() {
+    assert_eq!("PDF".parse::<Format>().unwrap(), Format::Pdf);
+    assert_eq!("m3u8".parse::<Format>().unwrap(), Format::M3u8);
+    let err = "docx".parse::<Format>().unwrap_err().to_string();
+    assert!(err.contains("docx") && err.contains("pdf, csv, json, m3u8"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let (store, _) = open(&db, start());
+    let missing = dir.path().join("no-such-folder");
+    let err = export(&store, None, id, Format::Csv, &missing).unwrap_err().to_string();
+    assert!(err.contains("does not exist"), "{err}");
+    let err = export(&store, None, 999, Format::Csv, dir.path()).unwrap_err().to_string();
+    assert!(err.contains("session 999 was not found"), "{err}");
+}
+
+#[test]
+fn a_second_demo_is_refused_while_a_session_is_open_but_adds_fine_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, first) = demo_db(dir.path());
+    let second = add_demo_session_at(&db, start() + Duration::days(1)).unwrap();
+    assert_ne!(first, second);
+    let (store, _) = open(&db, start());
+    assert_eq!(store.list_sessions().unwrap().len(), 2);
+}

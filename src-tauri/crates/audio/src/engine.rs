@@ -749,7 +749,9 @@ impl Worker {
             }
             EngineCommand::Previous => {
                 let Some(i) = self.index else { return };
-                let target = i.saturating_sub(1);
+                // Like other players: past the first few seconds, "previous" restarts the track.
+                let pos = lock(&self.core).current.as_ref().map(|l| l.position()).unwrap_or(0);
+                let target = if pos > frames(5000) { i } else { i.saturating_sub(1) };
                 self.go_to(target, Duration::ZERO, self.cfg.skip_ramp_ms, target != i);
             }
             EngineCommand::Seek { position_ms } => {

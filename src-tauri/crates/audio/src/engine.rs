@@ -413,7 +413,16 @@ struct Worker {
 }
 
 fn frames(ms: u64) -> u64 {
-    ms * SAMPLE_RATE as u64 / 1000
+    ms.saturating_mul(SAMPLE_RATE as u64) / 1000
+}
+
+/// Milliseconds from user-supplied seconds, for any float (NaN and negatives give 0).
+fn secs_to_ms(secs: f32) -> u64 {
+    if secs.is_finite() && secs > 0.0 {
+        (secs as f64 * 1000.0).min(u64::MAX as f64 / 2.0) as u64
+    } else {
+        0
+    }
 }
 
 impl Worker {
@@ -443,6 +452,10 @@ impl Worker {
             last_pull: Arc::new(AtomicU64::new(0)),
             epoch: now,
         }
+    }
+
+    fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.cfg.device_poll_ms.clamp(100, 60_000))
     }
 
     fn emit(&self, e: EngineEvent) {
@@ -484,14 +497,14 @@ impl Worker {
                 // Nothing is heard now; when a device returns, bring the music back gently.
                 lock(&self.core).duck = crate::ramp::Ramp::steady(0.0);
                 self.emit(EngineEvent::DeviceLost { message });
-                self.next_poll = now + Duration::from_millis(self.cfg.device_poll_ms);
+                self.next_poll = now + self.poll_interval();
             }
             return;
         }
         if now < self.next_poll {
             return;
         }
-        self.next_poll = now + Duration::from_millis(self.cfg.device_poll_ms.max(100));
+        self.next_poll = now + self.poll_interval();
         self.try_open();
     }
 
@@ -633,6 +646,9 @@ impl Worker {
     }
 
     fn start_playing(&mut self, from: usize) {
+        if from >= self.queue.tracks.len() {
+            return; // nothing loaded, or no such track
+        }
         let (lane, skips) = self.open_from(from, Duration::ZERO);
         for s in skips {
             self.emit(s);
@@ -643,7 +659,7 @@ impl Worker {
                 {
                     let mut core = lock(&self.core);
                     core.transition_to(lane, 0);
-                    core.crossfade_frames = frames((self.queue.crossfade_seconds.max(0.0) * 1000.0) as u64);
+                    core.crossfade_frames = frames(secs_to_ms(self.queue.crossfade_seconds));
                     core.duck = crate::ramp::Ramp::new(0.0, 1.0, frames(self.cfg.pause_ramp_ms), Curve::SCurve);
                     core.after_duck = None;
                     core.running = true;
@@ -669,7 +685,7 @@ impl Worker {
                 {
                     let mut core = lock(&self.core);
                     core.fade_out_all(frames(self.cfg.skip_ramp_ms));
-                    core.crossfade_frames = frames((queue.crossfade_seconds.max(0.0) * 1000.0) as u64);
+                    core.crossfade_frames = frames(secs_to_ms(queue.crossfade_seconds));
                 }
                 self.queue = queue;
                 self.index = None;
@@ -731,7 +747,7 @@ impl Worker {
                 }
             }
             EngineCommand::Next => {
-                let Some(i) = self.index else { return };
+                let Some(i) = self.index.filter(|_| self.state != PlayState::Stopped) else { return };
                 if !self.go_to(i + 1, Duration::ZERO, self.cfg.skip_ramp_ms, true) {
                     // Nothing after this track: fade out and finish.
                     if let Some(t) = self.queue.tracks.get(i) {
@@ -748,15 +764,25 @@ impl Worker {
                 }
             }
             EngineCommand::Previous => {
-                let Some(i) = self.index else { return };
+                let Some(i) = self.index.filter(|_| self.state != PlayState::Stopped) else { return };
                 // Like other players: past the first few seconds, "previous" restarts the track.
                 let pos = lock(&self.core).current.as_ref().map(|l| l.position()).unwrap_or(0);
                 let target = if pos > frames(5000) { i } else { i.saturating_sub(1) };
                 self.go_to(target, Duration::ZERO, self.cfg.skip_ramp_ms, target != i);
             }
             EngineCommand::Seek { position_ms } => {
-                let Some(i) = self.index else { return };
-                self.go_to(i, Duration::from_millis(position_ms), self.cfg.seek_ramp_ms, false);
+                let Some(i) = self.index.filter(|_| self.state != PlayState::Stopped) else { return };
+                // Never seek past the last second of the track.
+                let total_ms = lock(&self.core)
+                    .current
+                    .as_ref()
+                    .and_then(|l| l.src.total_frames)
+                    .map(|f| f.saturating_mul(1000) / SAMPLE_RATE as u64);
+                let pos = match total_ms {
+                    Some(t) => position_ms.min(t.saturating_sub(1000)),
+                    None => position_ms,
+                };
+                self.go_to(i, Duration::from_millis(pos), self.cfg.seek_ramp_ms, false);
             }
             EngineCommand::SetVolume { volume } => {
                 let to = if volume.is_finite() { volume.clamp(0.0, 1.0) } else { return };
@@ -799,7 +825,7 @@ impl Worker {
                 self.cfg.device = name;
                 self.output = None;
                 self.try_open();
-                self.next_poll = Instant::now() + Duration::from_millis(self.cfg.device_poll_ms);
+                self.next_poll = Instant::now() + self.poll_interval();
             }
         }
     }
@@ -886,7 +912,7 @@ impl Worker {
             let cur = core.current.as_ref().map(|l| (l.index, l.position(), l.src.total_frames));
             (cur, core.queued.as_ref().map(|l| l.index), core.volume.target(), core.frames_out)
         };
-        let to_ms = |f: u64| f * 1000 / SAMPLE_RATE as u64;
+        let to_ms = |f: u64| f.saturating_mul(1000) / SAMPLE_RATE as u64;
         let mut s = Status::initial(volume);
         s.state = self.state;
         s.playlist_title = self.queue.title.clone();
@@ -910,7 +936,7 @@ impl Worker {
                 let mut phase_left = s.track_left_ms;
                 for later in self.queue.tracks.iter().skip(i + 1).take_while(|x| x.phase == t.phase) {
                     phase_left = match (phase_left, later.duration_ms) {
-                        (Some(a), Some(b)) => Some(a + b),
+                        (Some(a), Some(b)) => Some(a.saturating_add(b)),
                         _ => None,
                     };
                 }

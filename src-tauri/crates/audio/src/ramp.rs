@@ -96,8 +96,8 @@ pub fn ramp_duration(from: f32, to: f32, min: Duration, max_db_per_second: f32) 
     if max_db_per_second <= 0.0 || !span.is_finite() {
         return min;
     }
-    let needed = Duration::from_secs_f32(span / max_db_per_second);
-    needed.max(min)
+    let needed = Duration::try_from_secs_f32(span / max_db_per_second).unwrap_or(Duration::from_secs(3600));
+    needed.min(Duration::from_secs(3600)).max(min)
 }
 
 /// A ramp evaluated frame by frame on the audio thread.

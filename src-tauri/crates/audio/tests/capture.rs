@@ -493,3 +493,42 @@ fn no_device_is_reported_and_nothing_panics() {
     assert_eq!(events_of(&out, "device_lost").len(), 1, "{out:?}");
     assert!(!rig.capture.exists());
 }
+
+#[test]
+fn hostile_commands_do_not_panic() {
+    let rig = Rig::new();
+    let a = rig.path("a.wav");
+    tone(&a, 2.0, 441.0, 0.5);
+    let cmd = |c: Value| json!({"do": "cmd", "cmd": c});
+    let steps = vec![
+        json!({"do": "wait_device", "timeout_ms": 10000}),
+        cmd(json!({"kind": "next"})),
+        cmd(json!({"kind": "previous"})),
+        cmd(json!({"kind": "seek", "position_ms": 1000})),
+        cmd(json!({"kind": "play"})),
+        cmd(json!({"kind": "load", "queue": {"title": "t", "crossfade_seconds": 1e30, "tracks": [
+            track(&rig.path("missing.wav"), "M", "settle"), track(&a, "A", "settle"), track(&a, "A2", "return")]}})),
+        cmd(json!({"kind": "set_volume", "volume": 7.5})),
+        cmd(json!({"kind": "play_index", "index": 999})),
+        cmd(json!({"kind": "play"})),
+        cmd(json!({"kind": "seek", "position_ms": u64::MAX})),
+        cmd(json!({"kind": "jump_to_phase", "phase": "no such phase"})),
+        cmd(json!({"kind": "fade_to_silence", "duration_ms": u64::MAX})),
+        cmd(json!({"kind": "resume"})),
+        cmd(json!({"kind": "set_device", "name": "no such device"})),
+        cmd(json!({"kind": "set_device", "name": null})),
+        cmd(json!({"kind": "previous"})),
+        cmd(json!({"kind": "next"})),
+        cmd(json!({"kind": "next"})),
+        cmd(json!({"kind": "next"})),
+        cmd(json!({"kind": "stop"})),
+        cmd(json!({"kind": "stop"})),
+        json!({"do": "sleep", "ms": 300}),
+        json!({"do": "print_status"}),
+    ];
+    let out = rig.run(json!({"config": config(json!({"device_poll_ms": u64::MAX, "max_db_per_second": 1e-30})), "steps": steps}));
+    let status = out.iter().filter_map(|v| v.get("status")).next().expect("status");
+    assert_eq!(status["state"], "stopped", "{status}");
+    assert!(status["volume"].as_f64().unwrap_or(9.0) <= 1.0);
+    assert_eq!(events_of(&out, "playlist_finished").len(), 1, "{out:?}");
+}

@@ -5,8 +5,14 @@ use std::time::{Duration, Instant};
 
 /// Fills the start form and waits for the live screen.
 pub async fn start_session(app: &App, client_code: &str) {
+    start_session_on(app, client_code, "intramuscular").await;
+}
+
+/// As `start_session`, choosing the route (and so its built-in protocol).
+pub async fn start_session_on(app: &App, client_code: &str, route: &str) {
     app.type_into("client-code", client_code).await;
     app.type_into("therapist", "Dr Rowe").await;
+    app.select("route", route).await;
     app.click("start-button").await;
     app.el("note-input").await;
 }

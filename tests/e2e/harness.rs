@@ -131,6 +131,40 @@ impl App {
             .expect("set field value");
     }
 
+    /// Chooses an option of a `<select>` as a person would (fires `change`).
+    pub async fn select(&self, testid: &str, value: &str) {
+        let script = "const el = document.querySelector(`[data-testid='${arguments[0]}']`);
+            el.value = arguments[1]; el.dispatchEvent(new Event('change', { bubbles: true }));";
+        self.el(testid).await;
+        self.client.execute(script, vec![testid.into(), value.into()]).await.expect("select option");
+    }
+
+    /// Calls an app command the way the UI does (for test-only commands such as moving the clock).
+    pub async fn invoke(&self, command: &str, args: serde_json::Value) -> serde_json::Value {
+        let script = "const [cmd, args, done] = arguments;
+            window.__TAURI_INTERNALS__.invoke(cmd, args).then(done, (e) => done({ error: e }));";
+        self.client
+            .execute_async(script, vec![command.into(), args])
+            .await
+            .unwrap_or_else(|e| panic!("invoke {command}: {e}"))
+    }
+
+    /// Moves the app clock forward (only the e2e build has this command).
+    pub async fn advance_clock(&self, minutes: u32) {
+        let r = self.invoke("advance_clock", serde_json::json!({ "minutes": minutes })).await;
+        assert!(r.get("error").is_none(), "advance_clock: {r}");
+    }
+
+    /// Presses Alt+key, as the keyboard shortcuts expect.
+    pub async fn alt(&self, key: char) {
+        self.keys(&format!("\u{E00A}{key}\u{E00A}")).await;
+    }
+
+    /// The `data-*` attribute of the element with `data-testid`.
+    pub async fn data(&self, testid: &str, attr: &str) -> String {
+        self.el(testid).await.attr(&format!("data-{attr}")).await.ok().flatten().unwrap_or_default()
+    }
+
     pub async fn click(&self, testid: &str) {
         self.el(testid).await.click().await.expect("click");
     }

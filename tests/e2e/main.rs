@@ -1,3 +1,4 @@
 //! End-to-end tests of the real app. Run by `make test` under Xvfb and a D-Bus session.
 
 mod foundation;
+mod monitoring;

@@ -1,0 +1,139 @@
+//! The monitoring story from the issue, in the real app: esketamine template, pre-dose
+//! checklist, a flagged baseline BP acknowledged, dose, the T+40 BP check coming due, an early
+//! discharge refused, then allowed with an override reason; the record holds every step.
+
+use crate::foundation::start_session_on;
+use holdspace_core::{Store, SystemClock};
+use holdspace_e2e::App;
+use std::sync::Arc;
+
+/// The checks shown as due or overdue: (status, occurrence id).
+async fn due(app: &App) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for li in app.all("[data-testid='checkpoint']").await {
+        let status = li.attr("data-status").await.ok().flatten().unwrap_or_default();
+        let id = li.attr("data-id").await.ok().flatten().unwrap_or_default();
+        out.push((status, id));
+    }
+    out
+}
+
+async fn record_vitals(app: &App, sys: &str, dia: &str, spo2: &str) {
+    app.alt('v').await;
+    if !sys.is_empty() {
+        app.type_into("v-systolic", sys).await;
+        app.type_into("v-diastolic", dia).await;
+    }
+    app.type_into("v-hr", "76").await;
+    app.type_into("v-spo2", spo2).await;
+    app.keys("\u{E007}").await; // Enter saves
+    app.wait_for("the vitals panel to close", || async {
+        app.all("[data-testid='vitals-panel']").await.is_empty().then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn esketamine_session_from_checklist_to_override() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = App::launch(tmp.path()).await;
+    start_session_on(&app, "E-7", "intranasal").await;
+    assert!(app.text("live-client").await.contains("E-7"));
+
+    // Pre-dose checklist, completed from the panel.
+    app.alt('c').await;
+    app.el("checklist-panel").await;
+    for li in app.all("[data-testid='checklist-panel'] li").await {
+        let id = li.attr("data-testid").await.unwrap().unwrap().trim_start_matches("item-").to_string();
+        match id.as_str() {
+            "escort.name" => app.type_into("value-escort.name", "Sam (partner)").await,
+            "escort.phone" => app.type_into("value-escort.phone", "+44 7700 900123").await,
+            _ if id.starts_with("meds.") => {
+                app.select(&format!("value-{id}"), "not taken").await; // saved on change
+                continue;
+            }
+            _ => {
+                app.click(&format!("tick-{id}")).await;
+                continue;
+            }
+        }
+        app.keys("\u{E007}").await;
+    }
+    app.wait_for("the pre-dose checklist to be complete", || async {
+        app.text("stage-pre_dose").await.contains('✓').then_some(())
+    })
+    .await;
+    app.keys("\u{E00C}").await;
+
+    // Baseline BP 150/95: saved, and flagged with the threshold's source.
+    record_vitals(&app, "150", "95", "98").await;
+    let banner = app.text("flag-banner").await;
+    assert!(banner.contains("Pre-dose systolic 150 is above 140"), "{banner}");
+    assert!(banner.contains("source:"), "{banner}");
+    for _ in 0..2 {
+        app.alt('y').await;
+        app.type_into("ack-action", "rested 5 min, prescriber informed").await;
+        app.keys("\u{E007}").await;
+        app.wait_for("the acknowledgement form to close", || async {
+            app.all("[data-testid='ack-form']").await.is_empty().then_some(())
+        })
+        .await;
+    }
+    app.wait_for("the flag banner to clear", || async {
+        app.all("[data-testid='flag-banner']").await.is_empty().then_some(())
+    })
+    .await;
+
+    // Dose, then move the clock to T+40: the BP check comes due.
+    app.alt('d').await;
+    app.type_into("dose-amount", "56").await;
+    app.click("dose-save").await;
+    app.wait_for("the dose", || async {
+        app.log_texts().await.iter().any(|(k, _)| k == "dose").then_some(())
+    })
+    .await;
+    // Pulse oximetry every 15 minutes, as the template asks.
+    for _ in 0..2 {
+        app.advance_clock(15).await;
+        app.wait_for("the SpO2 check to fall due", || async { due(&app).await.iter().any(|(s, _)| s == "due").then_some(()) }).await;
+        record_vitals(&app, "", "", "97").await;
+        app.wait_for("no check due", || async { due(&app).await.is_empty().then_some(()) }).await;
+    }
+    app.advance_clock(10).await;
+    let shown = app
+        .wait_for("the T+40 BP check to fall due", || async {
+            let due = due(&app).await;
+            due.iter().any(|(s, id)| s == "due" && id.starts_with("bp-40")).then_some(due)
+        })
+        .await;
+    assert!(shown.iter().all(|(s, _)| s == "due"), "nothing overdue: {shown:?}");
+    record_vitals(&app, "138", "84", "97").await;
+    app.wait_for("the T+40 check to be done", || async {
+        (!due(&app).await.iter().any(|(_, id)| id.starts_with("bp-40"))).then_some(())
+    })
+    .await;
+
+    // At T+60 discharge is stopped; with a reason it goes ahead.
+    app.advance_clock(20).await;
+    app.alt('e').await;
+    let blockers = app.text("end-blockers").await;
+    assert!(blockers.contains("Minimum observation time not met"), "{blockers}");
+    let disabled = app.el("end-confirm").await.prop("disabled").await.unwrap();
+    assert_eq!(disabled.as_deref(), Some("true"), "no override without a reason");
+    app.type_into("end-reason", "prescriber reviewed; client stable and escorted").await;
+    app.click("end-confirm").await;
+    app.el("start-form").await;
+    app.quit().await;
+
+    // The record holds every step in order.
+    let store = Store::open(&tmp.path().join("holdspace.sqlite3"), Arc::new(SystemClock)).unwrap();
+    let session = store.list_sessions().unwrap()[0].clone();
+    let kinds: Vec<&'static str> = store.entries(session.id).unwrap().iter().map(|e| e.body.kind()).collect();
+    let order = ["session_started", "checklist", "vitals", "flag", "flag_ack", "dose", "vitals", "discharge_override", "session_ended"];
+    let mut at = 0;
+    for want in order {
+        let found = kinds[at..].iter().position(|k| *k == want).map(|p| p + at);
+        at = found.unwrap_or_else(|| panic!("{want} missing after position {at}: {kinds:?}")) + 1;
+    }
+    assert_eq!(kinds.iter().filter(|k| **k == "flag_ack").count(), 2, "{kinds:?}");
+}

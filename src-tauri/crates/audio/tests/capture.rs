@@ -372,6 +372,10 @@ fn controls_are_ramped_and_logged_in_order() {
     );
     let status = out.iter().filter_map(|v| v.get("status")).next().expect("status");
     assert_eq!(status["state"], "silenced");
+    assert_eq!(status["title"], "C");
+    assert_eq!(status["phase"], "return");
+    assert_eq!(status["track_index"], 2);
+    assert!(status["up_next"].is_null());
     // Measure the level in 400-sample windows every 100 samples, relative to full level.
     let (l, _) = rig.capture();
     let start = first_loud(&l).expect("played");
@@ -418,6 +422,9 @@ fn seek_moves_with_a_ramp_and_next_on_the_last_track_finishes() {
     let status = out.iter().filter_map(|v| v.get("status")).next().expect("status");
     let pos = status["position_ms"].as_u64().unwrap_or(0);
     assert!((8000..9500).contains(&pos), "position after seek {pos}");
+    assert_eq!(status["duration_ms"], 10000);
+    assert_eq!(status["track_left_ms"].as_u64(), Some(10000 - pos));
+    assert_eq!(status["phase_left_ms"].as_u64(), Some(10000 - pos));
     assert_eq!(events_of(&out, "track_skipped").len(), 1);
     let (l, r) = rig.capture();
     let s = first_loud(&r).expect("played");

@@ -301,7 +301,10 @@ fn summary_section(l: &mut Layout, r: &SessionReport) {
     let vitals: Vec<String> = s
         .vitals
         .iter()
-        .map(|v| format!("{}: {} to {} {} ({} readings)", v.label, num(v.min), num(v.max), v.unit, v.count))
+        .map(|v| {
+            let unit = if v.unit.starts_with(|c: char| c.is_ascii_digit()) { format!("(scale {})", v.unit) } else { v.unit.clone() };
+            format!("{}: {} to {} {} ({} readings)", v.label, num(v.min), num(v.max), unit, v.count)
+        })
         .collect();
     l.kv("Vitals (lowest to highest)", &if vitals.is_empty() { "none recorded".into() } else { vitals.join("\n") });
     let flags: Vec<String> = s
@@ -628,7 +631,7 @@ fn music_section(l: &mut Layout, r: &SessionReport) {
         };
         l.row(
             &[
-                (MARGIN, 52.0, t.t_plus.clone().unwrap_or_default(), false),
+                (MARGIN, 52.0, t.t_plus.clone().unwrap_or_else(|| "pre-dose".into()), false),
                 (MARGIN + 55.0, 42.0, local_time(t.at), false),
                 (MARGIN + 100.0, 240.0, name, false),
                 (MARGIN + 345.0, 55.0, t.phase.clone(), false),

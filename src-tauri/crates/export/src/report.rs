@@ -2,7 +2,7 @@
 //! including the terms of the esketamine REMS patient monitoring form. Every export is made
 //! from this one structure, so the PDF, CSV, JSON and the review screen always agree.
 
-use crate::describe::{describe, dose_text, t_plus, track_name};
+use crate::describe::{describe, dose_text, t_plus};
 use crate::error::Result;
 use chrono::{DateTime, Utc};
 use holdspace_core::store::IntegrationNote;
@@ -700,7 +700,7 @@ fn rems_terms(session: &Session, entries: &[Entry], summary: &ReportSummary) -> 
     let end = summary.ended_at;
     let bps: Vec<BpReading> = entries.iter().filter_map(bp_of).collect();
     let is_pre = |at: DateTime<Utc>| first.is_none_or(|f| at < f);
-    let bp_before_dosing = bps.iter().filter(|b| is_pre(b.at)).last().cloned();
+    let bp_before_dosing = bps.iter().rev().find(|b| is_pre(b.at)).cloned();
     let bp_about_40_min = first.and_then(|f| {
         bps.iter()
             .filter(|b| b.at >= f)
@@ -713,7 +713,7 @@ fn rems_terms(session: &Session, entries: &[Entry], summary: &ReportSummary) -> 
             .map(|(_, b)| b.clone())
     });
     let bp_before_completion = first.and_then(|f| {
-        bps.iter().filter(|b| b.at >= f && end.is_none_or(|e| b.at <= e)).last().cloned()
+        bps.iter().rev().find(|b| b.at >= f && end.is_none_or(|e| b.at <= e)).cloned()
     });
     // Flags by the reading they came from.
     let flagged_reading = |seq: i64| {
@@ -772,17 +772,4 @@ fn rems_terms(session: &Session, entries: &[Entry], summary: &ReportSummary) -> 
         minutes_until_ready_to_leave: summary.ready_to_leave.minutes_after_first_dose,
         adverse_events: summary.adverse_events.iter().map(|t| t.label.clone()).collect(),
     }
-}
-
-/// Silences an unused warning for `track_name` when only some exports use it.
-#[allow(dead_code)]
-pub(crate) fn track_label(t: &PlayedTrack) -> String {
-    track_name(&holdspace_core::MusicEvent {
-        action: MusicAction::TrackStarted,
-        title: t.title.clone(),
-        artist: t.artist.clone(),
-        phase: t.phase.clone(),
-        path: t.path.clone(),
-        detail: String::new(),
-    })
 }

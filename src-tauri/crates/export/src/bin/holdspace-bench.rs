@@ -1,1 +1,331 @@
-fn main() {}
+//! The review performance benchmark (issue 5): generates a database of 2,500 sessions and
+//! 1,000,000 entries (one session with 10,000) in the real schema, then measures, through the
+//! real Store API, opening the sessions list, opening the large session to a rendered timeline
+//! (entries + the SessionReport with every line described) and a full-text search. Each figure
+//! is the median of N runs, also given as a ratio to a trivial query measured in the same run,
+//! so the numbers can be compared across machines.
+//!
+//! Run it in release: `cargo run --release -p holdspace-export --bin holdspace-bench`
+//! (`-- --quick` for a smoke run on 100 sessions and 20,000 entries; `--dir DIR` to keep the
+//! database; `--runs N`). It is a measurement, never a pass/fail test.
+
+use chrono::{DateTime, Duration, Utc};
+use holdspace_core::entry::Dose;
+use holdspace_core::{EntryBody, MusicAction, MusicEvent, Route, Store, SystemClock};
+use holdspace_export::SessionReport;
+use holdspace_monitoring::{ChecklistAction, Vitals};
+use rusqlite::{params, Connection};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+struct Config {
+    sessions: usize,
+    entries: usize,
+    big_session: usize,
+    runs: usize,
+    dir: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Config, String> {
+    let mut c = Config { sessions: 2_500, entries: 1_000_000, big_session: 10_000, runs: 21, dir: None };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--quick" => {
+                c.sessions = 100;
+                c.entries = 20_000;
+            }
+            "--runs" => {
+                c.runs = args.next().and_then(|v| v.parse().ok()).filter(|n| *n > 0).ok_or("--runs needs a number")?
+            }
+            "--dir" => c.dir = Some(PathBuf::from(args.next().ok_or("--dir needs a folder")?)),
+            "-h" | "--help" => {
+                return Err("usage: holdspace-bench [--quick] [--runs N] [--dir DIR]".into());
+            }
+            other => return Err(format!("unknown argument {other}; see --help")),
+        }
+    }
+    Ok(c)
+}
+
+/// A small deterministic generator (xorshift64*), so every run builds the same database.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn range(&mut self, lo: i32, hi: i32) -> i32 {
+        lo + self.below((hi - lo + 1) as u64) as i32
+    }
+}
+
+const WORDS: [&str; 64] = [
+    "breathing", "slow", "even", "hands", "relaxed", "eyes", "closed", "smiled", "quiet", "music", "softer", "warm",
+    "cold", "shifted", "position", "sighed", "spoke", "about", "mother", "father", "sister", "childhood", "house",
+    "garden", "ocean", "light", "colours", "floating", "heavy", "body", "chest", "tight", "open", "space", "felt",
+    "safe", "scared", "briefly", "settled", "again", "asked", "water", "blanket", "tearful", "laughed", "movement",
+    "fingers", "still", "oriented", "talking", "images", "forest", "path", "walking", "voice", "distant", "near",
+    "returned", "gently", "grateful", "tired", "peaceful", "waves", "sky",
+];
+
+fn sentence(rng: &mut Rng) -> String {
+    let n = 6 + rng.below(14) as usize;
+    let mut words: Vec<&str> = (0..n).map(|_| WORDS[rng.below(WORDS.len() as u64) as usize]).collect();
+    // A rare word for the search measurement: about 1 note in 200.
+    if rng.below(200) == 0 {
+        words.push("grandfather");
+    }
+    // A common word: about 1 note in 10.
+    if rng.below(10) == 0 {
+        words.push("calm");
+    }
+    let mut s = words.join(" ");
+    if let Some(first) = s.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    s.push('.');
+    s
+}
+
+fn vitals(rng: &mut Rng) -> Vitals {
+    Vitals {
+        systolic: Some(rng.range(110, 170)),
+        diastolic: Some(rng.range(65, 95)),
+        heart_rate: Some(rng.range(60, 100)),
+        spo2: Some(rng.range(94, 100)),
+        moaas: Some(rng.range(3, 5)),
+        ..Vitals::default()
+    }
+}
+
+fn body(rng: &mut Rng, i: usize) -> EntryBody {
+    match rng.below(100) {
+        0..=39 => EntryBody::Note { text: sentence(rng), theme: rng.below(20) == 0 },
+        40..=69 => EntryBody::Vitals { reading: vitals(rng) },
+        70..=79 => EntryBody::Tag { tag_id: "tearful".into(), label: "Tearful".into(), adverse_event: false },
+        80..=89 => EntryBody::Music {
+            event: MusicEvent {
+                action: MusicAction::TrackStarted,
+                title: format!("Track {}", i % 40),
+                artist: "Bench".into(),
+                phase: "peak".into(),
+                path: format!("music/track-{}.flac", i % 40),
+                detail: String::new(),
+            },
+        },
+        _ => EntryBody::Checklist {
+            item_id: "room.eye_mask".into(),
+            label: "Eye mask offered".into(),
+            action: ChecklistAction::Tick,
+        },
+    }
+}
+
+struct Generated {
+    db: PathBuf,
+    big_id: i64,
+    notes: i64,
+    seconds: f64,
+}
+
+fn generate(dir: &Path, c: &Config) -> Result<Generated, Box<dyn std::error::Error>> {
+    let db = dir.join("bench.db");
+    if db.exists() {
+        return Err(format!("{} exists; choose an empty folder", db.display()).into());
+    }
+    // The real schema, migrations and pragmas.
+    drop(Store::open(&db, Arc::new(SystemClock))?);
+    let t0 = Instant::now();
+    let mut conn = Connection::open(&db)?;
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    // The other sessions share the rest; the first `extra` of them take one more each.
+    let others = c.sessions.saturating_sub(1).max(1);
+    let per_session = c.entries.saturating_sub(c.big_session) / others;
+    let extra = c.entries.saturating_sub(c.big_session) % others;
+    let big_index = c.sessions / 2;
+    let base = Utc::now() - Duration::days(c.sessions as i64);
+    let mut big_id = 0;
+    let mut notes = 0i64;
+    for s in 0..c.sessions {
+        let other_index = if s > big_index { s - 1 } else { s };
+        let n = if s == big_index { c.big_session } else { per_session + usize::from(other_index < extra) };
+        let created: DateTime<Utc> = base + Duration::days(s as i64) + Duration::hours(9);
+        let first_dose = created + Duration::minutes(10);
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO sessions (client_code, therapist, route, protocol, intention, created_ms, state, first_dose_ms)
+             VALUES (?1, ?2, 'intramuscular', 'im-ketamine', ?3, ?4, 'open', ?5)",
+            params![
+                format!("K-{:04}", s % 700),
+                "Dr Bench",
+                "Benchmark data",
+                created.timestamp_millis(),
+                first_dose.timestamp_millis()
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        if s == big_index {
+            big_id = id;
+        }
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO entries (session_id, seq, at_ms, elapsed_ms, author, kind, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            // Spread the entries over about two hours.
+            let step_ms = (7_200_000 / n.max(1)) as i64;
+            for i in 0..n {
+                let b = match i {
+                    0 => EntryBody::SessionStarted {
+                        client_code: format!("K-{:04}", s % 700),
+                        therapist: "Dr Bench".into(),
+                        route: Route::Intramuscular,
+                        protocol: "im-ketamine".into(),
+                        intention: "Benchmark data".into(),
+                    },
+                    1 => EntryBody::Dose(Dose {
+                        given_at: first_dose,
+                        substance: "ketamine".into(),
+                        amount: 50.0,
+                        unit: "mg".into(),
+                        route: Route::Intramuscular,
+                        lot: "B-1".into(),
+                        booster: false,
+                    }),
+                    _ if i + 1 == n => EntryBody::SessionEnded { reason: String::new() },
+                    _ => body(&mut rng, i),
+                };
+                if matches!(b, EntryBody::Note { .. }) {
+                    notes += 1;
+                }
+                let at = created + Duration::milliseconds(step_ms * i as i64);
+                let elapsed = (i >= 1).then(|| (at - first_dose).num_milliseconds());
+                ins.execute(params![
+                    id,
+                    i as i64 + 1,
+                    at.timestamp_millis(),
+                    elapsed,
+                    "Dr Bench",
+                    b.kind(),
+                    serde_json::to_string(&b)?
+                ])?;
+            }
+        }
+        let end = created + Duration::hours(2);
+        tx.execute("UPDATE sessions SET state = 'ended', ended_ms = ?2 WHERE id = ?1", params![id, end.timestamp_millis()])?;
+        tx.commit()?;
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.execute_batch("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")?;
+    Ok(Generated { db, big_id, notes, seconds: t0.elapsed().as_secs_f64() })
+}
+
+/// Median wall time of `runs` calls, in milliseconds (after one warm-up call).
+fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
+    std::hint::black_box(f());
+    let mut v: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("holdspace-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let c = parse_args()?;
+    let temp;
+    let dir = match &c.dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            d.clone()
+        }
+        None => {
+            temp = tempfile::tempdir()?;
+            temp.path().to_path_buf()
+        }
+    };
+    println!(
+        "Generating {} sessions, {} entries (one session of {}) in {} ...",
+        c.sessions,
+        c.entries,
+        c.big_session,
+        dir.display()
+    );
+    let g = generate(&dir, &c)?;
+    let size = std::fs::metadata(&g.db)?.len();
+    let wal = std::fs::metadata(g.db.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0);
+
+    let store = Store::open(&g.db, Arc::new(SystemClock))?;
+    let raw = Connection::open(&g.db)?;
+    let total: i64 = raw.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
+    let sessions: i64 = raw.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?;
+    let big_n = store.entries(g.big_id)?.len();
+    let rare = store.search("grandfather", 50)?.len();
+    let common = store.search("calm", 50)?.len();
+    let rare_all: i64 = raw.query_row("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'grandfather'", [], |r| r.get(0))?;
+    let common_all: i64 = raw.query_row("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'calm'", [], |r| r.get(0))?;
+    let template = holdspace_export::builtin_template("im-ketamine");
+
+    let n = c.runs;
+    let baseline = median_ms(n, || raw.query_row("SELECT count(*) FROM sessions", [], |r| r.get::<_, i64>(0)).ok());
+    let one_row = median_ms(n, || {
+        raw.query_row("SELECT body FROM entries WHERE id = ?1", [total / 2], |r| r.get::<_, String>(0)).ok()
+    });
+    let list = median_ms(n, || store.list_sessions().map(|v| v.len()).ok());
+    let entries = median_ms(n, || store.entries(g.big_id).map(|v| v.len()).ok());
+    let report = median_ms(n, || SessionReport::build(&store, template.as_ref(), g.big_id).map(|r| r.timeline.len()).ok());
+    let search_rare = median_ms(n, || store.search("grandfather", 50).map(|v| v.len()).ok());
+    let search_common = median_ms(n, || store.search("calm", 50).map(|v| v.len()).ok());
+
+    println!();
+    println!(
+        "Database: {sessions} sessions, {total} entries ({} notes), generated in {:.1} s; file {:.1} MiB (+ WAL {:.1} MiB)",
+        g.notes,
+        g.seconds,
+        size as f64 / 1_048_576.0,
+        wal as f64 / 1_048_576.0
+    );
+    println!("Median of {n} runs after one warm-up; ratio = time / baseline (SELECT count(*) FROM sessions).");
+    println!();
+    println!("| measurement                                          | median ms | x baseline | goal     | within |");
+    println!("|------------------------------------------------------|----------:|-----------:|----------|--------|");
+    let row = |name: &str, ms: f64, goal: Option<f64>| {
+        let within = match goal {
+            Some(g) if ms <= g => "yes",
+            Some(_) => "NO",
+            None => "",
+        };
+        println!(
+            "| {name:<52} | {ms:>9.3} | {:>10.1} | {:<8} | {within:<6} |",
+            ms / baseline.max(1e-6),
+            goal.map(|g| format!("{g} ms")).unwrap_or_default()
+        );
+    };
+    row("baseline: SELECT count(*) FROM sessions", baseline, None);
+    row("baseline: read one entry row by id", one_row, None);
+    row(&format!("Store::list_sessions ({sessions} rows)"), list, Some(50.0));
+    row(&format!("Store::entries, large session ({big_n} entries)"), entries, None);
+    row("  + SessionReport::build (timeline rendered as text)", report, Some(200.0));
+    row(&format!("Store::search \"grandfather\" ({rare_all} hits, {rare} shown)"), search_rare, Some(50.0));
+    row(&format!("Store::search \"calm\" ({common_all} hits, {common} shown)"), search_common, Some(50.0));
+    println!();
+    println!("SessionReport::build includes Store::session, Store::entries and Store::integration_notes.");
+    Ok(())
+}

@@ -334,3 +334,30 @@ fn a_second_demo_is_refused_while_a_session_is_open_but_adds_fine_after() {
     let (store, _) = open(&db, start());
     assert_eq!(store.list_sessions().unwrap().len(), 2);
 }
+
+#[test]
+fn an_open_session_without_a_dose_or_template_still_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(start()));
+    let store = Store::open(&dir.path().join("h.db"), clock.clone()).unwrap();
+    let (s, _) = store
+        .start_session(NewSession {
+            client_code: "K-7".into(),
+            therapist: "Dr Rowe".into(),
+            route: Route::Sublingual,
+            protocol: "custom".into(),
+            intention: String::new(),
+        })
+        .unwrap();
+    let r = SessionReport::build(&store, None, s.id).unwrap();
+    assert_eq!(r.summary.monitoring_minutes, None);
+    assert_eq!(r.summary.min_observation_met, None);
+    assert!(r.rems.bp_about_40_min.is_none());
+    for f in Format::ALL {
+        let p = export(&store, None, s.id, f, dir.path()).unwrap();
+        assert!(std::fs::metadata(&p).unwrap().len() > 0);
+    }
+    let pdf = dir.path().join(format!("holdspace-session-{}-K-7-2026-01-14.pdf", s.id));
+    let text = pdftotext(&pdf);
+    assert!(text.contains("NOT SIGNED") && text.contains("No vitals recorded"), "{text}");
+}

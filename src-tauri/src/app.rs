@@ -2,7 +2,9 @@
 
 use crate::commands;
 use crate::state::AppState;
+use holdspace_core::ErrorKind;
 use std::path::PathBuf;
+use tauri::Manager;
 
 pub fn run(data_dir: PathBuf) -> Result<(), String> {
     // The store opens before the window, so no command can run before it exists.
@@ -12,8 +14,53 @@ pub fn run(data_dir: PathBuf) -> Result<(), String> {
         .map_err(|e| format!("the window could not be opened: {e}"))
 }
 
+/// A second launch brings the running window forward and exits; it never opens a second
+/// writer (the data-folder lock refuses one even where D-Bus is missing).
+fn focus_main(app: &tauri::AppHandle) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let state = app.state::<AppState>();
+    if let Some(e) = state.startup_error() {
+        if e.kind == ErrorKind::Locked {
+            // The single-instance plugin forwards to the running window when it can; here it
+            // could not (no session bus), so say so and open nothing.
+            eprintln!("holdspace: {}", e.message);
+            std::process::exit(1);
+        }
+    }
+    // A session still open from before a restart keeps the computer awake again.
+    state.sync_awake();
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .ok_or("tauri.conf.json has no main window")?;
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+    Ok(())
+}
+
 pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
-    let builder = tauri::Builder::default().manage(state);
+    let builder = tauri::Builder::default()
+        // First, so a second launch exits before doing anything else.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main(app)))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .manage(state)
+        .setup(setup)
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Destroyed = event {
+                // Closing the app lets the computer sleep again.
+                window.app_handle().state::<AppState>().awake.release();
+            }
+        });
     // The e2e build adds one command; tauri's macro needs the whole list in one place.
     #[cfg(not(feature = "e2e"))]
     let builder = builder.invoke_handler(tauri::generate_handler![
@@ -26,6 +73,7 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         commands::session::record_dose,
         commands::session::add_note,
         commands::session::end_session,
+        commands::session::keep_awake_status,
         commands::monitoring::list_protocols,
         commands::monitoring::protocol_details,
         commands::monitoring::monitor,
@@ -33,6 +81,16 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         commands::monitoring::ack_flag,
         commands::monitoring::record_checklist,
         commands::monitoring::add_tag,
+        commands::review::review_list,
+        commands::review::search_entries,
+        commands::review::get_review,
+        commands::review::amend_entry,
+        commands::review::sign_session,
+        commands::review::add_addendum,
+        commands::review::add_integration_note,
+        commands::review::export_session,
+        commands::review::default_export_folder,
+        commands::review::add_demo_session,
     ]);
     #[cfg(feature = "e2e")]
     let builder = builder.invoke_handler(tauri::generate_handler![
@@ -45,6 +103,7 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         commands::session::record_dose,
         commands::session::add_note,
         commands::session::end_session,
+        commands::session::keep_awake_status,
         commands::monitoring::list_protocols,
         commands::monitoring::protocol_details,
         commands::monitoring::monitor,
@@ -52,6 +111,16 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         commands::monitoring::ack_flag,
         commands::monitoring::record_checklist,
         commands::monitoring::add_tag,
+        commands::review::review_list,
+        commands::review::search_entries,
+        commands::review::get_review,
+        commands::review::amend_entry,
+        commands::review::sign_session,
+        commands::review::add_addendum,
+        commands::review::add_integration_note,
+        commands::review::export_session,
+        commands::review::default_export_folder,
+        commands::review::add_demo_session,
         commands::testing::advance_clock,
     ]);
     builder

@@ -22,6 +22,8 @@ fn export_all(dir: &Path) {
     export!(AppInfo, SessionView, IpcError, DoseInput, NewSession, SessionSummary, TimerReading);
     export!(ProtocolDetails, MonitorView, ChecklistAction, TemplateInfo, Vitals);
     export!(IntegrationNote, NewIntegrationNote, SearchHit);
+    export!(crate::commands::review::ReviewView, holdspace_core::store::ReviewFilter, holdspace_core::store::ReviewRow);
+    export!(crate::awake::AwakeStatus);
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<PathBuf, String> {

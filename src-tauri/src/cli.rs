@@ -30,6 +30,20 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Export one session to a new file in DIR (readable by you only: it holds health information)
+    Export {
+        /// The session's id (see `holdspace sessions`)
+        #[arg(value_name = "SESSION_ID")]
+        session_id: i64,
+        /// pdf, csv, json or m3u8
+        #[arg(long, value_name = "FORMAT")]
+        format: String,
+        /// An existing folder
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Add one finished demo session (client code DEMO-1, clearly labelled) and print its id
+    Demo,
 }
 
 pub fn default_data_dir() -> Option<PathBuf> {
@@ -53,6 +67,10 @@ pub fn main() -> ExitCode {
         Some(Command::Sessions) => report(sessions(&data_dir, &mut std::io::stdout())),
         Some(Command::Protocols) => report(protocols(&data_dir, &mut std::io::stdout())),
         Some(Command::Check { files }) => crate::check::run(&files, &mut std::io::stdout(), &mut std::io::stderr()),
+        Some(Command::Export { session_id, format, out }) => {
+            report(export(&data_dir, session_id, &format, &out, &mut std::io::stdout()))
+        }
+        Some(Command::Demo) => report(demo(&data_dir, &mut std::io::stdout())),
     }
 }
 
@@ -97,6 +115,35 @@ pub fn sessions(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), Str
         text = "No sessions yet.\n".into();
     }
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// `holdspace export`: writes the file and prints its path.
+pub fn export(data_dir: &Path, session_id: i64, format: &str, out_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
+    // The format is checked first, so a typo is named even without a database.
+    format.parse::<holdspace_export::Format>().map_err(|e| e.to_string())?;
+    let Some(store) = open_existing(data_dir)? else {
+        return Err(format!("no database in {}: there is no session {session_id} to export", data_dir.display()));
+    };
+    if !out_dir.is_dir() {
+        return Err(format!(
+            "the folder {} does not exist or is not a folder; choose an existing folder",
+            out_dir.display()
+        ));
+    }
+    let session = store.session(session_id).map_err(|e| e.to_string())?;
+    let catalog = holdspace_core::monitoring::load_templates(Some(&data_dir.join("protocols")));
+    let path = crate::commands::review::export_to(&store, catalog.get(&session.protocol), session_id, format, out_dir)
+        .map_err(|e| e.message)?;
+    writeln!(out, "{}", path.display()).map_err(|e| e.to_string())
+}
+
+/// `holdspace demo`: adds the demo session to the data folder (creating the database if
+/// needed) and prints its id. Works while the app runs: SQLite (WAL) serialises the writes.
+pub fn demo(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
+    holdspace_core::store::create_private_dir(data_dir).map_err(|e| e.to_string())?;
+    let id = holdspace_export::add_demo_session_at(&data_dir.join(DB_FILE), holdspace_export::default_demo_start())
+        .map_err(|e| e.to_string())?;
+    writeln!(out, "{id}").map_err(|e| e.to_string())
 }
 
 pub fn protocols(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
@@ -144,5 +191,61 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let line = text.lines().nth(1).unwrap();
         assert!(line.contains("K-042") && line.contains("sublingual-lozenge") && line.ends_with("open"), "{text}");
+    }
+
+    #[test]
+    fn demo_then_export_every_format() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let mut out = Vec::new();
+        demo(&data, &mut out).unwrap();
+        let id: i64 = String::from_utf8(out).unwrap().trim().parse().expect("demo prints the new id");
+        let dir = tmp.path().join("out");
+        std::fs::create_dir(&dir).unwrap();
+        for format in ["pdf", "csv", "json", "m3u8"] {
+            let mut out = Vec::new();
+            export(&data, id, format, &dir, &mut out).unwrap();
+            let path = PathBuf::from(String::from_utf8(out).unwrap().trim());
+            assert!(path.starts_with(&dir) && path.extension().is_some_and(|e| e == format), "{}", path.display());
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(!bytes.is_empty());
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "{format}");
+            }
+        }
+        // A second demo while the first is in the database is another session.
+        let mut out = Vec::new();
+        demo(&data, &mut out).unwrap();
+        let second: i64 = String::from_utf8(out).unwrap().trim().parse().unwrap();
+        assert_ne!(second, id);
+    }
+
+    #[test]
+    fn export_errors_are_clear() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let err = export(dir, 1, "docx", dir, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("unknown export format") && err.contains("pdf, csv, json, m3u8"), "{err}");
+        let err = export(dir, 1, "pdf", dir, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("no database"), "{err}");
+        demo(dir, &mut Vec::new()).unwrap();
+        let err = export(dir, 999, "pdf", dir, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("session 999"), "{err}");
+        let err = export(dir, 1, "csv", &dir.join("missing"), &mut Vec::new()).unwrap_err();
+        assert!(err.contains("does not exist"), "{err}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let ro = dir.join("read-only");
+            std::fs::create_dir(&ro).unwrap();
+            std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o500)).unwrap();
+            // Root writes anywhere; the check only means something for a normal user.
+            if std::fs::write(ro.join("probe"), "x").is_err() {
+                let err = export(dir, 1, "csv", &ro, &mut Vec::new()).unwrap_err();
+                assert!(err.contains("cannot write"), "{err}");
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The Holdspace desktop app: a thin Tauri shell over `holdspace-core`.
 
 pub mod app;
+pub mod awake;
 pub mod check;
 #[cfg(test)]
 mod bindings;

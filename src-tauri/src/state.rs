@@ -1,6 +1,7 @@
 //! What the app holds while it runs. Opened once at start-up; when the data folder or database
 //! cannot be used the window still opens and shows why, instead of crashing.
 
+use crate::awake::Awake;
 use crate::error::IpcError;
 use holdspace_core::store::DataDir;
 use holdspace_core::monitoring::{load_quick_tags_file, load_templates, QuickTag, Template, TemplateCatalog};
@@ -24,6 +25,8 @@ pub struct Ready {
 pub struct AppState {
     pub data_dir: PathBuf,
     pub ready: Result<Ready, IpcError>,
+    /// The sleep and screen-lock inhibitor, held while a session is open.
+    pub awake: Awake,
 }
 
 impl AppState {
@@ -32,7 +35,7 @@ impl AppState {
         if let Err(e) = &ready {
             eprintln!("holdspace: {}", e.message);
         }
-        AppState { data_dir: data_dir.to_path_buf(), ready }
+        AppState { data_dir: data_dir.to_path_buf(), ready, awake: Awake::default() }
     }
 
     /// The store, or the start-up error that keeps it closed.
@@ -42,6 +45,16 @@ impl AppState {
 
     pub fn startup_error(&self) -> Option<IpcError> {
         self.ready.as_ref().err().cloned()
+    }
+
+    /// Holds the inhibitor while a session is open, releases it otherwise.
+    pub fn sync_awake(&self) {
+        let open = self.ready().ok().and_then(|r| r.store.open_session().ok().flatten()).is_some();
+        if open {
+            self.awake.hold();
+        } else {
+            self.awake.release();
+        }
     }
 }
 

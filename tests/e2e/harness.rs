@@ -51,6 +51,8 @@ impl App {
             // Without this the session request hangs: Tauri only allows automation when asked.
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
             .env("HOLDSPACE_DATA_DIR", data_dir)
+            // Window size and position are remembered per user: keep each test's apart.
+            .env("XDG_CONFIG_HOME", data_dir.join(".config"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true);

@@ -1,3 +1,4 @@
+use crate::awake::AwakeStatus;
 use crate::error::CmdResult;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -49,6 +50,7 @@ pub fn start_session(state: State<'_, AppState>, new_session: NewSession) -> Cmd
         ready.template(new_session.protocol.trim())?;
     }
     let (session, _) = ready.store.start_session(new_session)?;
+    state.awake.hold();
     view(&state, session.id)
 }
 
@@ -70,9 +72,17 @@ pub fn end_session(state: State<'_, AppState>, session_id: i64, override_reason:
     let ready = state.ready()?;
     let session = ready.store.session(session_id)?;
     let reason = override_reason.as_deref();
-    match ready.catalog.get(&session.protocol) {
-        Some(t) => Ok(ready.store.end_session_gated(session_id, t, reason)?),
+    let ended = match ready.catalog.get(&session.protocol) {
+        Some(t) => ready.store.end_session_gated(session_id, t, reason)?,
         // A template removed since the start: nothing to gate on; the reason is still kept.
-        None => Ok(ready.store.end_session(session_id, reason.unwrap_or(""))?),
-    }
+        None => ready.store.end_session(session_id, reason.unwrap_or(""))?,
+    };
+    state.sync_awake();
+    Ok(ended)
+}
+
+/// Whether the computer is being kept awake, and why not when it is not.
+#[tauri::command]
+pub fn keep_awake_status(state: State<'_, AppState>) -> AwakeStatus {
+    state.awake.status()
 }

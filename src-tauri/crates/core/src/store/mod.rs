@@ -7,6 +7,7 @@ mod integration;
 mod migrations;
 mod monitoring;
 mod review;
+mod review_list;
 mod search;
 mod sessions;
 
@@ -14,6 +15,7 @@ pub use datadir::{create_private_dir, DataDir, DB_FILE};
 pub use integration::{IntegrationNote, NewIntegrationNote};
 pub use search::{fts_query, SearchHit, MATCH_END, MATCH_START};
 pub use migrations::SCHEMA_VERSION;
+pub use review_list::{DoseTotal, ReviewFilter, ReviewRow};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};

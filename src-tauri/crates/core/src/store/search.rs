@@ -45,14 +45,14 @@ impl Store {
         let Some(query) = fts_query(input) else { return Ok(Vec::new()) };
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT e.session_id, s.client_code, e.seq, e.at_ms, e.elapsed_ms, e.kind,
-                    snippet(entries_fts, 0, char(2), char(3), '…', 16)
-             FROM entries_fts
-             JOIN entries e ON e.id = entries_fts.rowid
+            // Newest first by rowid, limited inside the FTS scan: entry ids grow in the order
+            // entries are written, so this is time order without sorting every match.
+            "SELECT e.session_id, s.client_code, e.seq, e.at_ms, e.elapsed_ms, e.kind, m.snip
+             FROM (SELECT rowid AS id, snippet(entries_fts, 0, char(2), char(3), '…', 16) AS snip
+                   FROM entries_fts WHERE entries_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) m
+             JOIN entries e ON e.id = m.id
              JOIN sessions s ON s.id = e.session_id
-             WHERE entries_fts MATCH ?1
-             ORDER BY e.at_ms DESC
-             LIMIT ?2",
+             ORDER BY e.id DESC",
         )?;
         let rows = stmt.query_map(params![query, limit as i64], |r| {
             Ok(SearchHit {

@@ -1,0 +1,182 @@
+//! After the session: the sessions list, search, the review report, amendments, signing,
+//! addenda, integration notes, exports and the demo session. Each command translates its
+//! arguments and calls core or the export crate.
+
+use crate::error::{CmdResult, IpcError};
+use crate::state::AppState;
+use holdspace_core::monitoring::{Template, Thresholds};
+use holdspace_core::store::{IntegrationNote, NewIntegrationNote, ReviewFilter, ReviewRow, SearchHit};
+use holdspace_core::{Entry, ErrorKind, Store};
+use holdspace_export::{Format, SessionReport};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use tauri::State;
+use ts_rs::TS;
+
+/// At most this many search hits are returned.
+pub const SEARCH_LIMIT: usize = 200;
+
+/// What the review screen shows: the report (summary, REMS terms, timeline, integration
+/// notes) and the template's thresholds for the chart's bands.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReviewView {
+    pub report: SessionReport,
+    /// `None` when the session's protocol template is no longer available.
+    pub thresholds: Option<Thresholds>,
+    pub template_name: Option<String>,
+}
+
+/// An export error as `{kind, message}`: export problems the user can fix are `invalid`
+/// (format, folder) or `io` (writing), the rest keep their core kind.
+pub fn export_error(e: holdspace_export::Error) -> IpcError {
+    use holdspace_export::Error as E;
+    let kind = match &e {
+        E::Core(core) => core.kind(),
+        E::UnknownFormat(_) | E::NoFolder(_) | E::NamesExhausted(_) => ErrorKind::Invalid,
+        E::Write { .. } | E::Io(_) => ErrorKind::Io,
+        _ => ErrorKind::Storage,
+    };
+    IpcError { kind, message: e.to_string() }
+}
+
+/// The folder an export goes to: an absolute path to an existing folder.
+pub fn export_folder(out_dir: &str) -> CmdResult<PathBuf> {
+    let trimmed = out_dir.trim();
+    if trimmed.is_empty() {
+        return Err(IpcError { kind: ErrorKind::Invalid, message: "choose a folder to export to".into() });
+    }
+    let path = PathBuf::from(trimmed);
+    if !path.is_absolute() {
+        return Err(IpcError {
+            kind: ErrorKind::Invalid,
+            message: format!("{trimmed} is not a full path: give the whole path of the folder, e.g. /home/you/Documents"),
+        });
+    }
+    if !path.is_dir() {
+        return Err(IpcError {
+            kind: ErrorKind::Invalid,
+            message: format!("the folder {} does not exist or is not a folder; choose an existing folder", path.display()),
+        });
+    }
+    Ok(path)
+}
+
+/// Writes one export of a session; shared by the command and `holdspace export`.
+pub fn export_to(store: &Store, template: Option<&Template>, session_id: i64, format: &str, out_dir: &Path) -> CmdResult<PathBuf> {
+    let format: Format = format.parse().map_err(export_error)?;
+    holdspace_export::export(store, template, session_id, format, out_dir).map_err(export_error)
+}
+
+#[tauri::command]
+pub fn review_list(state: State<'_, AppState>, filter: ReviewFilter) -> CmdResult<Vec<ReviewRow>> {
+    Ok(state.ready()?.store.review_list(&filter)?)
+}
+
+#[tauri::command]
+pub fn search_entries(state: State<'_, AppState>, query: String) -> CmdResult<Vec<SearchHit>> {
+    Ok(state.ready()?.store.search(&query, SEARCH_LIMIT)?)
+}
+
+#[tauri::command]
+pub fn get_review(state: State<'_, AppState>, session_id: i64) -> CmdResult<ReviewView> {
+    let ready = state.ready()?;
+    let session = ready.store.session(session_id)?;
+    let template = ready.catalog.get(&session.protocol);
+    let report = SessionReport::build(&ready.store, template, session_id).map_err(export_error)?;
+    Ok(ReviewView {
+        report,
+        thresholds: template.map(|t| t.thresholds.clone()),
+        template_name: template.map(|t| t.name.clone()),
+    })
+}
+
+#[tauri::command]
+pub fn amend_entry(
+    state: State<'_, AppState>,
+    session_id: i64,
+    amends_seq: i64,
+    reason: String,
+    correction: String,
+    author: String,
+) -> CmdResult<Entry> {
+    Ok(state.ready()?.store.amend(session_id, amends_seq, &reason, &correction, &author)?)
+}
+
+#[tauri::command]
+pub fn sign_session(state: State<'_, AppState>, session_id: i64, signed_by: String, statement: String) -> CmdResult<Entry> {
+    Ok(state.ready()?.store.sign(session_id, &signed_by, &statement)?)
+}
+
+#[tauri::command]
+pub fn add_addendum(state: State<'_, AppState>, session_id: i64, text: String, author: String) -> CmdResult<Entry> {
+    Ok(state.ready()?.store.add_addendum(session_id, &text, &author)?)
+}
+
+#[tauri::command]
+pub fn add_integration_note(
+    state: State<'_, AppState>,
+    session_id: i64,
+    note: NewIntegrationNote,
+) -> CmdResult<IntegrationNote> {
+    Ok(state.ready()?.store.add_integration_note(session_id, note)?)
+}
+
+/// Writes the export and returns its path. Async, so the PDF is drawn on a worker thread and
+/// never on the window's main thread.
+#[tauri::command]
+pub async fn export_session(
+    state: State<'_, AppState>,
+    session_id: i64,
+    format: String,
+    out_dir: String,
+) -> CmdResult<String> {
+    let ready = state.ready()?;
+    let folder = export_folder(&out_dir)?;
+    let session = ready.store.session(session_id)?;
+    let path = export_to(&ready.store, ready.catalog.get(&session.protocol), session_id, &format, &folder)?;
+    Ok(path.display().to_string())
+}
+
+/// A folder to suggest for exports: the user's documents folder, else their home folder.
+#[tauri::command]
+pub fn default_export_folder() -> Option<String> {
+    dirs::document_dir().or_else(dirs::home_dir).map(|p| p.display().to_string())
+}
+
+/// Adds the demo session (`holdspace demo`) and returns its id.
+#[tauri::command]
+pub async fn add_demo_session(state: State<'_, AppState>) -> CmdResult<i64> {
+    let ready = state.ready()?;
+    holdspace_export::add_demo_session_at(ready.store.path(), holdspace_export::default_demo_start())
+        .map_err(export_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_folder_wants_an_existing_absolute_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(export_folder(&format!("  {}  ", tmp.path().display())).unwrap(), tmp.path());
+        for bad in ["", "   ", "relative/folder", "/no/such/folder/anywhere"] {
+            assert_eq!(export_folder(bad).unwrap_err().kind, ErrorKind::Invalid, "{bad:?}");
+        }
+        let file = tmp.path().join("a-file");
+        std::fs::write(&file, "x").unwrap();
+        let err = export_folder(&file.display().to_string()).unwrap_err();
+        assert!(err.message.contains("not a folder"), "{}", err.message);
+    }
+
+    #[test]
+    fn export_errors_keep_a_kind_the_ui_can_switch_on() {
+        let store = Store::open_in_memory(std::sync::Arc::new(holdspace_core::SystemClock)).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let unknown_format = export_to(&store, None, 1, "docx", tmp.path()).unwrap_err();
+        assert_eq!(unknown_format.kind, ErrorKind::Invalid);
+        assert!(unknown_format.message.contains("pdf, csv, json, m3u8"), "{}", unknown_format.message);
+        let unknown_session = export_to(&store, None, 99, "csv", tmp.path()).unwrap_err();
+        assert_eq!(unknown_session.kind, ErrorKind::NotFound);
+        assert!(unknown_session.message.contains("99"), "{}", unknown_session.message);
+    }
+}

@@ -1,6 +1,7 @@
 //! The sessions list of the review screen: one row per session with its totals, computed by
-//! SQLite in one query (doses, flags, acknowledgements and tags read through the
-//! `(session_id, kind)` index), so the list stays fast with millions of entries.
+//! SQLite in one statement. Per session, doses, flags and acknowledgements are read through the
+//! `(session_id, kind)` index and adverse-event tags through the covering index of migration
+//! 0003, so the list stays fast with a million entries (about 20 ms for 2,500 sessions).
 
 use super::sessions::{ms_to_time, state_from};
 use super::Store;
@@ -81,41 +82,22 @@ impl Store {
         }
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "WITH s AS (
-                 SELECT id, created_ms, client_code, therapist, protocol, route, state,
-                        first_dose_ms, ended_ms, signed_ms
-                 FROM sessions
-                 WHERE (?1 = '' OR instr(lower(client_code), lower(?1)) > 0)
-                   AND (?2 IS NULL OR created_ms >= ?2)
-                   AND (?3 IS NULL OR created_ms < ?3)
-             ),
-             per_unit AS (
-                 SELECT e.session_id,
-                        json_extract(e.body, '$.substance') AS substance,
-                        json_extract(e.body, '$.unit') AS unit,
-                        sum(json_extract(e.body, '$.amount')) AS amount
-                 FROM s JOIN entries e ON e.session_id = s.id AND e.kind = 'dose'
-                 GROUP BY e.session_id, substance, unit
-             ),
-             doses AS (
-                 SELECT session_id,
-                        json_group_array(json_object('substance', substance, 'unit', unit, 'amount', amount)) AS totals
-                 FROM per_unit GROUP BY session_id
-             ),
-             counts AS (
-                 SELECT e.session_id,
-                        sum(e.kind = 'flag') AS flags,
-                        sum(e.kind = 'flag_ack') AS acks,
-                        sum(e.kind = 'tag' AND json_extract(e.body, '$.adverse_event') = 1) AS adverse
-                 FROM s JOIN entries e ON e.session_id = s.id AND e.kind IN ('flag', 'flag_ack', 'tag')
-                 GROUP BY e.session_id
-             )
-             SELECT s.id, s.created_ms, s.client_code, s.therapist, s.protocol, s.route, s.state,
+            "SELECT s.id, s.created_ms, s.client_code, s.therapist, s.protocol, s.route, s.state,
                     s.first_dose_ms, s.ended_ms, s.signed_ms,
-                    doses.totals, COALESCE(counts.flags, 0), COALESCE(counts.acks, 0), COALESCE(counts.adverse, 0)
-             FROM s
-             LEFT JOIN doses ON doses.session_id = s.id
-             LEFT JOIN counts ON counts.session_id = s.id
+                    (SELECT json_group_array(json_object('substance', substance, 'unit', unit, 'amount', amount))
+                     FROM (SELECT json_extract(body, '$.substance') AS substance,
+                                  json_extract(body, '$.unit') AS unit,
+                                  sum(json_extract(body, '$.amount')) AS amount
+                           FROM entries WHERE session_id = s.id AND kind = 'dose'
+                           GROUP BY substance, unit)),
+                    (SELECT count(*) FROM entries WHERE session_id = s.id AND kind = 'flag'),
+                    (SELECT count(*) FROM entries WHERE session_id = s.id AND kind = 'flag_ack'),
+                    (SELECT count(*) FROM entries
+                     WHERE session_id = s.id AND kind = 'tag' AND json_extract(body, '$.adverse_event') = 1)
+             FROM sessions s
+             WHERE (?1 = '' OR instr(lower(s.client_code), lower(?1)) > 0)
+               AND (?2 IS NULL OR s.created_ms >= ?2)
+               AND (?3 IS NULL OR s.created_ms < ?3)
              ORDER BY s.created_ms DESC, s.id DESC",
         )?;
         let from = filter.from.map(|t| t.timestamp_millis());

@@ -4,6 +4,7 @@
 mod datadir;
 mod entries;
 mod integration;
+mod loudness;
 mod migrations;
 mod monitoring;
 mod review;
@@ -13,6 +14,7 @@ mod sessions;
 
 pub use datadir::{create_private_dir, DataDir, DB_FILE};
 pub use integration::{IntegrationNote, NewIntegrationNote};
+pub use loudness::CachedLoudness;
 pub use search::{fts_query, SearchHit, MATCH_END, MATCH_START};
 pub use migrations::SCHEMA_VERSION;
 pub use review_list::{DoseTotal, ReviewFilter, ReviewRow};

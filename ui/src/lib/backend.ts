@@ -15,6 +15,12 @@ import type { ErrorKind } from './bindings/ErrorKind';
 import type { NewSession } from './bindings/NewSession';
 import type { SessionSummary } from './bindings/SessionSummary';
 import type { SessionView } from './bindings/SessionView';
+import type { IntegrationNote } from './bindings/IntegrationNote';
+import type { NewIntegrationNote } from './bindings/NewIntegrationNote';
+import type { ReviewFilter } from './bindings/ReviewFilter';
+import type { ReviewRow } from './bindings/ReviewRow';
+import type { ReviewView } from './bindings/ReviewView';
+import type { SearchHit } from './bindings/SearchHit';
 
 /** A failed command: `kind` is what the UI switches on; `message` is shown as written. */
 export class BackendError extends Error {
@@ -61,6 +67,23 @@ export const backend = {
   recordChecklist: (sessionId: number, itemId: string, action: ChecklistAction) =>
     call<Entry>('record_checklist', { sessionId, itemId, action }),
   addTag: (sessionId: number, tagId: string) => call<Entry>('add_tag', { sessionId, tagId }),
+  // After the session: review, amend, sign, search, export.
+  reviewList: (filter: ReviewFilter) => call<ReviewRow[]>('review_list', { filter }),
+  searchEntries: (query: string) => call<SearchHit[]>('search_entries', { query }),
+  getReview: (sessionId: number) => call<ReviewView>('get_review', { sessionId }),
+  amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string, author: string) =>
+    call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction, author }),
+  signSession: (sessionId: number, signedBy: string, statement: string) =>
+    call<Entry>('sign_session', { sessionId, signedBy, statement }),
+  addAddendum: (sessionId: number, text: string, author: string) =>
+    call<Entry>('add_addendum', { sessionId, text, author }),
+  addIntegrationNote: (sessionId: number, note: NewIntegrationNote) =>
+    call<IntegrationNote>('add_integration_note', { sessionId, note }),
+  /** Writes a new file (mode 0600) in `outDir` and returns its path. */
+  exportSession: (sessionId: number, format: 'pdf' | 'csv' | 'json' | 'm3u8', outDir: string) =>
+    call<string>('export_session', { sessionId, format, outDir }),
+  defaultExportFolder: () => call<string | null>('default_export_folder'),
+  addDemoSession: () => call<number>('add_demo_session'),
   setFullscreen: async (on: boolean) => {
     try {
       await getCurrentWindow().setFullscreen(on);

@@ -16,10 +16,10 @@ TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 a
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 E2E_BIN := target/debug/holdspace-e2e
 
-.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test clean
+.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio clean
 
 ## run: install what is missing, build, and open the app on the default data folder.
-run: setup ui
+run: setup ui demo-audio
 	$(CARGO) build -p holdspace
 	./target/debug/holdspace
 
@@ -62,8 +62,13 @@ e2e-build: ui
 	cp target/debug/holdspace $(E2E_BIN)
 	$(CARGO) build -p holdspace
 
-e2e: e2e-build
+e2e: e2e-build demo-audio
 	$(XVFB) dbus-run-session -- $(CARGO) test -p holdspace-e2e -- --test-threads=1
+
+## demo-audio: render the demo playlist's music (calm pads and drones made by the project,
+## so it is lawful to ship and needs no download); complete files are kept.
+demo-audio:
+	$(CARGO) run -q -p holdspace-audio --bin holdspace-demo-audio -- playlists/demo/audio
 
 ## bindings: regenerate the TypeScript types of the IPC seam from Rust.
 bindings:

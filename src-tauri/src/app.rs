@@ -4,7 +4,7 @@ use crate::commands;
 use crate::state::AppState;
 use holdspace_core::ErrorKind;
 use std::path::PathBuf;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 pub fn run(data_dir: PathBuf) -> Result<(), String> {
     // The store opens before the window, so no command can run before it exists.
@@ -36,6 +36,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     }
     // A session still open from before a restart keeps the computer awake again.
     state.sync_awake();
+    start_music(app.handle(), &state);
     let config = app
         .config()
         .app
@@ -46,6 +47,32 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("tauri.conf.json has no main window")?;
     tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
     Ok(())
+}
+
+/// Starts the audio engine and the thread that writes what it does to the timeline and tells
+/// the UI. Never fails: with no sound device the engine says so and keeps trying.
+fn start_music(app: &tauri::AppHandle, state: &AppState) {
+    let db = state.ready().ok().map(|r| r.store.path().to_path_buf());
+    let (music, problem) = crate::music::Music::start(&state.data_dir, db.as_deref());
+    if let Some(p) = problem {
+        eprintln!("holdspace: {p}");
+    }
+    let events = music.engine.take_events();
+    if state.music.set(music).is_err() {
+        return;
+    }
+    let Some(events) = events else { return };
+    let app = app.clone();
+    let spawned = std::thread::Builder::new().name("holdspace-music-events".into()).spawn(move || {
+        for ev in events {
+            let state = app.state::<AppState>();
+            let entry = state.ready().ok().and_then(|r| crate::music::record(&r.store, &ev));
+            let _ = app.emit("music-event", crate::events::MusicEventPayload { event: ev, entry });
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("holdspace: music events will not be recorded: {e}");
+    }
 }
 
 pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
@@ -74,6 +101,14 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         commands::session::add_note,
         commands::session::end_session,
         commands::session::keep_awake_status,
+        commands::music::list_playlists,
+        commands::music::load_playlist,
+        commands::music::music_state,
+        commands::music::music_control,
+        commands::music::output_devices,
+        commands::music::set_output_device,
+        commands::music::set_music_folder,
+        commands::music::run_preflight,
         commands::monitoring::list_protocols,
         commands::monitoring::protocol_details,
         commands::monitoring::monitor,
@@ -104,6 +139,14 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         commands::session::add_note,
         commands::session::end_session,
         commands::session::keep_awake_status,
+        commands::music::list_playlists,
+        commands::music::load_playlist,
+        commands::music::music_state,
+        commands::music::music_control,
+        commands::music::output_devices,
+        commands::music::set_output_device,
+        commands::music::set_music_folder,
+        commands::music::run_preflight,
         commands::monitoring::list_protocols,
         commands::monitoring::protocol_details,
         commands::monitoring::monitor,

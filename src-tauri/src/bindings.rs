@@ -24,6 +24,8 @@ fn export_all(dir: &Path) {
     export!(IntegrationNote, NewIntegrationNote, SearchHit);
     export!(crate::commands::review::ReviewView, holdspace_core::store::ReviewFilter, holdspace_core::store::ReviewRow);
     export!(crate::awake::AwakeStatus);
+    export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, crate::music::PlaylistInfo);
+    export!(crate::events::MusicEventPayload, crate::settings::Settings);
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<PathBuf, String> {

@@ -8,4 +8,7 @@ mod bindings;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod events;
+pub mod music;
+pub mod settings;
 pub mod state;

@@ -3,6 +3,8 @@
 
 use crate::awake::Awake;
 use crate::error::IpcError;
+use crate::music::Music;
+use std::sync::OnceLock;
 use holdspace_core::store::DataDir;
 use holdspace_core::monitoring::{load_quick_tags_file, load_templates, QuickTag, Template, TemplateCatalog};
 use holdspace_core::{Clock, Error, OffsetClock, Store};
@@ -27,6 +29,8 @@ pub struct AppState {
     pub ready: Result<Ready, IpcError>,
     /// The sleep and screen-lock inhibitor, held while a session is open.
     pub awake: Awake,
+    /// Music: started once the window is set up (a second launch never touches the device).
+    pub music: OnceLock<Music>,
 }
 
 impl AppState {
@@ -35,7 +39,7 @@ impl AppState {
         if let Err(e) = &ready {
             eprintln!("holdspace: {}", e.message);
         }
-        AppState { data_dir: data_dir.to_path_buf(), ready, awake: Awake::default() }
+        AppState { data_dir: data_dir.to_path_buf(), ready, awake: Awake::default(), music: OnceLock::new() }
     }
 
     /// The store, or the start-up error that keeps it closed.

@@ -53,6 +53,8 @@ impl App {
             .env("HOLDSPACE_DATA_DIR", data_dir)
             // Window size and position are remembered per user: keep each test's apart.
             .env("XDG_CONFIG_HOME", data_dir.join(".config"))
+            // The repository's playlists (the demo among them), wherever the binary was copied.
+            .env("HOLDSPACE_PLAYLISTS_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("../playlists"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true);
@@ -137,7 +139,11 @@ impl App {
     pub async fn select(&self, testid: &str, value: &str) {
         let script = "const el = document.querySelector(`[data-testid='${arguments[0]}']`);
             el.value = arguments[1]; el.dispatchEvent(new Event('change', { bubbles: true }));";
-        self.el(testid).await;
+        let option = format!("[data-testid='{testid}'] option[value='{}']", value.replace('\'', "\\'"));
+        self.wait_for(&format!("option {value:?} in {testid}"), || async {
+            self.client.find(Locator::Css(&option)).await.ok()
+        })
+        .await;
         self.client.execute(script, vec![testid.into(), value.into()]).await.expect("select option");
     }
 

@@ -3,3 +3,4 @@
 mod foundation;
 mod monitoring;
 mod room;
+mod music;

@@ -1,3 +1,5 @@
+// First: before any library formats numbers at load time.
+import './lib/locale';
 import { mount } from 'svelte';
 import './theme.css';
 import App from './App.svelte';

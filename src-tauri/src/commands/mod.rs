@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod monitoring;
+pub mod music;
 pub mod review;
 pub mod session;
 #[cfg(feature = "e2e")]

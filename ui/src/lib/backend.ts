@@ -6,6 +6,12 @@ import { getCurrentWindow } from '@tauri-apps/api/window';
 import type { AppInfo } from './bindings/AppInfo';
 import type { ChecklistAction } from './bindings/ChecklistAction';
 import type { MonitorView } from './bindings/MonitorView';
+import type { MusicControl } from './bindings/MusicControl';
+import type { MusicEventPayload } from './bindings/MusicEventPayload';
+import type { MusicState } from './bindings/MusicState';
+import type { PlaylistInfo } from './bindings/PlaylistInfo';
+import type { Status } from './bindings/Status';
+import type { AwakeStatus } from './bindings/AwakeStatus';
 import type { ProtocolDetails } from './bindings/ProtocolDetails';
 import type { TemplateInfo } from './bindings/TemplateInfo';
 import type { Vitals } from './bindings/Vitals';
@@ -84,6 +90,19 @@ export const backend = {
     call<string>('export_session', { sessionId, format, outDir }),
   defaultExportFolder: () => call<string | null>('default_export_folder'),
   addDemoSession: () => call<number>('add_demo_session'),
+  keepAwakeStatus: () => call<AwakeStatus>('keep_awake_status'),
+  listPlaylists: () => call<PlaylistInfo[]>('list_playlists'),
+  loadPlaylist: (path: string) => call<MusicState>('load_playlist', { path }),
+  musicState: () => call<MusicState>('music_state'),
+  musicControl: (control: MusicControl) => call<Status>('music_control', { control }),
+  outputDevices: () => call<string[]>('output_devices'),
+  setOutputDevice: (device: string | null) => call<MusicState>('set_output_device', { device }),
+  setMusicFolder: (folder: string) => call<MusicState>('set_music_folder', { folder }),
+  runPreflight: (sessionId: number, plannedMinutes: number) =>
+    call<Entry>('run_preflight', { sessionId, plannedMinutes }),
+  /** The audio engine's reports, each with the timeline entry it became. */
+  onMusicEvent: (handler: (payload: MusicEventPayload) => void): Promise<UnlistenFn> =>
+    listen<MusicEventPayload>('music-event', (e) => handler(e.payload)),
   setFullscreen: async (on: boolean) => {
     try {
       await getCurrentWindow().setFullscreen(on);

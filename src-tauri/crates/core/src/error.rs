@@ -46,6 +46,10 @@ pub enum Error {
     #[error("discharge is not yet advised: {}. To end anyway, give a reason for the override.", .blockers.join("; "))]
     DischargeBlocked { blockers: Vec<String> },
 
+    /// Music could not do what was asked; the session and its record are unaffected.
+    #[error("music: {0}")]
+    Audio(String),
+
     #[error("saving failed: {0}. Nothing already recorded was lost.")]
     Storage(#[from] rusqlite::Error),
 
@@ -66,6 +70,7 @@ pub enum ErrorKind {
     DataDir,
     Locked,
     DischargeBlocked,
+    Audio,
     Storage,
     Io,
 }
@@ -83,6 +88,7 @@ impl Error {
             Error::Locked { .. } => ErrorKind::Locked,
             Error::Monitoring(_) => ErrorKind::Invalid,
             Error::DischargeBlocked { .. } => ErrorKind::DischargeBlocked,
+            Error::Audio(_) => ErrorKind::Audio,
             Error::Storage(_) => ErrorKind::Storage,
             Error::Io(_) => ErrorKind::Io,
         }

@@ -1,0 +1,178 @@
+use crate::error::{CmdResult, IpcError};
+use crate::music::{list_playlists as find_playlists, LoadedPlaylist, Music, PlaylistInfo};
+use crate::settings::Settings;
+use crate::state::AppState;
+use holdspace_audio::{list_output_devices, preflight as audio_preflight, DeviceCheck, Status};
+use holdspace_core::{Entry, EntryBody, Error, PreflightCheck};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use tauri::State;
+use ts_rs::TS;
+
+fn audio(e: impl std::fmt::Display) -> IpcError {
+    Error::Audio(e.to_string()).into()
+}
+
+fn music<'a>(state: &'a State<'_, AppState>) -> CmdResult<&'a Music> {
+    state.music.get().ok_or_else(|| audio("the audio engine has not started yet"))
+}
+
+/// What the UI asks the player to do. Every change of level is ramped by the engine.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MusicControl {
+    Play,
+    Pause,
+    Resume,
+    /// Pause when playing, resume when paused or silenced, play when stopped.
+    Toggle,
+    Next,
+    Previous,
+    Seek { position_ms: u32 },
+    SetVolume { volume: f32 },
+    /// Up or down by this much (e.g. 0.1), within 0..1.
+    StepVolume { delta: f32 },
+    FadeToSilence,
+    JumpToPhase { phase: String },
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MusicState {
+    pub status: Status,
+    pub loaded: Option<LoadedPlaylist>,
+    pub settings: Settings,
+}
+
+#[tauri::command]
+pub fn list_playlists(state: State<'_, AppState>) -> Vec<PlaylistInfo> {
+    find_playlists(&state.data_dir)
+}
+
+/// Loads a playlist into the player (stopped) and records it on the open session.
+#[tauri::command]
+pub fn load_playlist(state: State<'_, AppState>, path: String) -> CmdResult<MusicState> {
+    let m = music(&state)?;
+    let loaded = m.load(Path::new(&path)).map_err(audio)?;
+    if let Ok(ready) = state.ready() {
+        if let Some(session) = ready.store.open_session()? {
+            let r = &loaded.resolution;
+            let event = holdspace_core::MusicEvent {
+                action: holdspace_core::MusicAction::PlaylistLoaded,
+                title: loaded.playlist.title.clone(),
+                artist: String::new(),
+                phase: String::new(),
+                path: loaded.path.clone(),
+                detail: format!("{} found, {} moved, {} missing", r.found, r.moved, r.missing),
+            };
+            ready.store.append(session.id, EntryBody::Music { event })?;
+        }
+    }
+    music_state(state)
+}
+
+#[tauri::command]
+pub fn music_state(state: State<'_, AppState>) -> CmdResult<MusicState> {
+    let m = music(&state)?;
+    Ok(MusicState { status: m.engine.status(), loaded: m.loaded(), settings: m.settings() })
+}
+
+#[tauri::command]
+pub fn music_control(state: State<'_, AppState>, control: MusicControl) -> CmdResult<Status> {
+    let m = music(&state)?;
+    let e = &m.engine;
+    let status = e.status();
+    use holdspace_audio::PlayState;
+    let sent = match control {
+        MusicControl::Play => e.play(),
+        MusicControl::Pause => e.pause(),
+        MusicControl::Resume => e.resume(),
+        MusicControl::Toggle => match status.state {
+            PlayState::Playing => e.pause(),
+            PlayState::Paused | PlayState::Silenced => e.resume(),
+            PlayState::Stopped => e.play(),
+        },
+        MusicControl::Next => e.next(),
+        MusicControl::Previous => e.previous(),
+        MusicControl::Seek { position_ms } => e.seek(std::time::Duration::from_millis(u64::from(position_ms))),
+        MusicControl::SetVolume { volume } => set_volume(m, volume),
+        MusicControl::StepVolume { delta } => set_volume(m, status.volume + delta),
+        MusicControl::FadeToSilence => e.fade_to_silence(None),
+        MusicControl::JumpToPhase { phase } => e.jump_to_phase(&phase),
+    };
+    sent.map_err(audio)?;
+    Ok(e.status())
+}
+
+fn set_volume(m: &Music, volume: f32) -> holdspace_audio::Result<()> {
+    let volume = if volume.is_finite() { volume.clamp(0.0, 1.0) } else { 0.0 };
+    let mut s = m.settings.lock().unwrap_or_else(|p| p.into_inner());
+    s.volume = volume;
+    m.engine.set_volume(volume)
+}
+
+#[tauri::command]
+pub fn output_devices() -> Vec<String> {
+    list_output_devices()
+}
+
+/// Chooses the output device (None: the system default) and remembers the choice.
+#[tauri::command]
+pub fn set_output_device(state: State<'_, AppState>, device: Option<String>) -> CmdResult<MusicState> {
+    let m = music(&state)?;
+    m.engine.set_device(device.clone()).map_err(audio)?;
+    let settings = {
+        let mut s = m.settings.lock().unwrap_or_else(|p| p.into_inner());
+        s.output_device = device;
+        s.clone()
+    };
+    settings.save(&state.data_dir).map_err(|e| IpcError::from(Error::Io(e)))?;
+    music_state(state)
+}
+
+#[tauri::command]
+pub fn set_music_folder(state: State<'_, AppState>, folder: String) -> CmdResult<MusicState> {
+    let m = music(&state)?;
+    let path = Path::new(folder.trim());
+    if !path.is_dir() {
+        return Err(Error::invalid("music folder", format!("{} is not a folder", path.display())).into());
+    }
+    let settings = {
+        let mut s = m.settings.lock().unwrap_or_else(|p| p.into_inner());
+        s.music_folder = Some(path.display().to_string());
+        s.clone()
+    };
+    settings.save(&state.data_dir).map_err(|e| IpcError::from(Error::Io(e)))?;
+    if let Some(loaded) = m.loaded() {
+        m.load(Path::new(&loaded.path)).map_err(audio)?;
+    }
+    music_state(state)
+}
+
+/// Before dosing: the playlist's files exist and decode, it is long enough for the planned
+/// session, the output opens, and the computer is kept awake. Recorded on the timeline.
+#[tauri::command]
+pub fn run_preflight(state: State<'_, AppState>, session_id: i64, planned_minutes: f64) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    let m = music(&state)?;
+    let mut checks: Vec<PreflightCheck> = match m.loaded() {
+        Some(loaded) => {
+            let device = DeviceCheck::FromEngine(m.engine.status().device);
+            audio_preflight(&loaded.resolution, planned_minutes.max(0.0), device)
+                .into_iter()
+                .map(|i| PreflightCheck { name: i.name, ok: i.ok, reason: i.reason })
+                .collect()
+        }
+        None => vec![PreflightCheck {
+            name: "Playlist".into(),
+            ok: false,
+            reason: "no playlist is loaded: choose one so music never runs out".into(),
+        }],
+    };
+    let awake = state.awake.hold();
+    checks.push(PreflightCheck {
+        name: "Computer kept awake".into(),
+        ok: awake.any_inhibited(),
+        reason: format!("screen: {}; sleep: {}", awake.screen, awake.sleep),
+    });
+    Ok(ready.store.append(session_id, EntryBody::Preflight { checks })?)
+}

@@ -1,0 +1,75 @@
+//! The app's own settings (output device, music folder, volume), remembered in
+//! `<data folder>/settings.json`. Written atomically: a crash never leaves half a file.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Settings {
+    /// The chosen output device by name; `None` for the system default.
+    pub output_device: Option<String>,
+    /// Where the therapist's music lives; playlists name tracks relative to it.
+    pub music_folder: Option<String>,
+    /// Playback volume, 0 to 1.
+    pub volume: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { output_device: None, music_folder: None, volume: 0.6 }
+    }
+}
+
+pub const FILE: &str = "settings.json";
+
+impl Settings {
+    /// Reads the settings; a missing file gives the defaults, an unreadable one too, with why.
+    pub fn load(data_dir: &Path) -> (Settings, Option<String>) {
+        let path = data_dir.join(FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match serde_json::from_str(&text) {
+                Ok(s) => (s, None),
+                Err(e) => (Settings::default(), Some(format!("{}: {e}; using the defaults", path.display()))),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Settings::default(), None),
+            Err(e) => (Settings::default(), Some(format!("{}: {e}; using the defaults", path.display()))),
+        }
+    }
+
+    pub fn save(&self, data_dir: &Path) -> std::io::Result<()> {
+        let path = data_dir.join(FILE);
+        let tmp = data_dir.join(format!("{FILE}.tmp"));
+        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(tmp, path)
+    }
+
+    /// The music folder in use: the setting, else the user's Music folder.
+    pub fn music_folder(&self) -> PathBuf {
+        self.music_folder
+            .as_ref()
+            .map(PathBuf::from)
+            .or_else(dirs::audio_dir)
+            .unwrap_or_else(|| dirs::home_dir().unwrap_or_default().join("Music"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_survive_a_bad_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(tmp.path()), (Settings::default(), None));
+        let s = Settings { output_device: Some("USB DAC".into()), music_folder: Some("/music".into()), volume: 0.4 };
+        s.save(tmp.path()).unwrap();
+        assert_eq!(Settings::load(tmp.path()).0, s);
+        std::fs::write(tmp.path().join(FILE), "{ not json").unwrap();
+        let (loaded, problem) = Settings::load(tmp.path());
+        assert_eq!(loaded, Settings::default());
+        assert!(problem.unwrap().contains("settings.json"));
+    }
+}

@@ -3,4 +3,5 @@
 mod foundation;
 mod monitoring;
 mod room;
+mod review;
 mod music;

@@ -1,0 +1,208 @@
+//! After the session, in the real app: a finished session (added by `holdspace demo`) is found
+//! by full-text search, opened in review at that entry, amended with a reason (the original
+//! stays), signed, refused a second amendment (in the UI and through the command), given an
+//! addendum, and exported in every format.
+
+use holdspace_e2e::{app_binary, App};
+use std::path::Path;
+
+/// Adds the demo session through the command line on the app's data folder; returns its id.
+fn add_demo(data_dir: &Path) -> i64 {
+    let out = std::process::Command::new(app_binary())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("demo")
+        .output()
+        .expect("run holdspace demo");
+    assert!(out.status.success(), "holdspace demo failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().parse().expect("holdspace demo prints the session id")
+}
+
+/// A small RFC 4180 reader: quoted fields with doubled quotes, commas and line breaks.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, '\r') => {}
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted, "the CSV ends inside a quoted field");
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn review_amend_sign_refuse_addendum_and_export_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let id = add_demo(&data);
+    let app = App::launch(&data).await;
+
+    // Start → Sessions: the demo session is listed with its totals.
+    app.click("open-sessions").await;
+    app.el("sessions-screen").await;
+    let theme = app.client.execute("return document.documentElement.dataset.theme", vec![]).await.unwrap();
+    assert_eq!(theme.as_str(), Some("day"), "review screens use the day theme");
+    let row_css = format!("[data-testid='review-row'][data-session='{id}']");
+    let row = app
+        .wait_for("the demo session in the list", || async {
+            app.client.find(fantoccini::Locator::Css(&row_css)).await.ok()
+        })
+        .await;
+    let row_text = row.text().await.unwrap();
+    assert!(row_text.contains("DEMO-1") && row_text.contains("not signed"), "{row_text}");
+
+    // Full-text search: the match is highlighted; Enter on a hit opens the review at it.
+    app.type_into("search-query", "grandmother").await;
+    app.keys("\u{E007}").await;
+    let hit = app.el("search-hit").await;
+    let marked = hit.find(fantoccini::Locator::Css("mark")).await.expect("the match is a <mark>");
+    assert_eq!(marked.text().await.unwrap().to_lowercase(), "grandmother");
+    let hit_seq = hit.attr("data-seq").await.unwrap().expect("hit seq");
+    app.client
+        .execute("document.querySelector(\"[data-testid='search-hit']\").focus()", vec![])
+        .await
+        .unwrap();
+    app.keys("\u{E007}").await;
+    app.el("review-screen").await;
+    app.wait_for("the hit's entry focused in the timeline", || async {
+        let seq = app.client.active_element().await.ok()?.attr("data-seq").await.ok().flatten()?;
+        (seq == hit_seq).then_some(())
+    })
+    .await;
+    assert!(app.text("summary-client").await.contains("DEMO-1"));
+    assert!(app.text("review-intention").await.contains("DEMO DATA"), "the intention is shown");
+    assert_eq!(app.data("review-state", "state").await, "ended");
+
+    // Amend a note with a reason: the original stays, with the correction, who and why.
+    let seq = hit_seq.clone();
+    let entry_css = format!("[data-testid='timeline-entry'][data-seq='{seq}']");
+    let original = app
+        .client
+        .find(fantoccini::Locator::Css(&format!("{entry_css} [data-testid='entry-text']")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    app.click(&format!("amend-{seq}")).await;
+    app.type_into("amend-reason", "Wrong relative: she said grandfather").await;
+    app.type_into("amend-correction", "Tearful; said quietly that her grandfather felt near.").await;
+    app.click("amend-save").await;
+    app.wait_for("the amendment under its entry", || async {
+        for el in app.all(&format!("{entry_css} [data-testid='entry-amendment']")).await {
+            let text = el.text().await.ok()?;
+            if text.contains("Wrong relative") && text.contains("Dr A. Demo") {
+                return Some(());
+            }
+        }
+        None
+    })
+    .await;
+    let after = app
+        .client
+        .find(fantoccini::Locator::Css(&format!("{entry_css} [data-testid='entry-text']")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(after, original, "the original entry stays as written");
+    assert!(app.text("timeline").await.contains("her grandfather felt near"));
+
+    // Sign: the record locks; the UI no longer offers amendments.
+    app.click("sign-open").await;
+    app.click("sign-confirm").await;
+    app.click("sign-save").await;
+    app.wait_for("the signed state", || async {
+        (app.data("review-state", "state").await == "signed").then_some(())
+    })
+    .await;
+    app.el("locked-note").await;
+    assert!(app.all("[data-testid='amend-open']").await.is_empty(), "no amend button after signing");
+    assert!(app.all("[data-testid^='amend-']").await.is_empty(), "no per-entry Amend after signing");
+
+    // The command itself refuses, with a kind the UI switches on.
+    let refused = app
+        .invoke(
+            "amend_entry",
+            serde_json::json!({ "sessionId": id, "amendsSeq": 2, "reason": "r", "correction": "c", "author": "Dr Rowe" }),
+        )
+        .await;
+    assert_eq!(refused["error"]["kind"], "session_closed", "{refused}");
+
+    // Addendum, signed by its author.
+    app.type_into("addendum-text", "Phoned next day: sleeping well, no nausea.").await;
+    app.click("addendum-save").await;
+    app.wait_for("the addendum in the summary", || async {
+        let text = app.client.find(fantoccini::Locator::Css("[data-testid='summary-addenda']")).await.ok()?.text().await.ok()?;
+        text.contains("Phoned next day").then_some(())
+    })
+    .await;
+
+    // Export every format into a folder given by path.
+    let out = tmp.path().join("exports");
+    std::fs::create_dir(&out).unwrap();
+    app.wait_for("the suggested export folder", || async {
+        let v = app.el("export-folder").await.prop("value").await.ok().flatten()?;
+        (!v.is_empty()).then_some(())
+    })
+    .await;
+    app.set_value("export-folder", &out.display().to_string()).await;
+    for (n, format) in ["pdf", "csv", "json", "m3u8"].into_iter().enumerate() {
+        app.click(&format!("export-{format}")).await;
+        app.wait_for(&format!("the {format} export"), || async {
+            (app.all("[data-testid='export-path']").await.len() == n + 1).then_some(())
+        })
+        .await;
+    }
+    assert!(app.all("[data-testid='export-error']").await.is_empty());
+    let files: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(files.len(), 4, "{files:?}");
+    let find = |ext: &str| files.iter().find(|p| p.extension().is_some_and(|e| e == ext)).cloned().unwrap();
+    for f in &files {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(f).unwrap().permissions().mode() & 0o777, 0o600, "{}", f.display());
+    }
+    let pdf = find("pdf");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("DEMO-1"), "the PDF names the client code");
+    assert!(text.contains("Phoned next day"), "the PDF holds the addendum");
+    let csv = parse_csv(&std::fs::read_to_string(find("csv")).unwrap());
+    assert_eq!(csv[0][0], "session_id");
+    assert!(csv.len() > 20 && csv.iter().all(|r| r.len() == csv[0].len()), "every CSV row has every column");
+    assert!(csv.iter().any(|r| r.iter().any(|f| f.contains("Wrong relative"))), "the amendment is in the CSV");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(find("json")).unwrap()).unwrap();
+    assert_eq!(json["session"]["client_code"], "DEMO-1");
+    assert_eq!(json["session"]["state"], "signed");
+    assert!(std::fs::read_to_string(find("m3u8")).unwrap().starts_with("#EXTM3U"));
+
+    // Back to the list: the session now shows as signed.
+    app.click("review-back").await;
+    app.wait_for("the signed session in the list", || async {
+        let text = app.client.find(fantoccini::Locator::Css(&row_css)).await.ok()?.text().await.ok()?;
+        text.contains("✔ signed").then_some(())
+    })
+    .await;
+    app.quit().await;
+}

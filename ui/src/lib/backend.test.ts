@@ -12,7 +12,7 @@ describe('backend', () => {
       return { id: 7, seq: 3, body: { kind: 'note', text: 'calm' } };
     });
     const entry = await backend.addNote(4, 'calm');
-    expect(seen).toEqual({ cmd: 'add_note', args: { sessionId: 4, text: 'calm' } });
+    expect(seen).toEqual({ cmd: 'add_note', args: { sessionId: 4, text: 'calm', theme: false } });
     expect(entry.seq).toBe(3);
   });
 

@@ -16,7 +16,7 @@ TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 a
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 E2E_BIN := target/debug/holdspace-e2e
 
-.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio clean
+.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio bench clean
 
 ## run: install what is missing, build, and open the app on the default data folder.
 run: setup ui demo-audio
@@ -69,6 +69,11 @@ e2e: e2e-build demo-audio
 ## so it is lawful to ship and needs no download); complete files are kept.
 demo-audio:
 	$(CARGO) run -q -p holdspace-audio --bin holdspace-demo-audio -- playlists/demo/audio
+
+## bench: the review performance benchmark (2,500 sessions, 1,000,000 entries), as ratios
+## against a baseline query in the same run. `make bench ARGS=--quick` for a small database.
+bench:
+	src-tauri/crates/export/bench.sh $(ARGS)
 
 ## bindings: regenerate the TypeScript types of the IPC seam from Rust.
 bindings:

@@ -206,3 +206,62 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     .await;
     app.quit().await;
 }
+
+/// Measures the review screens in the real window on the benchmark database (not a pass/fail
+/// test): `HOLDSPACE_BENCH_DB=DIR/bench.db` from `holdspace-bench --dir DIR`, then
+/// `cargo test -p holdspace-e2e -- --ignored --nocapture review_timings` under xvfb-run.
+/// `HOLDSPACE_BENCH_SESSION` picks the 10,000-entry session (the generator's is 1251).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore]
+async fn review_timings_on_the_benchmark_database() {
+    let Some(db) = std::env::var_os("HOLDSPACE_BENCH_DB") else {
+        eprintln!("set HOLDSPACE_BENCH_DB to a holdspace-bench database");
+        return;
+    };
+    let big: i64 = std::env::var("HOLDSPACE_BENCH_SESSION").ok().and_then(|v| v.parse().ok()).unwrap_or(1251);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::copy(&db, data.join("holdspace.sqlite3")).expect("copy the benchmark database");
+    let app = App::launch(&data).await;
+    app.el("open-sessions").await;
+    for (cmd, args) in [("review_list", serde_json::json!({ "filter": {} })), ("get_review", serde_json::json!({ "sessionId": big }))] {
+        let js = "const [cmd, args, done] = arguments; const t0 = performance.now();
+            window.__TAURI_INTERNALS__.invoke(cmd, args).then(() => done(performance.now() - t0), (e) => done(String(e)));";
+        let ms = app.client.execute_async(js, vec![cmd.into(), args]).await.expect("invoke");
+        println!("{cmd} through IPC (backend, transfer, JSON parse): {ms} ms");
+    }
+    let list = measure(
+        &app,
+        "document.querySelector(\"[data-testid='open-sessions']\").click()".into(),
+        "(document.querySelector(\"[data-testid='sessions-count']\")?.textContent ?? '').includes('2500') && document.querySelectorAll(\"[data-testid='review-row']\").length > 0".into(),
+    )
+    .await;
+    println!("sessions list of 2,500, first rows rendered: {list:.0} ms");
+    app.set_value("search-query", "calm").await;
+    let search = measure(
+        &app,
+        "document.querySelector(\"[data-testid='search-button']\").click()".into(),
+        "document.querySelectorAll(\"[data-testid='search-hit']\").length > 0".into(),
+    )
+    .await;
+    println!("search \"calm\", 200 hits rendered: {search:.0} ms");
+    let open = measure(
+        &app,
+        format!("document.querySelector(\"[data-testid='open-{big}']\").click()"),
+        "(document.querySelector(\"[data-testid='timeline-count']\")?.textContent ?? '').includes('10000') && document.querySelectorAll(\"[data-testid='timeline-entry']\").length > 0".into(),
+    )
+    .await;
+    println!("review of the 10,000-entry session, timeline rendered: {open:.0} ms");
+    app.quit().await;
+}
+
+/// Runs `click` in the page and returns the milliseconds until `done` holds (checked each frame).
+async fn measure(app: &App, click: String, done: String) -> f64 {
+    let js = format!(
+        "const finish = arguments[0]; const t0 = performance.now(); {click};
+         const poll = () => {{ if ({done}) finish(performance.now() - t0); else requestAnimationFrame(poll); }};
+         poll();"
+    );
+    app.client.execute_async(&js, vec![]).await.expect("measure").as_f64().unwrap_or(f64::NAN)
+}

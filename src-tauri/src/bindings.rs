@@ -26,6 +26,8 @@ fn export_all(dir: &Path) {
     export!(crate::awake::AwakeStatus);
     export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, crate::music::PlaylistInfo);
     export!(crate::events::MusicEventPayload, crate::settings::Settings);
+    use crate::commands::library as lib;
+    export!(lib::PlaylistDetails, lib::LoudnessProgress, lib::LoudnessFinished, lib::LibraryProtocols, lib::ImportResult);
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<PathBuf, String> {

@@ -44,6 +44,11 @@ pub enum Command {
     },
     /// Add one finished demo session (client code DEMO-1, clearly labelled) and print its id
     Demo,
+    /// Import an M3U/M3U8 file as a playlist, or export a playlist as M3U8
+    Playlist {
+        #[command(subcommand)]
+        action: crate::commands::library::PlaylistCommand,
+    },
 }
 
 pub fn default_data_dir() -> Option<PathBuf> {
@@ -71,6 +76,9 @@ pub fn main() -> ExitCode {
             report(export(&data_dir, session_id, &format, &out, &mut std::io::stdout()))
         }
         Some(Command::Demo) => report(demo(&data_dir, &mut std::io::stdout())),
+        Some(Command::Playlist { action }) => {
+            crate::commands::library::playlist_cli(&action, &data_dir, &mut std::io::stdout(), &mut std::io::stderr())
+        }
     }
 }
 

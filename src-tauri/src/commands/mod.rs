@@ -2,8 +2,10 @@
 //! returned. One file per domain.
 
 pub mod app;
+pub mod library;
 pub mod monitoring;
 pub mod music;
+pub mod practice;
 pub mod review;
 pub mod session;
 #[cfg(feature = "e2e")]

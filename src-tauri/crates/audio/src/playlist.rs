@@ -43,8 +43,10 @@ pub struct Playlist {
     pub phases: Vec<Phase>,
 }
 
-/// One phase of a playlist.
+/// One phase of a playlist. Named `PlaylistPhase` in TypeScript: the protocol template has
+/// its own `Phase`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(rename = "PlaylistPhase")]
 pub struct Phase {
     pub name: String,
     pub tracks: Vec<PlaylistTrack>,

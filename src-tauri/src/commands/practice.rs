@@ -1,0 +1,71 @@
+//! Preparation practices on the timeline: a practice used during a session is logged when it
+//! starts and when it ends (the stages it went through as detail).
+
+use crate::error::CmdResult;
+use crate::state::AppState;
+use holdspace_core::{Entry, EntryBody, Error};
+use tauri::State;
+
+/// The actions a practice entry can record.
+pub const ACTIONS: &[&str] = &["started", "ended"];
+
+/// Checks what the UI sends and builds the timeline entry's body.
+pub fn practice_body(practice: &str, action: &str, detail: &str) -> Result<EntryBody, Error> {
+    let practice = practice.trim();
+    if practice.is_empty() || practice.chars().count() > 80 {
+        return Err(Error::invalid("practice", "name the practice (at most 80 characters)"));
+    }
+    if !ACTIONS.contains(&action) {
+        return Err(Error::invalid("action", format!("unknown practice action {action:?}: use started or ended")));
+    }
+    if detail.chars().count() > 2000 {
+        return Err(Error::invalid("detail", "the detail is longer than 2,000 characters"));
+    }
+    Ok(EntryBody::Practice { practice: practice.to_string(), action: action.to_string(), detail: detail.trim().to_string() })
+}
+
+#[tauri::command]
+pub fn log_practice(
+    state: State<'_, AppState>,
+    session_id: i64,
+    practice: String,
+    action: String,
+    detail: String,
+) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    Ok(ready.store.append(session_id, practice_body(&practice, &action, &detail)?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use holdspace_core::{NewSession, Route, Store, SystemClock};
+    use std::sync::Arc;
+
+    #[test]
+    fn practice_entries_are_checked_and_appended() {
+        assert!(practice_body("", "started", "").is_err());
+        assert!(practice_body("Three-Sense Immersion", "exploded", "").is_err());
+        assert!(practice_body("Three-Sense Immersion", "ended", &"x".repeat(2001)).is_err());
+
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open(&tmp.path().join("h.sqlite3"), Arc::new(SystemClock)).unwrap();
+        let (session, _) = store
+            .start_session(NewSession {
+                client_code: "K-1".into(),
+                therapist: "Dr Rowe".into(),
+                route: Route::Sublingual,
+                protocol: "sublingual-lozenge".into(),
+                intention: String::new(),
+            })
+            .unwrap();
+        let body = practice_body(" Three-Sense Immersion ", "started", "").unwrap();
+        let e = store.append(session.id, body).unwrap();
+        assert_eq!(
+            e.body,
+            EntryBody::Practice { practice: "Three-Sense Immersion".into(), action: "started".into(), detail: String::new() }
+        );
+        let body = practice_body("Three-Sense Immersion", "ended", "completed · Breath and body 1:00").unwrap();
+        assert_eq!(store.append(session.id, body).unwrap().seq, e.seq + 1);
+    }
+}

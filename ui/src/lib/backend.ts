@@ -27,6 +27,11 @@ import type { ReviewFilter } from './bindings/ReviewFilter';
 import type { ReviewRow } from './bindings/ReviewRow';
 import type { ReviewView } from './bindings/ReviewView';
 import type { SearchHit } from './bindings/SearchHit';
+import type { ImportResult } from './bindings/ImportResult';
+import type { LibraryProtocols } from './bindings/LibraryProtocols';
+import type { LoudnessFinished } from './bindings/LoudnessFinished';
+import type { LoudnessProgress } from './bindings/LoudnessProgress';
+import type { PlaylistDetails } from './bindings/PlaylistDetails';
 
 /** A failed command: `kind` is what the UI switches on; `message` is shown as written. */
 export class BackendError extends Error {
@@ -100,6 +105,21 @@ export const backend = {
   setMusicFolder: (folder: string) => call<MusicState>('set_music_folder', { folder }),
   runPreflight: (sessionId: number, plannedMinutes: number) =>
     call<Entry>('run_preflight', { sessionId, plannedMinutes }),
+  // Settings / Library.
+  playlistDetails: (path: string) => call<PlaylistDetails>('playlist_details', { path }),
+  /** Starts analysis on a worker; progress comes as `loudness-progress`, the end as `loudness-finished`. */
+  analyseLoudness: (path: string) => call<number>('analyse_loudness', { path }),
+  cancelLoudness: () => call<boolean>('cancel_loudness'),
+  importM3u: (path: string, title: string | null = null) => call<ImportResult>('import_m3u', { path, title }),
+  exportPlaylistM3u8: (path: string, outDir: string) => call<string>('export_playlist_m3u8', { path, outDir }),
+  libraryProtocols: () => call<LibraryProtocols>('library_protocols'),
+  onLoudnessProgress: (handler: (p: LoudnessProgress) => void): Promise<UnlistenFn> =>
+    listen<LoudnessProgress>('loudness-progress', (e) => handler(e.payload)),
+  onLoudnessFinished: (handler: (p: LoudnessFinished) => void): Promise<UnlistenFn> =>
+    listen<LoudnessFinished>('loudness-finished', (e) => handler(e.payload)),
+  /** A preparation practice's start or end on the session's timeline. */
+  logPractice: (sessionId: number, practice: string, action: 'started' | 'ended', detail: string) =>
+    call<Entry>('log_practice', { sessionId, practice, action, detail }),
   /** The audio engine's reports, each with the timeline entry it became. */
   onMusicEvent: (handler: (payload: MusicEventPayload) => void): Promise<UnlistenFn> =>
     listen<MusicEventPayload>('music-event', (e) => handler(e.payload)),

@@ -5,6 +5,8 @@ import type { TimelineItem } from './bindings/TimelineItem';
 
 /** Rows the review timeline renders at once; more follow as it scrolls. */
 export const CHUNK = 200;
+/** Rows in the very first paint (a screenful); the rest of the chunk follows a frame later. */
+export const FIRST_PAINT = 40;
 
 /** Every entry kind, in the order the filter offers them, with a readable label. */
 export const KINDS: { kind: string; label: string }[] = [

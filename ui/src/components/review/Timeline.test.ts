@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import Timeline from './Timeline.svelte';
-import { CHUNK } from '../../lib/review';
+import { CHUNK, FIRST_PAINT } from '../../lib/review';
 import { amendment, item, manyItems, note } from '../../lib/review-fixtures';
 
 afterEach(() => cleanup());
@@ -55,6 +55,10 @@ describe('Timeline', () => {
     const { container, getByTestId, component } = render(Timeline, { items });
     const ms = performance.now() - started;
     console.info(`Timeline: 10,000 entries, first render in ${ms.toFixed(1)} ms (jsdom)`);
+    // A screenful first, the rest of the first chunk one frame later.
+    expect(rows(container).length).toBe(FIRST_PAINT);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    await tick();
     expect(rows(container).length).toBe(CHUNK);
     expect(getByTestId('timeline-count').textContent).toContain('10000 entries');
     await fireEvent.click(getByTestId('timeline-more'));

@@ -5,3 +5,5 @@ mod monitoring;
 mod room;
 mod review;
 mod music;
+mod practice;
+mod library;

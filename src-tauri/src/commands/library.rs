@@ -301,11 +301,19 @@ pub fn analyse_loudness(app: tauri::AppHandle, state: State<'_, AppState>, path:
     };
     let total = files.len() as u32;
     let spawned = std::thread::Builder::new().name("holdspace-loudness".into()).spawn(move || {
+        // Another analysis may start once this one ends, however it ends.
+        struct Done;
+        impl Drop for Done {
+            fn drop(&mut self) {
+                *ANALYSIS.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            }
+        }
+        let done = Done;
         let tracks = analyse_files(&files, cache.as_ref(), &cancel, Duration::from_millis(150), |done, total, fraction| {
             let _ = app.emit("loudness-progress", LoudnessProgress { playlist: path.clone(), done, total, fraction });
         });
         let cancelled = cancel.load(Ordering::Relaxed);
-        *ANALYSIS.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        drop(done);
         let _ = app.emit("loudness-finished", LoudnessFinished { playlist: path, cancelled, tracks });
     });
     if let Err(e) = spawned {

@@ -63,7 +63,7 @@ e2e-build: ui
 	$(CARGO) build -p holdspace
 
 e2e: e2e-build demo-audio
-	$(XVFB) dbus-run-session -- $(CARGO) test -p holdspace-e2e -- --test-threads=1
+	timeout 1800 $(XVFB) dbus-run-session -- $(CARGO) test -p holdspace-e2e -- --test-threads=1
 
 ## demo-audio: render the demo playlist's music (calm pads and drones made by the project,
 ## so it is lawful to ship and needs no download); complete files are kept.

@@ -75,6 +75,23 @@ fn start_music(app: &tauri::AppHandle, state: &AppState) {
     }
 }
 
+/// Saves the window state half a second after the last move or resize (a drag sends many).
+fn save_window_state_soon(app: &tauri::AppHandle) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+    static GENERATION: AtomicU64 = AtomicU64::new(0);
+    let mine = GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+    let app = app.clone();
+    let _ = std::thread::Builder::new().name("holdspace-window-state".into()).spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if GENERATION.load(Ordering::SeqCst) == mine {
+            if let Err(e) = app.save_window_state(StateFlags::all()) {
+                eprintln!("holdspace: could not remember the window layout: {e}");
+            }
+        }
+    });
+}
+
 pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
     let builder = tauri::Builder::default()
         // First, so a second launch exits before doing anything else.
@@ -82,11 +99,13 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(state)
         .setup(setup)
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::Destroyed = event {
-                // Closing the app lets the computer sleep again.
-                window.app_handle().state::<AppState>().awake.release();
-            }
+        .on_window_event(|window, event| match event {
+            // Closing the app lets the computer sleep again.
+            tauri::WindowEvent::Destroyed => window.app_handle().state::<AppState>().awake.release(),
+            // The plugin saves on a clean exit only; saving soon after each move or resize keeps
+            // the room's window layout through a crash or power cut too.
+            tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => save_window_state_soon(window.app_handle()),
+            _ => {}
         });
     // The e2e build adds one command; tauri's macro needs the whole list in one place.
     #[cfg(not(feature = "e2e"))]

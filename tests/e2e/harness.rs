@@ -28,6 +28,15 @@ pub struct App {
     pub client: Client,
     driver: Child,
     pub data_dir: PathBuf,
+    /// The app's own config folder (window layout, ALSA settings for capture tests).
+    pub config_dir: PathBuf,
+}
+
+/// The config folder the harness gives an app on `data_dir`: beside it, never inside it, so a
+/// data folder the app may not write (a test of exactly that) leaves the config usable.
+pub fn config_dir_for(data_dir: &Path) -> PathBuf {
+    let name = data_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    std::env::temp_dir().join(format!("holdspace-e2e-config-{name}"))
 }
 
 /// Extra environment for the app process (for example ALSA capture settings).
@@ -52,7 +61,7 @@ impl App {
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
             .env("HOLDSPACE_DATA_DIR", data_dir)
             // Window size and position are remembered per user: keep each test's apart.
-            .env("XDG_CONFIG_HOME", data_dir.join(".config"))
+            .env("XDG_CONFIG_HOME", config_dir_for(data_dir))
             // The repository's playlists (the demo among them), wherever the binary was copied.
             .env("HOLDSPACE_PLAYLISTS_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("../playlists"))
             .stdout(std::process::Stdio::null())
@@ -80,7 +89,7 @@ impl App {
                 Err(e) => panic!("no WebDriver session after {WAIT:?}: {e}"),
             }
         };
-        App { client, driver, data_dir: data_dir.to_path_buf() }
+        App { client, driver, data_dir: data_dir.to_path_buf(), config_dir: config_dir_for(data_dir) }
     }
 
     /// Polls `check` until it returns `Some`, or fails the test naming `what`.
@@ -91,7 +100,8 @@ impl App {
     {
         let started = Instant::now();
         loop {
-            if let Some(v) = check().await {
+            // A WebDriver call that never answers fails the test instead of hanging the run.
+            if let Ok(Some(v)) = tokio::time::timeout(WAIT, check()).await {
                 return v;
             }
             if started.elapsed() > WAIT {
@@ -236,7 +246,7 @@ impl App {
 
     /// Closes the window the ordinary way and stops the driver.
     pub async fn quit(mut self) {
-        let _ = self.client.close().await;
+        let _ = tokio::time::timeout(WAIT, self.client.close()).await;
         let _ = self.driver.kill().await;
     }
 }

@@ -7,3 +7,5 @@ mod review;
 mod music;
 mod practice;
 mod library;
+mod network;
+mod keyboard;

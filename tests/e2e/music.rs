@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// Sends the app's default ALSA device to a raw file (S16LE, 44.1 kHz, stereo).
 fn capture_config(data_dir: &Path) -> PathBuf {
     let capture = data_dir.join("capture.raw");
-    let alsa = data_dir.join(".config/alsa");
+    let alsa = holdspace_e2e::config_dir_for(data_dir).join("alsa");
     std::fs::create_dir_all(&alsa).unwrap();
     let rc = format!(
         "pcm.!default {{ type plug; slave {{ pcm \"capfile\"; format S16_LE; rate 44100; channels 2 }} }}\n\

@@ -71,7 +71,7 @@ async fn the_computer_is_kept_awake_while_a_session_is_open() {
 
 fn second_launch(data_dir: &std::path::Path, no_bus: bool) -> std::process::Output {
     let mut cmd = std::process::Command::new(app_binary());
-    cmd.arg("--data-dir").arg(data_dir).env("XDG_CONFIG_HOME", data_dir.join(".config2"));
+    cmd.arg("--data-dir").arg(data_dir).env("XDG_CONFIG_HOME", holdspace_e2e::config_dir_for(data_dir).join("second"));
     if no_bus {
         cmd.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/holdspace-test-bus");
     }
@@ -106,5 +106,24 @@ async fn a_second_launch_does_not_open_a_second_writer() {
     // The first is still the one writer, and still works.
     assert_eq!(app.pid(), first);
     crate::foundation::add_note(&app, "still here").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_size_and_position_are_remembered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = App::launch(tmp.path()).await;
+    app.el("start-form").await;
+    app.client.set_window_rect(40, 30, 1000, 700).await.expect("set the window rectangle");
+    let before = app.client.get_window_rect().await.unwrap();
+    // Saved soon after the resize, not only at a clean exit, so it survives a crash too.
+    let state = app.config_dir.join("org.holdspace.app/.window-state.json");
+    app.wait_for("the window state to be saved", || async { state.exists().then_some(()) }).await;
+    app.kill().await;
+
+    let app = App::launch(tmp.path()).await;
+    app.el("start-form").await;
+    let after = app.client.get_window_rect().await.unwrap();
+    assert_eq!((after.2, after.3), (before.2, before.3), "size remembered: {before:?} then {after:?}");
     app.quit().await;
 }

@@ -29,7 +29,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(e) = state.startup_error() {
         if e.kind == ErrorKind::Locked {
             // The single-instance plugin forwards to the running window when it can; here it
-            // could not (no session bus), so say so and open nothing.
+            // could not (no session bus), so say so and stop before touching anything.
             eprintln!("holdspace: {}", e.message);
             std::process::exit(1);
         }
@@ -37,15 +37,6 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     // A session still open from before a restart keeps the computer awake again.
     state.sync_awake();
     start_music(app.handle(), &state);
-    let config = app
-        .config()
-        .app
-        .windows
-        .iter()
-        .find(|w| w.label == "main")
-        .cloned()
-        .ok_or("tauri.conf.json has no main window")?;
-    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
     Ok(())
 }
 

@@ -19,6 +19,35 @@ pub fn app_binary() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/holdspace-e2e")
 }
 
+/// Processes running `binary` (the app under test), wherever WebKitWebDriver started them.
+pub fn running(binary: &Path) -> Vec<u32> {
+    let want = binary.canonicalize().unwrap_or(binary.to_path_buf());
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).map(|exe| exe == want).unwrap_or(false))
+        .collect()
+}
+
+/// Kills every running copy of the app under test and waits until they are gone.
+async fn stop_all(binary: &Path) {
+    let pids = running(binary);
+    for pid in &pids {
+        let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    }
+    let started = Instant::now();
+    while pids.iter().any(|p| Path::new(&format!("/proc/{p}")).exists()) && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The pid, if that process is still running.
+fn alive(pid: Option<u32>) -> Option<u32> {
+    pid.filter(|p| Path::new(&format!("/proc/{p}")).exists())
+}
+
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("no free local port");
     listener.local_addr().expect("local address").port()
@@ -54,6 +83,33 @@ impl App {
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the end-to-end tests under xvfb-run (make test does)"
         );
+        // WebKit's automation handshake now and then never completes; a stuck attempt is
+        // cleaned up and retried rather than hanging the run.
+        let held_before = alive(holdspace_core::store::DataDir::holder_pid(data_dir));
+        for attempt in 1..=3 {
+            let (driver, connected) = Self::try_launch(&binary, data_dir, env).await;
+            match connected {
+                Some(client) => {
+                    return App { client, driver, data_dir: data_dir.to_path_buf(), config_dir: config_dir_for(data_dir) }
+                }
+                None => {
+                    let mut driver = driver;
+                    let _ = driver.kill().await;
+                    let holder = alive(holdspace_core::store::DataDir::holder_pid(data_dir));
+                    if let Some(pid) = holder.filter(|p| Some(*p) != held_before) {
+                        let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                    }
+                    eprintln!("WebDriver session attempt {attempt} did not start; retrying");
+                }
+            }
+        }
+        panic!("no working WebDriver session after 3 attempts: the session never started, or the window never showed the UI");
+    }
+
+    async fn try_launch(binary: &Path, data_dir: &Path, env: Env<'_>) -> (Child, Option<Client>) {
+        // An app left over from an earlier test would own the single-instance name, and the new
+        // one would hand over to it and exit: tests run one at a time, so none may be left.
+        stop_all(binary).await;
         let port = free_port();
         let mut cmd = Command::new("WebKitWebDriver");
         cmd.arg(format!("--port={port}"))
@@ -72,24 +128,39 @@ impl App {
         }
         let driver = cmd.spawn().expect("WebKitWebDriver did not start: install webkit2gtk-driver");
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "webkitgtk:browserOptions".into(),
-            serde_json::json!({ "binary": binary.canonicalize().unwrap_or(binary), "args": [] }),
-        );
+        let binary = binary.canonicalize().unwrap_or(binary.to_path_buf());
+        caps.insert("webkitgtk:browserOptions".into(), serde_json::json!({ "binary": binary, "args": [] }));
         let url = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        let client = loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
-                Ok(c) => break c,
-                Err(e) if started.elapsed() < WAIT => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(200)).await;
+        let connect = async {
+            let started = Instant::now();
+            loop {
+                let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+                match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+                    Ok(c) => return Some(c),
+                    Err(_) if started.elapsed() < WAIT => tokio::time::sleep(Duration::from_millis(200)).await,
+                    Err(_) => return None,
                 }
-                Err(e) => panic!("no WebDriver session after {WAIT:?}: {e}"),
             }
         };
-        App { client, driver, data_dir: data_dir.to_path_buf(), config_dir: config_dir_for(data_dir) }
+        let client = tokio::time::timeout(Duration::from_secs(40), connect).await.ok().flatten();
+        // The page must also have loaded the app before a test may use it.
+        if let Some(c) = &client {
+            let loaded = tokio::time::timeout(WAIT, async {
+                loop {
+                    if let Ok(v) = c.execute("return document.querySelector('#app > *') !== null", vec![]).await {
+                        if v.as_bool() == Some(true) {
+                            return;
+                        }
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            })
+            .await;
+            if loaded.is_err() {
+                return (driver, None);
+            }
+        }
+        (driver, client)
     }
 
     /// Polls `check` until it returns `Some`, or fails the test naming `what`.
@@ -244,10 +315,16 @@ impl App {
         let _ = self.driver.kill().await;
     }
 
-    /// Closes the window the ordinary way and stops the driver.
+    /// Closes the window the ordinary way and stops the driver; the app must then exit.
     pub async fn quit(mut self) {
         let _ = tokio::time::timeout(WAIT, self.client.close()).await;
         let _ = self.driver.kill().await;
+        let binary = app_binary();
+        let started = Instant::now();
+        while !running(&binary).is_empty() && started.elapsed() < Duration::from_secs(10) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        stop_all(&binary).await;
     }
 }
 

@@ -458,6 +458,18 @@ impl Worker {
         Duration::from_millis(self.cfg.device_poll_ms.clamp(100, 60_000))
     }
 
+    /// The therapist skipped track `i` (the timeline records who skipped, and what).
+    fn emit_user_skip(&self, i: usize) {
+        if let Some(t) = self.queue.tracks.get(i) {
+            self.emit(EngineEvent::TrackSkipped {
+                index: i as u32,
+                title: t.title.clone(),
+                path: t.path.display().to_string(),
+                reason: SkipReason::User,
+            });
+        }
+    }
+
     fn emit(&self, e: EngineEvent) {
         let _ = self.events.send(e);
     }
@@ -618,14 +630,7 @@ impl Worker {
         let new_index = lane.index;
         if user_skip {
             if let Some(i) = self.index {
-                if let Some(t) = self.queue.tracks.get(i) {
-                    self.emit(EngineEvent::TrackSkipped {
-                        index: i as u32,
-                        title: t.title.clone(),
-                        path: t.path.display().to_string(),
-                        reason: SkipReason::User,
-                    });
-                }
+                self.emit_user_skip(i);
             }
         }
         let running = self.state == PlayState::Playing;
@@ -750,14 +755,7 @@ impl Worker {
                 let Some(i) = self.index.filter(|_| self.state != PlayState::Stopped) else { return };
                 if !self.go_to(i + 1, Duration::ZERO, self.cfg.skip_ramp_ms, true) {
                     // Nothing after this track: fade out and finish.
-                    if let Some(t) = self.queue.tracks.get(i) {
-                        self.emit(EngineEvent::TrackSkipped {
-                            index: i as u32,
-                            title: t.title.clone(),
-                            path: t.path.display().to_string(),
-                            reason: SkipReason::User,
-                        });
-                    }
+                    self.emit_user_skip(i);
                     lock(&self.core).fade_out_all(frames(self.cfg.skip_ramp_ms));
                     self.state = PlayState::Stopped;
                     self.emit(EngineEvent::PlaylistFinished);

@@ -123,26 +123,26 @@ impl Store {
 }
 
 pub(super) fn read_entries(conn: &rusqlite::Connection, session_id: i64) -> Result<Vec<Entry>> {
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, session_id, seq, at_ms, elapsed_ms, author, body
-             FROM entries WHERE session_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([session_id], |row| {
-            let body: String = row.get(6)?;
-            let body: EntryBody = serde_json::from_str(&body).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
-            })?;
-            Ok(Entry {
-                id: row.get(0)?,
-                session_id: row.get(1)?,
-                seq: row.get(2)?,
-                at: ms_to_time(row.get(3)?),
-                elapsed_ms: row.get(4)?,
-                author: row.get(5)?,
-                body,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, session_id, seq, at_ms, elapsed_ms, author, body
+         FROM entries WHERE session_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([session_id], entry_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// One entry from a row of `id, session_id, seq, at_ms, elapsed_ms, author, body`.
+pub(super) fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    let body: String = row.get(6)?;
+    let body: EntryBody = serde_json::from_str(&body)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e)))?;
+    Ok(Entry {
+        id: row.get(0)?,
+        session_id: row.get(1)?,
+        seq: row.get(2)?,
+        at: ms_to_time(row.get(3)?),
+        elapsed_ms: row.get(4)?,
+        author: row.get(5)?,
+        body,
+    })
 }

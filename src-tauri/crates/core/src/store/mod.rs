@@ -11,6 +11,7 @@ mod review;
 mod review_list;
 mod search;
 mod sessions;
+mod timeline;
 
 pub use datadir::{create_private_dir, DataDir, DB_FILE};
 pub use integration::{IntegrationNote, NewIntegrationNote};
@@ -18,6 +19,7 @@ pub use loudness::CachedLoudness;
 pub use search::{fts_query, SearchHit, MATCH_END, MATCH_START};
 pub use migrations::SCHEMA_VERSION;
 pub use review_list::{DoseTotal, ReviewFilter, ReviewRow};
+pub use timeline::{EntrySlice, SLICE_MAX};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -162,3 +164,5 @@ mod tests;
 mod review_tests;
 #[cfg(test)]
 mod monitoring_tests;
+#[cfg(test)]
+mod timeline_tests;

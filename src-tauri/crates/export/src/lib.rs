@@ -14,6 +14,7 @@ mod json_export;
 mod m3u;
 mod pdf;
 pub mod report;
+pub mod review;
 
 pub use csv_export::{csv_bytes, CSV_COLUMNS};
 pub use demo::{add_demo_session, add_demo_session_at, default_demo_start, DEMO_CLIENT_CODE};
@@ -23,6 +24,7 @@ pub use json_export::{json_bytes, JsonExport, JSON_FORMAT_VERSION};
 pub use m3u::m3u8_text;
 pub use pdf::pdf_bytes;
 pub use report::SessionReport;
+pub use review::{timeline_item, timeline_page, ReviewView, TimelinePage, TimelineQuery};
 
 use holdspace_core::Store;
 use holdspace_monitoring::Template;

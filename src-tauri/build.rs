@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "review_list",
     "search_entries",
     "get_review",
+    "get_timeline_page",
+    "get_timeline_item",
     "amend_entry",
     "sign_session",
     "add_addendum",

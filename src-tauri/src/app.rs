@@ -123,6 +123,8 @@ macro_rules! app_commands {
             commands::review::review_list,
             commands::review::search_entries,
             commands::review::get_review,
+            commands::review::get_timeline_page,
+            commands::review::get_timeline_item,
             commands::review::amend_entry,
             commands::review::sign_session,
             commands::review::add_addendum,

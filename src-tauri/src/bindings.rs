@@ -22,7 +22,7 @@ fn export_all(dir: &Path) {
     export!(AppInfo, SessionView, IpcError, DoseInput, NewSession, SessionSummary, TimerReading);
     export!(ProtocolDetails, MonitorView, ChecklistAction, TemplateInfo, Vitals);
     export!(IntegrationNote, NewIntegrationNote, SearchHit);
-    export!(crate::commands::review::ReviewView, holdspace_core::store::ReviewFilter, holdspace_core::store::ReviewRow);
+    export!(holdspace_export::ReviewView, holdspace_export::TimelineQuery, holdspace_export::TimelinePage, holdspace_core::store::ReviewFilter, holdspace_core::store::ReviewRow);
     export!(crate::awake::AwakeStatus);
     export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, crate::music::PlaylistInfo);
     export!(crate::events::MusicEventPayload, crate::settings::Settings);

@@ -4,27 +4,16 @@
 
 use crate::error::{CmdResult, IpcError};
 use crate::state::AppState;
-use holdspace_core::monitoring::{Template, Thresholds};
+use holdspace_core::monitoring::Template;
 use holdspace_core::store::{IntegrationNote, NewIntegrationNote, ReviewFilter, ReviewRow, SearchHit};
 use holdspace_core::{Entry, ErrorKind, Store};
-use holdspace_export::{Format, SessionReport};
-use serde::Serialize;
+use holdspace_export::report::TimelineItem;
+use holdspace_export::{Format, ReviewView, TimelinePage, TimelineQuery};
 use std::path::{Path, PathBuf};
 use tauri::State;
-use ts_rs::TS;
 
 /// At most this many search hits are returned.
 pub const SEARCH_LIMIT: usize = 200;
-
-/// What the review screen shows: the report (summary, REMS terms, timeline, integration
-/// notes) and the template's thresholds for the chart's bands.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ReviewView {
-    pub report: SessionReport,
-    /// `None` when the session's protocol template is no longer available.
-    pub thresholds: Option<Thresholds>,
-    pub template_name: Option<String>,
-}
 
 /// An export error as `{kind, message}`: export problems the user can fix are `invalid`
 /// (format, folder) or `io` (writing), the rest keep their core kind.
@@ -77,17 +66,26 @@ pub fn search_entries(state: State<'_, AppState>, query: String) -> CmdResult<Ve
     Ok(state.ready()?.store.search(&query, SEARCH_LIMIT)?)
 }
 
+/// The review of a session: summary, chart and the first page of the timeline (around
+/// `around_seq` when the review opens at an entry).
 #[tauri::command]
-pub fn get_review(state: State<'_, AppState>, session_id: i64) -> CmdResult<ReviewView> {
+pub fn get_review(state: State<'_, AppState>, session_id: i64, around_seq: Option<i64>) -> CmdResult<ReviewView> {
     let ready = state.ready()?;
     let session = ready.store.session(session_id)?;
     let template = ready.catalog.get(&session.protocol);
-    let report = SessionReport::build(&ready.store, template, session_id).map_err(export_error)?;
-    Ok(ReviewView {
-        report,
-        thresholds: template.map(|t| t.thresholds.clone()),
-        template_name: template.map(|t| t.name.clone()),
-    })
+    ReviewView::build(&ready.store, template, session_id, around_seq).map_err(export_error)
+}
+
+/// A further page of a session's timeline: from an offset, or around one entry.
+#[tauri::command]
+pub fn get_timeline_page(state: State<'_, AppState>, session_id: i64, query: TimelineQuery) -> CmdResult<TimelinePage> {
+    holdspace_export::timeline_page(&state.ready()?.store, session_id, &query).map_err(export_error)
+}
+
+/// One entry of a session's timeline (`null` when the session has no such entry).
+#[tauri::command]
+pub fn get_timeline_item(state: State<'_, AppState>, session_id: i64, seq: i64) -> CmdResult<Option<TimelineItem>> {
+    holdspace_export::timeline_item(&state.ready()?.store, session_id, seq).map_err(export_error)
 }
 
 #[tauri::command]

@@ -26,6 +26,9 @@ import type { NewIntegrationNote } from './bindings/NewIntegrationNote';
 import type { ReviewFilter } from './bindings/ReviewFilter';
 import type { ReviewRow } from './bindings/ReviewRow';
 import type { ReviewView } from './bindings/ReviewView';
+import type { TimelineItem } from './bindings/TimelineItem';
+import type { TimelinePage } from './bindings/TimelinePage';
+import type { TimelineQuery } from './bindings/TimelineQuery';
 import type { SearchHit } from './bindings/SearchHit';
 import type { ImportResult } from './bindings/ImportResult';
 import type { LibraryProtocols } from './bindings/LibraryProtocols';
@@ -81,7 +84,12 @@ export const backend = {
   // After the session: review, amend, sign, search, export.
   reviewList: (filter: ReviewFilter) => call<ReviewRow[]>('review_list', { filter }),
   searchEntries: (query: string) => call<SearchHit[]>('search_entries', { query }),
-  getReview: (sessionId: number) => call<ReviewView>('get_review', { sessionId }),
+  /** Summary, chart and the first page of the timeline; later pages come from getTimelinePage. */
+  getReview: (sessionId: number, aroundSeq: number | null = null) =>
+    call<ReviewView>('get_review', { sessionId, aroundSeq }),
+  getTimelinePage: (sessionId: number, query: TimelineQuery) =>
+    call<TimelinePage>('get_timeline_page', { sessionId, query }),
+  getTimelineItem: (sessionId: number, seq: number) => call<TimelineItem | null>('get_timeline_item', { sessionId, seq }),
   amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string, author: string) =>
     call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction, author }),
   signSession: (sessionId: number, signedBy: string, statement: string) =>

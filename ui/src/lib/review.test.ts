@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { splitSnippet } from './highlight';
-import { amendmentsBySeq, chartData, dayEnd, dayStart, filterTimeline, minutesLabel, nearestItem } from './review';
-import { amendment, item, manyItems, note } from './review-fixtures';
+import type { ChartData } from './bindings/ChartData';
+import { amendmentsBySeq, chartSeries, dayEnd, dayStart, minutesLabel, nearestEntry, orderedKinds } from './review';
+import { amendment } from './review-fixtures';
 
 describe('splitSnippet', () => {
   it('splits at the U+0002 / U+0003 markers', () => {
@@ -29,11 +30,17 @@ describe('splitSnippet', () => {
 });
 
 describe('review helpers', () => {
-  it('filters the timeline by kind', () => {
-    const items = manyItems(8);
-    expect(filterTimeline(items, new Set())).toBe(items);
-    const notes = filterTimeline(items, new Set(['vitals', 'tag', 'music']));
-    expect(notes.map((i) => i.entry.seq)).toEqual([4, 8]);
+  it('orders the kinds for the filter, unknown ones last', () => {
+    const kinds = orderedKinds([
+      { kind: 'music', count: 3 },
+      { kind: 'something_new', count: 1 },
+      { kind: 'note', count: 5 },
+    ]);
+    expect(kinds).toEqual([
+      { kind: 'note', label: 'Notes', count: 5 },
+      { kind: 'music', label: 'Music', count: 3 },
+      { kind: 'something_new', label: 'something_new', count: 1 },
+    ]);
   });
 
   it('groups amendments under the entry they amend, oldest first', () => {
@@ -43,18 +50,18 @@ describe('review helpers', () => {
     expect(map.has(4)).toBe(false);
   });
 
-  it('puts vitals and markers on one axis in minutes from the first dose', () => {
-    const items = [
-      item(1, note('before'), 0),
-      ...manyItems(4).map((it, i) => ({ ...it, entry: { ...it.entry, seq: 10 + i } })),
-    ];
-    const origin = '2026-01-15T09:10:00Z';
-    const d = chartData(items, origin);
-    expect(d.x.length).toBe(1);
-    expect(d.systolic[0]).toBe(121);
-    expect(d.markers.map((m) => m.kind)).toEqual(['tag', 'music']);
-    expect(nearestItem(d, d.x[0], 1)?.entry.body.kind).toBe('vitals');
-    expect(nearestItem(d, 500, 1)).toBeNull();
+  it('gives uPlot one column per series and finds the entry nearest the pointer', () => {
+    const chart: ChartData = {
+      points: [
+        { seq: 5, minutes: 2, t_plus: 'T+00:02:00', text: 'BP 150/90, HR 80', systolic: 150, diastolic: 90, heart_rate: 80, spo2: null },
+        { seq: 9, minutes: 40, t_plus: 'T+00:40:00', text: 'SpO2 97%', systolic: null, diastolic: null, heart_rate: null, spo2: 97 },
+      ],
+      markers: [{ seq: 3, minutes: 0, kind: 'dose', label: 'dose', t_plus: 'T+00:00:00', text: 'Dose: ketamine' }],
+    };
+    expect(chartSeries(chart)).toEqual([[2, 40], [150, null], [90, null], [80, null], [null, 97]]);
+    expect(nearestEntry(chart, 0.4, 1)?.seq).toBe(3);
+    expect(nearestEntry(chart, 39, 2)?.text).toBe('SpO2 97%');
+    expect(nearestEntry(chart, 500, 1)).toBeNull();
     expect(minutesLabel(-5)).toBe('T-00:05');
     expect(minutesLabel(95)).toBe('T+01:35');
   });

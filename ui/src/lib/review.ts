@@ -1,9 +1,13 @@
 // The review screen's pure logic: timeline kinds and filtering, amendments per entry, chart
 // series. Tested in review.test.ts.
 import type { AmendmentLine } from './bindings/AmendmentLine';
+import type { ChartData } from './bindings/ChartData';
+import type { ChartMarker } from './bindings/ChartMarker';
+import type { ChartPoint } from './bindings/ChartPoint';
+import type { KindCount } from './bindings/KindCount';
 import type { TimelineItem } from './bindings/TimelineItem';
 
-/** Rows the review timeline renders at once; more follow as it scrolls. */
+/** Rows the review timeline asks for and renders at once; more follow as it scrolls. */
 export const CHUNK = 200;
 /** Rows in the very first paint (a screenful); the rest of the chunk follows a frame later. */
 export const FIRST_PAINT = 40;
@@ -32,17 +36,11 @@ export function kindLabel(kind: string): string {
   return KINDS.find((k) => k.kind === kind)?.label ?? kind;
 }
 
-/** Counts per kind, for the filter's labels. */
-export function kindCounts(items: TimelineItem[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const it of items) counts.set(it.entry.body.kind, (counts.get(it.entry.body.kind) ?? 0) + 1);
-  return counts;
-}
-
-/** The items whose kind is shown; an empty `hidden` set shows every item. */
-export function filterTimeline(items: TimelineItem[], hidden: ReadonlySet<string>): TimelineItem[] {
-  if (hidden.size === 0) return items;
-  return items.filter((it) => !hidden.has(it.entry.body.kind));
+/** The session's kinds in the filter's order (kinds this UI does not know last, by name). */
+export function orderedKinds(kinds: KindCount[]): { kind: string; label: string; count: number }[] {
+  const known = KINDS.filter((k) => kinds.some((c) => c.kind === k.kind));
+  const unknown = kinds.filter((c) => !KINDS.some((k) => k.kind === c.kind)).map((c) => ({ kind: c.kind, label: c.kind }));
+  return known.concat(unknown).map((k) => ({ ...k, count: kinds.find((c) => c.kind === k.kind)?.count ?? 0 }));
 }
 
 /** Amendments of each entry, oldest first, keyed by the amended entry's seq. */
@@ -62,80 +60,26 @@ export function amendable(item: TimelineItem): boolean {
   return !['amendment', 'signed', 'addendum'].includes(item.entry.body.kind);
 }
 
-/** Minutes from the first dose (negative before it), or from the start without a dose. */
-export function minutesOf(atIso: string, originIso: string): number {
-  return (Date.parse(atIso) - Date.parse(originIso)) / 60_000;
-}
+/** What the chart's readout shows: a vitals point or a marker. */
+export type ChartEntry = ChartPoint | ChartMarker;
 
-export interface ChartData {
-  /** x: minutes from the first dose (or the start). */
-  x: number[];
-  systolic: (number | null)[];
-  diastolic: (number | null)[];
-  heartRate: (number | null)[];
-  spo2: (number | null)[];
-  /** The timeline item of each x, for the hover readout. */
-  items: TimelineItem[];
-  markers: ChartMarker[];
-}
-
-export interface ChartMarker {
-  x: number;
-  kind: 'dose' | 'music' | 'tag';
-  label: string;
-  item: TimelineItem;
-}
-
-/** The chart's series and markers on one time axis. */
-export function chartData(items: TimelineItem[], originIso: string): ChartData {
-  const d: ChartData = { x: [], systolic: [], diastolic: [], heartRate: [], spo2: [], items: [], markers: [] };
-  for (const it of items) {
-    const b = it.entry.body;
-    const x = minutesOf(b.kind === 'dose' ? b.given_at : it.entry.at, originIso);
-    if (b.kind === 'vitals') {
-      const r = b.reading;
-      if (r.systolic === null && r.heart_rate === null && r.spo2 === null) continue;
-      d.x.push(x);
-      d.systolic.push(r.systolic);
-      d.diastolic.push(r.diastolic);
-      d.heartRate.push(r.heart_rate);
-      d.spo2.push(r.spo2);
-      d.items.push(it);
-    } else if (b.kind === 'dose') {
-      d.markers.push({ x, kind: 'dose', label: b.booster ? 'booster' : 'dose', item: it });
-    } else if (b.kind === 'music' && b.event.action === 'track_started') {
-      d.markers.push({ x, kind: 'music', label: b.event.title || 'track', item: it });
-    } else if (b.kind === 'tag') {
-      d.markers.push({ x, kind: 'tag', label: b.label, item: it });
-    }
-  }
-  // uPlot wants x ascending; entries are in write order, which a back-dated dose can break.
-  const order = d.x.map((_, i) => i).sort((a, b) => d.x[a] - d.x[b]);
-  const pick = <T>(arr: T[]) => order.map((i) => arr[i]);
-  return {
-    x: pick(d.x),
-    systolic: pick(d.systolic),
-    diastolic: pick(d.diastolic),
-    heartRate: pick(d.heartRate),
-    spo2: pick(d.spo2),
-    items: pick(d.items),
-    markers: d.markers.sort((a, b) => a.x - b.x),
-  };
+/** The chart's columns for uPlot: x in minutes from the first dose (the backend sorts them). */
+export function chartSeries(chart: ChartData): [number[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]] {
+  const p = chart.points;
+  return [p.map((v) => v.minutes), p.map((v) => v.systolic), p.map((v) => v.diastolic), p.map((v) => v.heart_rate), p.map((v) => v.spo2)];
 }
 
 /** The point or marker nearest to `x` minutes, within `tolerance` minutes. */
-export function nearestItem(data: ChartData, x: number, tolerance: number): TimelineItem | null {
-  let best: TimelineItem | null = null;
+export function nearestEntry(chart: ChartData, x: number, tolerance: number): ChartEntry | null {
+  let best: ChartEntry | null = null;
   let bestDist = tolerance;
-  const consider = (px: number, it: TimelineItem) => {
-    const dist = Math.abs(px - x);
+  for (const e of [...chart.points, ...chart.markers]) {
+    const dist = Math.abs(e.minutes - x);
     if (dist <= bestDist) {
       bestDist = dist;
-      best = it;
+      best = e;
     }
-  };
-  data.x.forEach((px, i) => consider(px, data.items[i]));
-  for (const m of data.markers) consider(m.x, m.item);
+  }
   return best;
 }
 

@@ -9,17 +9,28 @@ afterEach(() => {
   clearMocks();
 });
 
-const items = [item(1, note('BP 180/90')), item(2, { kind: 'signed', statement: '' })];
+const entries = [item(1, note('BP 180/90')), item(2, { kind: 'signed', statement: '' })];
+
+/** The backend's get_timeline_item over the fixture entries; other commands go to `other`. */
+function backendWith(other: (cmd: string, args: unknown) => unknown = () => null) {
+  return (cmd: string, args: unknown) => {
+    if (cmd === 'get_timeline_item') {
+      const { seq } = args as { seq: number };
+      return entries.find((it) => it.entry.seq === seq) ?? null;
+    }
+    return other(cmd, args);
+  };
+}
 
 describe('AmendForm', () => {
   it('sends the entry, reason, correction and author, then reports success', async () => {
     let asked: unknown;
-    mockIPC((cmd, args) => {
+    mockIPC(backendWith((cmd, args) => {
       asked = { cmd, args };
       return { id: 9, seq: 3 };
-    });
+    }));
     const onSaved = vi.fn();
-    const { getByTestId } = render(AmendForm, { sessionId: 4, items, seq: 1, author: 'Dr Rowe', onSaved, onCancel: () => {} });
+    const { getByTestId } = render(AmendForm, { sessionId: 4, item: entries[0], seq: 1, author: 'Dr Rowe', onSaved, onCancel: () => {} });
     expect(getByTestId('amend-original').textContent).toContain('BP 180/90');
     await fireEvent.input(getByTestId('amend-reason'), { target: { value: 'typo' } });
     await fireEvent.input(getByTestId('amend-correction'), { target: { value: 'BP 148/90' } });
@@ -31,12 +42,20 @@ describe('AmendForm', () => {
     });
   });
 
+  it('looks up a typed entry number and shows its original text', async () => {
+    mockIPC(backendWith());
+    const { getByTestId } = render(AmendForm, { sessionId: 4, author: 'A', onSaved: () => {}, onCancel: () => {} });
+    expect(getByTestId('amend-original').textContent).toContain('Choose the entry');
+    await fireEvent.input(getByTestId('amend-seq'), { target: { value: '1' } });
+    await waitFor(() => expect(getByTestId('amend-original').textContent).toContain('Original: Note: BP 180/90'));
+  });
+
   it('shows the refusal of a signed session', async () => {
-    mockIPC(() => {
+    mockIPC(backendWith(() => {
       throw { kind: 'session_closed', message: 'session 4 is signed: it cannot be amended; add a signed addendum instead' };
-    });
+    }));
     const onSaved = vi.fn();
-    const { getByTestId, findByTestId } = render(AmendForm, { sessionId: 4, items, seq: 1, author: 'A', onSaved, onCancel: () => {} });
+    const { getByTestId, findByTestId } = render(AmendForm, { sessionId: 4, item: entries[0], seq: 1, author: 'A', onSaved, onCancel: () => {} });
     await fireEvent.input(getByTestId('amend-reason'), { target: { value: 'r' } });
     await fireEvent.input(getByTestId('amend-correction'), { target: { value: 'c' } });
     await fireEvent.click(getByTestId('amend-save'));
@@ -46,15 +65,17 @@ describe('AmendForm', () => {
     expect(onSaved).not.toHaveBeenCalled();
   });
 
-  it('refuses an unknown or unamendable entry before calling the backend', async () => {
-    const calls = vi.fn();
-    mockIPC(calls);
-    const { getByTestId, findByTestId } = render(AmendForm, { sessionId: 4, items, seq: 2, author: 'A', onSaved: () => {}, onCancel: () => {} });
+  it('refuses an unknown or unamendable entry before asking to amend it', async () => {
+    const amend = vi.fn();
+    mockIPC(backendWith(amend));
+    const { getByTestId, findByTestId } = render(AmendForm, { sessionId: 4, seq: 2, author: 'A', onSaved: () => {}, onCancel: () => {} });
+    await waitFor(() => expect(getByTestId('amend-original').textContent).toContain('Original'));
     await fireEvent.click(getByTestId('amend-save'));
     expect((await findByTestId('amend-error')).textContent).toContain('cannot be amended');
     await fireEvent.input(getByTestId('amend-seq'), { target: { value: '99' } });
+    await waitFor(() => expect(getByTestId('amend-original').textContent).toContain('no entry #99'));
     await fireEvent.click(getByTestId('amend-save'));
     expect((await findByTestId('amend-error')).textContent).toContain('no entry #99');
-    expect(calls).not.toHaveBeenCalled();
+    expect(amend).not.toHaveBeenCalled();
   });
 });

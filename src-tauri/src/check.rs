@@ -99,7 +99,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("clinic.toml");
         std::fs::write(&path, "id = \"clinic\"\nname = \"Clinic\"\nroute = \"intramuscular\"\ndescription = \"\"\nmin_observation_min = \"ninety\"\n").unwrap();
-        let (code, out, err) = run_on(&[path.clone()]);
+        let (code, out, err) = run_on(std::slice::from_ref(&path));
         assert_eq!(code, ExitCode::FAILURE);
         assert!(out.is_empty());
         let line = err.lines().next().unwrap_or_default();

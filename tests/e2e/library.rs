@@ -63,16 +63,14 @@ async fn settings_lists_the_demo_playlist_found_and_analyses_its_loudness() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(saw_progress, "the progress bar moved");
-    let analysed = app
-        .wait_for("LUFS in every row", || async {
-            let mut all = true;
-            for row in app.all("[data-testid='track-row']").await {
-                all &= row.attr("data-analysed").await.ok().flatten().as_deref() == Some("yes");
-            }
-            all.then_some(())
-        })
-        .await;
-    let _ = analysed;
+    app.wait_for("LUFS in every row", || async {
+        let mut all = true;
+        for row in app.all("[data-testid='track-row']").await {
+            all &= row.attr("data-analysed").await.ok().flatten().as_deref() == Some("yes");
+        }
+        all.then_some(())
+    })
+    .await;
     let rows = app.all("[data-testid='track-row']").await;
     let first = rows[0].text().await.unwrap_or_default();
     assert!(first.contains("dBTP") && first.contains(" dB"), "{first}");

@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "get_review",
     "get_timeline_page",
     "get_timeline_item",
+    "choose_export_folder",
     "amend_entry",
     "sign_session",
     "add_addendum",

@@ -125,6 +125,7 @@ macro_rules! app_commands {
             commands::review::get_review,
             commands::review::get_timeline_page,
             commands::review::get_timeline_item,
+            commands::review::choose_export_folder,
             commands::review::amend_entry,
             commands::review::sign_session,
             commands::review::add_addendum,
@@ -142,6 +143,8 @@ pub fn builder(state: AppState) -> tauri::Builder<tauri::Wry> {
         // First, so a second launch exits before doing anything else.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main(app)))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Used from Rust only (the export folder chooser); the window is granted none of it.
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .setup(setup)
         .on_window_event(|window, event| match event {

@@ -207,6 +207,62 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     app.quit().await;
 }
 
+/// Runs xdotool (the system folder chooser is a GTK window outside the page) and returns
+/// its output; `None` when it fails, e.g. while the window is not there yet.
+fn xdotool(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("xdotool").args(args).output().expect("xdotool is installed by make setup-test");
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The export folder is picked in the system's folder chooser: it opens over the window, the
+/// folder chosen there fills the field, and the export is written into it. Cancelling keeps
+/// the folder that was there.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_export_folder_is_picked_in_the_system_folder_chooser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let id = add_demo(&data);
+    let out = tmp.path().join("chart exports");
+    std::fs::create_dir(&out).unwrap();
+    let app = App::launch(&data).await;
+    app.click("open-sessions").await;
+    app.click(&format!("open-{id}")).await;
+    app.el("export-panel").await;
+    let folder_value = || async { app.el("export-folder").await.prop("value").await.ok().flatten().unwrap_or_default() };
+    let suggested = app.wait_for("a suggested folder", || async { Some(folder_value().await).filter(|v| !v.is_empty()) }).await;
+
+    let chooser = || async {
+        app.wait_for("the folder chooser", || async {
+            xdotool(&["search", "--onlyvisible", "--name", "Export to which folder"])
+                .and_then(|ids| ids.lines().next().map(str::to_string))
+        })
+        .await
+    };
+    // Cancelled: nothing changes.
+    app.click("export-choose").await;
+    let window = chooser().await;
+    xdotool(&["windowfocus", "--sync", &window]).expect("focus the chooser");
+    xdotool(&["key", "Escape"]).expect("press Escape");
+    app.wait_for("the chooser closed", || async { (app.text("export-choose").await == "Choose folder…").then_some(()) }).await;
+    assert_eq!(folder_value().await, suggested);
+
+    // Chosen by typing its path in the chooser's location field.
+    app.click("export-choose").await;
+    let window = chooser().await;
+    xdotool(&["windowfocus", "--sync", &window]).expect("focus the chooser");
+    xdotool(&["key", "ctrl+l"]).expect("open the location field");
+    xdotool(&["type", "--delay", "15", &format!("{}/", out.display())]).expect("type the folder");
+    xdotool(&["key", "Return"]).expect("press Return");
+    let expected = out.display().to_string();
+    app.wait_for("the chosen folder in the field", || async { (folder_value().await == expected).then_some(()) }).await;
+    app.click("export-csv").await;
+    let path = app.text("export-path").await;
+    assert!(path.contains(&expected), "{path}");
+    let files: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(files.len(), 1, "one CSV in the chosen folder: {files:?}");
+    app.quit().await;
+}
+
 /// A session longer than a page: the review opens with the first page, a search hit far down
 /// opens the page around it, earlier entries and a filter are read from the backend page by
 /// page, and an entry beyond the loaded pages can still be amended by its number.

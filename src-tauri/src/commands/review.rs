@@ -141,6 +141,29 @@ pub fn default_export_folder() -> Option<String> {
     dirs::document_dir().or_else(dirs::home_dir).map(|p| p.display().to_string())
 }
 
+/// Opens the system's folder chooser over the window, starting at `start` when that is a
+/// folder; returns the chosen folder, or `null` when the user cancels. The chooser runs here,
+/// not in the webview, which gets only the path back.
+#[tauri::command]
+pub async fn choose_export_folder(app: tauri::AppHandle, start: Option<String>) -> CmdResult<Option<String>> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let mut chooser = app.dialog().file().set_title("Export to which folder?");
+    if let Some(dir) = start.as_deref().map(str::trim).filter(|s| Path::new(s).is_dir()) {
+        chooser = chooser.set_directory(dir);
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        chooser = chooser.set_parent(&window);
+    }
+    // An async command runs off the main thread, where the blocking call may wait.
+    let Some(picked) = chooser.blocking_pick_folder() else { return Ok(None) };
+    let path = picked.into_path().map_err(|e| IpcError {
+        kind: ErrorKind::Invalid,
+        message: format!("the chosen folder is not a local folder: {e}"),
+    })?;
+    Ok(Some(path.display().to_string()))
+}
+
 /// Adds the demo session (`holdspace demo`) and returns its id.
 #[tauri::command]
 pub async fn add_demo_session(state: State<'_, AppState>) -> CmdResult<i64> {

@@ -102,6 +102,8 @@ export const backend = {
   exportSession: (sessionId: number, format: 'pdf' | 'csv' | 'json' | 'm3u8', outDir: string) =>
     call<string>('export_session', { sessionId, format, outDir }),
   defaultExportFolder: () => call<string | null>('default_export_folder'),
+  /** The system's folder chooser; null when the user cancels. */
+  chooseExportFolder: (start: string) => call<string | null>('choose_export_folder', { start }),
   addDemoSession: () => call<number>('add_demo_session'),
   keepAwakeStatus: () => call<AwakeStatus>('keep_awake_status'),
   listPlaylists: () => call<PlaylistInfo[]>('list_playlists'),

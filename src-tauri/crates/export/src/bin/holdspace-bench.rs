@@ -1,7 +1,8 @@
 //! The review performance benchmark (issue 5): generates a database of 2,500 sessions and
 //! 1,000,000 entries (one session with 10,000) in the real schema, then measures, through the
-//! real Store API, opening the sessions list, opening the large session to a rendered timeline
-//! (entries + the SessionReport with every line described) and a full-text search. Each figure
+//! real Store API, opening the sessions list, opening the large session (the review view the
+//! window receives, pages of its timeline, and the whole report the exports use) and a
+//! full-text search. Each figure
 //! is the median of N runs, also given as a ratio to a trivial query measured in the same run,
 //! so the numbers can be compared across machines.
 //!
@@ -12,7 +13,7 @@
 use chrono::{DateTime, Duration, Utc};
 use holdspace_core::entry::Dose;
 use holdspace_core::{EntryBody, MusicAction, MusicEvent, Route, Store, SystemClock};
-use holdspace_export::SessionReport;
+use holdspace_export::{timeline_page, ReviewView, SessionReport, TimelineQuery};
 use holdspace_monitoring::{ChecklistAction, Vitals};
 use rusqlite::{params, Connection};
 use std::path::{Path, PathBuf};
@@ -291,6 +292,23 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let list = median_ms(n, || store.list_sessions().map(|v| v.len()).ok());
     let entries = median_ms(n, || store.entries(g.big_id).map(|v| v.len()).ok());
     let report = median_ms(n, || SessionReport::build(&store, template.as_ref(), g.big_id).map(|r| r.timeline.len()).ok());
+    // What the review window receives: the view (summary, chart, first page) as JSON, and
+    // later pages, filtered and around an entry near the end.
+    let view = median_ms(n, || {
+        ReviewView::build(&store, template.as_ref(), g.big_id, None).ok().and_then(|v| serde_json::to_vec(&v).ok()).map(|b| b.len())
+    });
+    let view_bytes = ReviewView::build(&store, template.as_ref(), g.big_id, None)
+        .ok()
+        .and_then(|v| serde_json::to_vec(&v).ok())
+        .map_or(0, |b| b.len());
+    let report_bytes = SessionReport::build(&store, template.as_ref(), g.big_id)
+        .ok()
+        .and_then(|r| serde_json::to_vec(&r).ok())
+        .map_or(0, |b| b.len());
+    let deep = TimelineQuery { hidden: vec!["vitals".into()], offset: big_n as i64 / 2, limit: 200, around_seq: None };
+    let page_deep = median_ms(n, || timeline_page(&store, g.big_id, &deep).map(|p| p.items.len()).ok());
+    let near_end = TimelineQuery { around_seq: Some(big_n as i64 - 5), limit: 200, ..TimelineQuery::default() };
+    let page_around = median_ms(n, || timeline_page(&store, g.big_id, &near_end).map(|p| p.items.len()).ok());
     let search_rare = median_ms(n, || store.search("grandfather", 50).map(|v| v.len()).ok());
     let search_common = median_ms(n, || store.search("calm", 50).map(|v| v.len()).ok());
 
@@ -322,10 +340,20 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     row("baseline: read one entry row by id", one_row, None);
     row(&format!("Store::list_sessions ({sessions} rows)"), list, Some(50.0));
     row(&format!("Store::entries, large session ({big_n} entries)"), entries, None);
-    row("  + SessionReport::build (timeline rendered as text)", report, Some(200.0));
+    row("  + SessionReport::build (timeline rendered as text)", report, None);
+    row("ReviewView::build + JSON (what the review window gets)", view, Some(200.0));
+    row("timeline_page: 200 from the middle, vitals hidden", page_deep, None);
+    row("timeline_page: 200 around an entry near the end", page_around, None);
     row(&format!("Store::search \"grandfather\" ({rare_all} hits, {rare} shown)"), search_rare, Some(50.0));
     row(&format!("Store::search \"calm\" ({common_all} hits, {common} shown)"), search_common, Some(50.0));
     println!();
     println!("SessionReport::build includes Store::session, Store::entries and Store::integration_notes.");
+    println!(
+        "The review window gets {:.0} KiB as JSON for the large session, {:.1}% of the whole report ({:.0} KiB, which the exports use).",
+        view_bytes as f64 / 1024.0,
+        100.0 * view_bytes as f64 / report_bytes.max(1) as f64,
+        report_bytes as f64 / 1024.0
+    );
+    println!("To rendered in the real window: the ignored e2e test review_timings (README, Review and export).");
     Ok(())
 }

@@ -207,6 +207,71 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     app.quit().await;
 }
 
+/// Pointing at the chart shows the entry under the pointer as the timeline has it (T+ time
+/// and text), read from the backend, and the button beside it shows that entry in the timeline.
+#[tokio::test(flavor = "multi_thread")]
+async fn pointing_at_the_chart_shows_the_entry() {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let id = add_demo(&data);
+    let app = App::launch(&data).await;
+    app.click("open-sessions").await;
+    app.click(&format!("open-{id}")).await;
+    let over = app
+        .wait_for("the drawn chart", || async {
+            app.client.find(fantoccini::Locator::Css("[data-testid='session-chart'] .u-over")).await.ok()
+        })
+        .await;
+    over.click().await.ok(); // scrolls it into view
+    let width = app
+        .client
+        .execute("return document.querySelector(\"[data-testid='session-chart'] .u-over\").getBoundingClientRect().width", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap_or(0.0);
+    assert!(width > 100.0, "the plot has a width: {width}");
+    // Sweep the pointer left to right until a vitals reading is under it.
+    let mut shown = String::new();
+    let mut x = -width / 2.0 + 4.0;
+    while x < width / 2.0 - 4.0 {
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement { element: over.clone(), duration: None, x, y: 0.0 });
+        app.client.perform_actions(mouse).await.expect("move the pointer");
+        // At once the time and kind; the entry's own text follows from the backend.
+        let text = app.text("chart-hover").await;
+        if text.contains("Vitals") || text.contains("BP ") {
+            shown = text;
+            break;
+        }
+        x += 6.0;
+    }
+    assert!(!shown.is_empty(), "no vitals reading under the pointer across the plot");
+    let readout = app
+        .wait_for("the entry's text from the backend", || async {
+            Some(app.text("chart-hover").await).filter(|t| t.contains("BP "))
+        })
+        .await;
+    assert!(readout.contains("T+") || readout.contains("before dose"), "{readout}");
+    app.client
+        .find(fantoccini::Locator::Css("[data-testid='chart-hover'] button"))
+        .await
+        .expect("the show-in-timeline button")
+        .click()
+        .await
+        .unwrap();
+    app.wait_for("the entry focused in the timeline", || async {
+        let el = app.client.active_element().await.ok()?;
+        (el.attr("data-testid").await.ok().flatten()? == "timeline-entry").then_some(())
+    })
+    .await;
+    let focused = app.client.active_element().await.unwrap();
+    let text = focused.find(fantoccini::Locator::Css("[data-testid='entry-text']")).await.unwrap().text().await.unwrap();
+    assert!(readout.contains(&text), "the readout {readout:?} is the timeline's {text:?}");
+    app.quit().await;
+}
+
 /// Runs xdotool (the system folder chooser is a GTK window outside the page) and returns
 /// its output; `None` when it fails, e.g. while the window is not there yet.
 fn xdotool(args: &[&str]) -> Option<String> {

@@ -52,15 +52,19 @@ describe('review helpers', () => {
 
   it('gives uPlot one column per series and finds the entry nearest the pointer', () => {
     const chart: ChartData = {
-      points: [
-        { seq: 5, minutes: 2, t_plus: 'T+00:02:00', text: 'BP 150/90, HR 80', systolic: 150, diastolic: 90, heart_rate: 80, spo2: null },
-        { seq: 9, minutes: 40, t_plus: 'T+00:40:00', text: 'SpO2 97%', systolic: null, diastolic: null, heart_rate: null, spo2: 97 },
-      ],
-      markers: [{ seq: 3, minutes: 0, kind: 'dose', label: 'dose', t_plus: 'T+00:00:00', text: 'Dose: ketamine' }],
+      vitals: {
+        seq: [5, 9],
+        minutes: [2, 40],
+        systolic: [150, null],
+        diastolic: [90, null],
+        heart_rate: [80, null],
+        spo2: [null, 97],
+      },
+      markers: [{ seq: 3, minutes: 0, kind: 'dose', label: 'dose' }],
     };
     expect(chartSeries(chart)).toEqual([[2, 40], [150, null], [90, null], [80, null], [null, 97]]);
-    expect(nearestEntry(chart, 0.4, 1)?.seq).toBe(3);
-    expect(nearestEntry(chart, 39, 2)?.text).toBe('SpO2 97%');
+    expect(nearestEntry(chart, 0.4, 1)).toEqual({ seq: 3, minutes: 0, label: 'dose' });
+    expect(nearestEntry(chart, 39, 2)).toEqual({ seq: 9, minutes: 40, label: null });
     expect(nearestEntry(chart, 500, 1)).toBeNull();
     expect(minutesLabel(-5)).toBe('T-00:05');
     expect(minutesLabel(95)).toBe('T+01:35');

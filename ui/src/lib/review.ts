@@ -2,8 +2,6 @@
 // series. Tested in review.test.ts.
 import type { AmendmentLine } from './bindings/AmendmentLine';
 import type { ChartData } from './bindings/ChartData';
-import type { ChartMarker } from './bindings/ChartMarker';
-import type { ChartPoint } from './bindings/ChartPoint';
 import type { KindCount } from './bindings/KindCount';
 import type { TimelineItem } from './bindings/TimelineItem';
 
@@ -60,26 +58,33 @@ export function amendable(item: TimelineItem): boolean {
   return !['amendment', 'signed', 'addendum'].includes(item.entry.body.kind);
 }
 
-/** What the chart's readout shows: a vitals point or a marker. */
-export type ChartEntry = ChartPoint | ChartMarker;
+/** What the pointer is nearest: a vitals reading or a marker. */
+export interface ChartHit {
+  seq: number;
+  minutes: number;
+  /** The marker's label; null for a vitals reading. */
+  label: string | null;
+}
 
 /** The chart's columns for uPlot: x in minutes from the first dose (the backend sorts them). */
 export function chartSeries(chart: ChartData): [number[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]] {
-  const p = chart.points;
-  return [p.map((v) => v.minutes), p.map((v) => v.systolic), p.map((v) => v.diastolic), p.map((v) => v.heart_rate), p.map((v) => v.spo2)];
+  const v = chart.vitals;
+  return [v.minutes, v.systolic, v.diastolic, v.heart_rate, v.spo2];
 }
 
-/** The point or marker nearest to `x` minutes, within `tolerance` minutes. */
-export function nearestEntry(chart: ChartData, x: number, tolerance: number): ChartEntry | null {
-  let best: ChartEntry | null = null;
+/** The reading or marker nearest to `x` minutes, within `tolerance` minutes. */
+export function nearestEntry(chart: ChartData, x: number, tolerance: number): ChartHit | null {
+  let best: ChartHit | null = null;
   let bestDist = tolerance;
-  for (const e of [...chart.points, ...chart.markers]) {
-    const dist = Math.abs(e.minutes - x);
+  const consider = (seq: number, minutes: number, label: string | null) => {
+    const dist = Math.abs(minutes - x);
     if (dist <= bestDist) {
       bestDist = dist;
-      best = e;
+      best = { seq, minutes, label };
     }
-  }
+  };
+  chart.vitals.minutes.forEach((m, i) => consider(chart.vitals.seq[i], m, null));
+  for (const m of chart.markers) consider(m.seq, m.minutes, m.label);
   return best;
 }
 

@@ -44,24 +44,24 @@ pub struct KindCount {
 }
 
 /// The vitals and markers of the session on one axis of minutes from the first dose (or
-/// from the start of a session without a dose), in ascending order.
+/// from the start of a session without a dose), in ascending order. Numbers only: the chart
+/// asks for an entry's text when the pointer rests on it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ChartData {
-    pub points: Vec<ChartPoint>,
+    pub vitals: VitalsSeries,
     pub markers: Vec<ChartMarker>,
 }
 
-/// One vitals reading with blood pressure, heart rate or SpO2.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct ChartPoint {
-    pub seq: i64,
-    pub minutes: f64,
-    pub t_plus: Option<String>,
-    pub text: String,
-    pub systolic: Option<i32>,
-    pub diastolic: Option<i32>,
-    pub heart_rate: Option<i32>,
-    pub spo2: Option<i32>,
+/// Vitals readings with blood pressure, heart rate or SpO2, one column per value (the shape
+/// the chart library draws), index `i` of every column being one reading.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct VitalsSeries {
+    pub seq: Vec<i64>,
+    pub minutes: Vec<f64>,
+    pub systolic: Vec<Option<i32>>,
+    pub diastolic: Vec<Option<i32>>,
+    pub heart_rate: Vec<Option<i32>>,
+    pub spo2: Vec<Option<i32>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -79,8 +79,6 @@ pub struct ChartMarker {
     pub minutes: f64,
     pub kind: MarkerKind,
     pub label: String,
-    pub t_plus: Option<String>,
-    pub text: String,
 }
 
 /// Which page of the timeline to read.
@@ -136,7 +134,7 @@ impl ReviewView {
             *n += 1;
         }
         let kinds = order.into_iter().map(|k| KindCount { kind: k.to_string(), count: counts[k] }).collect();
-        let chart = chart_data(&session, &timeline);
+        let chart = chart_data(&session, timeline.iter().map(|it| &it.entry));
         let linked = timeline
             .iter()
             .filter(|it| integration_notes.iter().any(|n| n.linked_seq == Some(it.entry.seq)))
@@ -198,41 +196,27 @@ pub fn timeline_item(store: &Store, session_id: i64, seq: i64) -> Result<Option<
     Ok(store.entries_at(session_id, &[seq])?.into_iter().next().map(item))
 }
 
+/// Minutes from `origin`, to the millisecond's worth of precision a chart needs (0.001 min).
 fn minutes_between(at: DateTime<Utc>, origin: DateTime<Utc>) -> f64 {
-    (at - origin).num_milliseconds() as f64 / 60_000.0
+    ((at - origin).num_milliseconds() as f64 / 60.0).round() / 1000.0
 }
 
-/// The chart's points and markers, each in ascending time (a back-dated dose can be written
+/// The chart's vitals and markers, each in ascending time (a back-dated dose can be written
 /// after later entries).
-pub fn chart_data(session: &Session, timeline: &[TimelineItem]) -> ChartData {
+pub fn chart_data(session: &Session, entries: impl IntoIterator<Item = impl std::borrow::Borrow<Entry>>) -> ChartData {
     let origin = session.first_dose_at.unwrap_or(session.created_at);
-    let mut points = Vec::new();
+    // (minutes, seq, systolic, diastolic, heart rate, SpO2) per reading.
+    let mut readings = Vec::new();
     let mut markers = Vec::new();
-    for it in timeline {
-        let e = &it.entry;
-        let marker = |minutes: f64, kind: MarkerKind, label: &str| ChartMarker {
-            seq: e.seq,
-            minutes,
-            kind,
-            label: label.to_string(),
-            t_plus: it.t_plus.clone(),
-            text: it.text.clone(),
-        };
+    for e in entries {
+        let e = e.borrow();
+        let marker = |minutes: f64, kind: MarkerKind, label: &str| ChartMarker { seq: e.seq, minutes, kind, label: label.to_string() };
         match &e.body {
             EntryBody::Vitals { reading: r } => {
                 if r.systolic.is_none() && r.heart_rate.is_none() && r.spo2.is_none() {
                     continue;
                 }
-                points.push(ChartPoint {
-                    seq: e.seq,
-                    minutes: minutes_between(e.at, origin),
-                    t_plus: it.t_plus.clone(),
-                    text: it.text.clone(),
-                    systolic: r.systolic,
-                    diastolic: r.diastolic,
-                    heart_rate: r.heart_rate,
-                    spo2: r.spo2,
-                });
+                readings.push((minutes_between(e.at, origin), e.seq, r.systolic, r.diastolic, r.heart_rate, r.spo2));
             }
             EntryBody::Dose(d) => {
                 markers.push(marker(minutes_between(d.given_at, origin), MarkerKind::Dose, if d.booster { "booster" } else { "dose" }))
@@ -245,7 +229,16 @@ pub fn chart_data(session: &Session, timeline: &[TimelineItem]) -> ChartData {
             _ => {}
         }
     }
-    points.sort_by(|a, b| a.minutes.total_cmp(&b.minutes));
+    readings.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut vitals = VitalsSeries::default();
+    for (minutes, seq, systolic, diastolic, heart_rate, spo2) in readings {
+        vitals.seq.push(seq);
+        vitals.minutes.push(minutes);
+        vitals.systolic.push(systolic);
+        vitals.diastolic.push(diastolic);
+        vitals.heart_rate.push(heart_rate);
+        vitals.spo2.push(spo2);
+    }
     markers.sort_by(|a, b| a.minutes.total_cmp(&b.minutes));
-    ChartData { points, markers }
+    ChartData { vitals, markers }
 }

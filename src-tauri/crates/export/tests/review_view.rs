@@ -45,14 +45,25 @@ fn the_view_holds_the_summary_the_chart_and_the_start_of_the_timeline() {
     assert_eq!(view.kinds.iter().map(|k| k.count).sum::<i64>(), total);
     let vitals = report.timeline.iter().filter(|it| matches!(it.entry.body, EntryBody::Vitals { .. })).count() as i64;
     assert_eq!(view.kinds.iter().find(|k| k.kind == "vitals").map(|k| k.count), Some(vitals));
-    // The chart: every vitals reading, the dose at minute 0, minutes ascending.
-    assert_eq!(view.chart.points.len() as i64, vitals);
+    // The chart: every vitals reading, the dose at minute 0, minutes ascending, one reading
+    // at the same index of every column.
+    let v = &view.chart.vitals;
+    assert_eq!(v.seq.len() as i64, vitals);
+    assert!([v.minutes.len(), v.systolic.len(), v.diastolic.len(), v.heart_rate.len(), v.spo2.len()].iter().all(|&n| n == v.seq.len()));
     let dose = view.chart.markers.iter().find(|m| m.kind == MarkerKind::Dose).expect("a dose marker");
     assert_eq!(dose.minutes, 0.0);
-    assert!(view.chart.points.windows(2).all(|w| w[0].minutes <= w[1].minutes));
+    assert!(v.minutes.windows(2).all(|w| w[0] <= w[1]));
     assert!(view.chart.markers.windows(2).all(|w| w[0].minutes <= w[1].minutes));
-    let first_bp = view.chart.points.iter().find(|p| p.systolic.is_some()).unwrap();
-    assert!(first_bp.text.contains(&format!("BP {}/", first_bp.systolic.unwrap())), "{}", first_bp.text);
+    let first = report.timeline.iter().find(|it| it.entry.seq == v.seq[0]).unwrap();
+    match &first.entry.body {
+        EntryBody::Vitals { reading } => {
+            assert_eq!((reading.systolic, reading.heart_rate), (v.systolic[0], v.heart_rate[0]));
+            let origin = report.session.first_dose_at.unwrap();
+            let minutes = (first.entry.at - origin).num_milliseconds() as f64 / 60_000.0;
+            assert!((v.minutes[0] - minutes).abs() < 0.001, "{} vs {minutes}", v.minutes[0]);
+        }
+        other => panic!("the first point is not a vitals entry: {other:?}"),
+    }
     assert!(view.chart.markers.iter().any(|m| m.kind == MarkerKind::Tag && m.label == "Tearful"));
     // Every integration note's link can say what it points at.
     let mut wanted: Vec<i64> = view.integration_notes.iter().filter_map(|n| n.linked_seq).collect();

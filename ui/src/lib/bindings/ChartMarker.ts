@@ -4,4 +4,4 @@ import type { MarkerKind } from "./MarkerKind";
 /**
  * A dose (at the time it was given), a track that started, or a tag.
  */
-export type ChartMarker = { seq: number, minutes: number, kind: MarkerKind, label: string, t_plus: string | null, text: string, };
+export type ChartMarker = { seq: number, minutes: number, kind: MarkerKind, label: string, };

@@ -341,7 +341,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     row(&format!("Store::list_sessions ({sessions} rows)"), list, Some(50.0));
     row(&format!("Store::entries, large session ({big_n} entries)"), entries, None);
     row("  + SessionReport::build (timeline rendered as text)", report, None);
-    row("ReviewView::build + JSON (what the review window gets)", view, Some(200.0));
+    row("ReviewView::build + JSON (the review window's data)", view, Some(200.0));
     row("timeline_page: 200 from the middle, vitals hidden", page_deep, None);
     row("timeline_page: 200 around an entry near the end", page_around, None);
     row(&format!("Store::search \"grandfather\" ({rare_all} hits, {rare} shown)"), search_rare, Some(50.0));

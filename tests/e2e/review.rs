@@ -18,6 +18,17 @@ fn add_demo(data_dir: &Path) -> i64 {
     String::from_utf8_lossy(&out.stdout).trim().parse().expect("holdspace demo prints the session id")
 }
 
+/// A data folder with the demo session, the app on it, and the demo session's review open.
+async fn open_demo_review() -> (tempfile::TempDir, App, i64) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let id = add_demo(&data);
+    let app = App::launch(&data).await;
+    app.click("open-sessions").await;
+    app.click(&format!("open-{id}")).await;
+    (tmp, app, id)
+}
+
 /// A small RFC 4180 reader: quoted fields with doubled quotes, commas and line breaks.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
@@ -212,12 +223,7 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
 #[tokio::test(flavor = "multi_thread")]
 async fn pointing_at_the_chart_shows_the_entry() {
     use fantoccini::actions::{InputSource, MouseActions, PointerAction};
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let id = add_demo(&data);
-    let app = App::launch(&data).await;
-    app.click("open-sessions").await;
-    app.click(&format!("open-{id}")).await;
+    let (_tmp, app, _) = open_demo_review().await;
     let over = app
         .wait_for("the drawn chart", || async {
             app.client.find(fantoccini::Locator::Css("[data-testid='session-chart'] .u-over")).await.ok()
@@ -284,14 +290,9 @@ fn xdotool(args: &[&str]) -> Option<String> {
 /// the folder that was there.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_export_folder_is_picked_in_the_system_folder_chooser() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let id = add_demo(&data);
+    let (tmp, app, _) = open_demo_review().await;
     let out = tmp.path().join("chart exports");
     std::fs::create_dir(&out).unwrap();
-    let app = App::launch(&data).await;
-    app.click("open-sessions").await;
-    app.click(&format!("open-{id}")).await;
     app.el("export-panel").await;
     let folder_value = || async { app.el("export-folder").await.prop("value").await.ok().flatten().unwrap_or_default() };
     let suggested = app.wait_for("a suggested folder", || async { Some(folder_value().await).filter(|v| !v.is_empty()) }).await;

@@ -10,7 +10,6 @@ use holdspace_core::store::IntegrationNote;
 use holdspace_core::{Entry, EntryBody, Error as CoreError, MusicAction, Session, Store};
 use holdspace_monitoring::{Template, Thresholds};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use ts_rs::TS;
 
 /// Entries in the review's first page: more than a screenful, far fewer than a long session.
@@ -123,17 +122,15 @@ impl ReviewView {
 
     pub fn from_report(report: SessionReport, template: Option<&Template>, around_seq: Option<i64>) -> ReviewView {
         let SessionReport { session, template_id, summary, rems, timeline, integration_notes } = report;
-        let mut order: Vec<&'static str> = Vec::new();
-        let mut counts: BTreeMap<&'static str, i64> = BTreeMap::new();
+        // A session has a handful of kinds: a short list in order of first appearance.
+        let mut kinds: Vec<KindCount> = Vec::new();
         for it in &timeline {
             let kind = it.entry.body.kind();
-            let n = counts.entry(kind).or_insert(0);
-            if *n == 0 {
-                order.push(kind);
+            match kinds.iter_mut().find(|k| k.kind == kind) {
+                Some(k) => k.count += 1,
+                None => kinds.push(KindCount { kind: kind.to_string(), count: 1 }),
             }
-            *n += 1;
         }
-        let kinds = order.into_iter().map(|k| KindCount { kind: k.to_string(), count: counts[k] }).collect();
         let chart = chart_data(&session, timeline.iter().map(|it| &it.entry));
         let linked = timeline
             .iter()
@@ -203,13 +200,12 @@ fn minutes_between(at: DateTime<Utc>, origin: DateTime<Utc>) -> f64 {
 
 /// The chart's vitals and markers, each in ascending time (a back-dated dose can be written
 /// after later entries).
-pub fn chart_data(session: &Session, entries: impl IntoIterator<Item = impl std::borrow::Borrow<Entry>>) -> ChartData {
+pub fn chart_data<'a>(session: &Session, entries: impl IntoIterator<Item = &'a Entry>) -> ChartData {
     let origin = session.first_dose_at.unwrap_or(session.created_at);
     // (minutes, seq, systolic, diastolic, heart rate, SpO2) per reading.
     let mut readings = Vec::new();
     let mut markers = Vec::new();
     for e in entries {
-        let e = e.borrow();
         let marker = |minutes: f64, kind: MarkerKind, label: &str| ChartMarker { seq: e.seq, minutes, kind, label: label.to_string() };
         match &e.body {
             EntryBody::Vitals { reading: r } => {

@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "add_note",
     "end_session",
     "keep_awake_status",
+    "pending_writes",
     "list_playlists",
     "load_playlist",
     "music_state",

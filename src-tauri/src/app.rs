@@ -36,6 +36,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     }
     // A session still open from before a restart keeps the computer awake again.
     state.sync_awake();
+    crate::events::forward_outbox(app.handle());
     start_music(app.handle(), &state);
     Ok(())
 }
@@ -43,8 +44,8 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
 /// Starts the audio engine and the thread that writes what it does to the timeline and tells
 /// the UI. Never fails: with no sound device the engine says so and keeps trying.
 fn start_music(app: &tauri::AppHandle, state: &AppState) {
-    let db = state.ready().ok().map(|r| r.store.path().to_path_buf());
-    let (music, problem) = crate::music::Music::start(&state.data_dir, db.as_deref());
+    let store = state.ready().ok().map(|r| r.store.clone());
+    let (music, problem) = crate::music::Music::start(&state.data_dir, store);
     if let Some(p) = problem {
         eprintln!("holdspace: {p}");
     }
@@ -57,7 +58,7 @@ fn start_music(app: &tauri::AppHandle, state: &AppState) {
     let spawned = std::thread::Builder::new().name("holdspace-music-events".into()).spawn(move || {
         for ev in events {
             let state = app.state::<AppState>();
-            let entry = state.ready().ok().and_then(|r| crate::music::record(&r.store, &ev));
+            let entry = state.ready().ok().and_then(|r| crate::music::record(r, &ev));
             let _ = app.emit("music-event", crate::events::MusicEventPayload { event: ev, entry });
         }
     });
@@ -98,6 +99,7 @@ macro_rules! app_commands {
             commands::session::add_note,
             commands::session::end_session,
             commands::session::keep_awake_status,
+            commands::session::pending_writes,
             commands::music::list_playlists,
             commands::music::load_playlist,
             commands::music::music_state,

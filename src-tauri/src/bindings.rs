@@ -26,6 +26,7 @@ fn export_all(dir: &Path) {
     export!(crate::awake::AwakeStatus);
     export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, crate::music::PlaylistInfo);
     export!(crate::events::MusicEventPayload, crate::settings::Settings);
+    export!(holdspace_core::outbox::PendingEntry, crate::events::EntriesSavedPayload, crate::events::SaveFailedPayload);
     use crate::commands::library as lib;
     export!(lib::PlaylistDetails, lib::LoudnessProgress, lib::LoudnessFinished, lib::LibraryProtocols, lib::ImportResult);
 }

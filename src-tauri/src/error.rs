@@ -10,8 +10,23 @@ pub struct IpcError {
     pub message: String,
 }
 
+/// The app's database, so a storage failure is told in words the therapist can act on (the
+/// disk is full, another program holds the file) rather than SQLite's.
+static DB_PATH: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+pub fn set_db_path(path: &std::path::Path) {
+    let _ = DB_PATH.set(path.to_path_buf());
+}
+
 impl From<Error> for IpcError {
     fn from(e: Error) -> Self {
+        let e = match DB_PATH.get().and_then(|db| holdspace_core::store::health::diagnose(db, &e)) {
+            Some(problem) => {
+                eprintln!("holdspace: {}: {}", problem.message, problem.detail);
+                Error::Unavailable { message: problem.message }
+            }
+            None => e,
+        };
         IpcError { kind: e.kind(), message: e.to_string() }
     }
 }

@@ -7,23 +7,22 @@ use holdspace_audio::{
     library, Engine, EngineConfig, EngineEvent, LoudnessCache, LoudnessKey, Playlist, Resolution, SkipReason,
 };
 use holdspace_core::store::CachedLoudness;
-use holdspace_core::{Clock, EntryBody, MusicAction, MusicEvent, Store, SystemClock};
+use holdspace_core::{EntryBody, MusicAction, MusicEvent, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 
-/// The loudness cache on its own connection to the database (WAL allows it), so analysis on
-/// the engine thread never waits for the UI's commands.
+/// The loudness cache in the app's database, through the app's one connection (a second
+/// connection would add no concurrency: see the store's module docs).
 pub struct SqliteLoudnessCache {
-    store: Store,
+    store: Arc<Store>,
 }
 
 impl SqliteLoudnessCache {
-    pub fn open(db_path: &Path) -> Option<Arc<dyn LoudnessCache>> {
-        let store = Store::open(db_path, Arc::new(SystemClock) as Arc<dyn Clock>).ok()?;
-        Some(Arc::new(SqliteLoudnessCache { store }))
+    pub fn new(store: Arc<Store>) -> Arc<dyn LoudnessCache> {
+        Arc::new(SqliteLoudnessCache { store })
     }
 }
 
@@ -71,12 +70,12 @@ pub struct Music {
 }
 
 impl Music {
-    pub fn start(data_dir: &Path, db_path: Option<&Path>) -> (Music, Option<String>) {
+    pub fn start(data_dir: &Path, store: Option<Arc<Store>>) -> (Music, Option<String>) {
         let (settings, problem) = Settings::load(data_dir);
         let mut config = EngineConfig { device: settings.output_device.clone(), ..EngineConfig::default() };
         config.initial_volume = settings.volume.clamp(0.0, 1.0);
         test_pacing(&mut config);
-        let cache = db_path.and_then(SqliteLoudnessCache::open);
+        let cache = store.map(SqliteLoudnessCache::new);
         let engine = Engine::start_with_cache(config, cache);
         let music = Music {
             engine,
@@ -218,14 +217,16 @@ pub fn timeline_event(ev: &EngineEvent) -> Option<MusicEvent> {
     })
 }
 
-/// Writes an engine event to the open session's timeline, if a session is open.
-pub fn record(store: &Store, ev: &EngineEvent) -> Option<holdspace_core::Entry> {
+/// Writes an engine event to the open session's timeline, if a session is open, through the
+/// outbox like every entry: when storage cannot take it, it is kept and saved later (and the
+/// window hears of it then), never dropped.
+pub fn record(ready: &crate::state::Ready, ev: &EngineEvent) -> Option<holdspace_core::Entry> {
     let event = timeline_event(ev)?;
-    let session = store.open_session().ok()??;
-    match store.append(session.id, EntryBody::Music { event }) {
+    let session = ready.store.open_session().ok()??;
+    match ready.save_one(session.id, None, holdspace_core::store::WriteOp::Append { body: EntryBody::Music { event } }) {
         Ok(entry) => Some(entry),
         Err(e) => {
-            eprintln!("holdspace: could not record music event: {e}");
+            eprintln!("holdspace: music event not recorded yet: {e}");
             None
         }
     }

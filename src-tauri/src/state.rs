@@ -7,12 +7,22 @@ use crate::music::Music;
 use std::sync::OnceLock;
 use holdspace_core::store::DataDir;
 use holdspace_core::monitoring::{load_quick_tags_file, load_templates, QuickTag, Template, TemplateCatalog};
-use holdspace_core::{Clock, Error, OffsetClock, Store};
+use holdspace_core::outbox::{Outbox, OutboxEvent, Submitted};
+use holdspace_core::store::{Write, WriteOp};
+use holdspace_core::{Clock, Entry, Error, OffsetClock, Store};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Set once the window exists, so the outbox can tell it what it saved.
+pub static EVENTS: OnceLock<Box<dyn Fn(OutboxEvent) + Send + Sync>> = OnceLock::new();
+
 pub struct Ready {
-    pub store: Store,
+    /// The app's one connection to the database (see the store's module docs for why one).
+    pub store: Arc<Store>,
+    /// Every entry is saved through this: kept and retried when storage cannot take it.
+    pub outbox: Outbox,
+    /// Low disk space at launch, said on the start screen and in the pre-flight.
+    pub space_warning: Option<String>,
     pub clock: Arc<OffsetClock>,
     /// Built-in protocol templates plus the clinic's, from `<data folder>/protocols/`.
     pub catalog: TemplateCatalog,
@@ -65,7 +75,21 @@ impl AppState {
 fn open_ready(data_dir: &Path) -> holdspace_core::error::Result<Ready> {
     let dir = DataDir::open(data_dir)?;
     let clock = Arc::new(OffsetClock::new());
-    let store = Store::open(&dir.db_path(), clock.clone() as Arc<dyn Clock>)?;
+    let store = Arc::new(Store::open(&dir.db_path(), clock.clone() as Arc<dyn Clock>)?);
+    crate::error::set_db_path(store.path());
+    let outbox = Outbox::start(
+        store.clone(),
+        data_dir,
+        Box::new(|event| {
+            if let Some(send) = EVENTS.get() {
+                send(event);
+            }
+        }),
+    );
+    let space_warning = holdspace_core::store::health::space_warning(data_dir);
+    if let Some(w) = &space_warning {
+        eprintln!("holdspace: {w}");
+    }
     let catalog = load_templates(Some(&data_dir.join("protocols")));
     let mut config_problems: Vec<String> = catalog.problems.iter().map(|p| p.to_string()).collect();
     let clinic_tags = match load_quick_tags_file(&data_dir.join("quick_tags.toml")) {
@@ -78,12 +102,31 @@ fn open_ready(data_dir: &Path) -> holdspace_core::error::Result<Ready> {
     for p in &config_problems {
         eprintln!("holdspace: {p}");
     }
-    Ok(Ready { store, clock, catalog, clinic_tags, config_problems, _data_dir: dir })
+    Ok(Ready { store, outbox, space_warning, clock, catalog, clinic_tags, config_problems, _data_dir: dir })
 }
 
 impl Ready {
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// Saves an entry through the outbox, stamped now. Saved: the entries as stored. Kept for
+    /// later: the error kind `not_saved_yet`, which the window shows as "not saved yet"; the
+    /// saved entries arrive later as the `entries-saved` event.
+    pub fn save(&self, session_id: i64, key: Option<String>, op: WriteOp) -> Result<Vec<Entry>, Error> {
+        let key = key.unwrap_or_else(holdspace_core::outbox::app_key);
+        match self.outbox.submit(Write { key, session_id, at: self.now(), op })? {
+            Submitted::Saved(entries) => Ok(entries),
+            Submitted::NotSavedYet(p) => Err(Error::from(&p)),
+        }
+    }
+
+    /// As `save`, for writes that make one entry.
+    pub fn save_one(&self, session_id: i64, key: Option<String>, op: WriteOp) -> Result<Entry, Error> {
+        self.save(session_id, key, op)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::NotFound { what: "the saved entry".into() })
     }
 
     /// The template a session runs on.

@@ -14,6 +14,8 @@ pub struct AppInfo {
     pub startup_error: Option<IpcError>,
     /// Problems in the clinic's protocol or quick-tag files (`file:line: message`).
     pub config_problems: Vec<String>,
+    /// Low disk space for the record, when there is little: shown on the start screen.
+    pub space_warning: Option<String>,
     /// True only in builds made for end-to-end tests (the clock can be moved).
     pub test_build: bool,
 }
@@ -29,12 +31,13 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
             .unwrap_or_default(),
         startup_error: state.startup_error(),
         config_problems: state.ready().map(|r| r.config_problems.clone()).unwrap_or_default(),
+        space_warning: state.ready().ok().and_then(|r| r.space_warning.clone()),
         test_build: cfg!(feature = "e2e"),
     }
 }
 
 /// The app's clock: the UI keeps its timer in step with this, never with its own guess.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn clock_now(state: State<'_, AppState>) -> CmdResult<DateTime<Utc>> {
     Ok(state.ready()?.now())
 }

@@ -269,11 +269,10 @@ fn music_folder(state: &AppState) -> PathBuf {
 }
 
 fn cache(state: &AppState) -> Option<Arc<dyn LoudnessCache>> {
-    let db = state.ready().ok()?.store.path().to_path_buf();
-    SqliteLoudnessCache::open(&db)
+    Some(SqliteLoudnessCache::new(state.ready().ok()?.store.clone()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn playlist_details(state: State<'_, AppState>, path: String) -> CmdResult<PlaylistDetails> {
     let cache = cache(&state);
     details(Path::new(&path), &music_folder(&state), cache.as_deref()).map_err(|m| invalid("playlist", m))
@@ -285,7 +284,7 @@ static ANALYSIS: Mutex<Option<Arc<AtomicBool>>> = Mutex::new(None);
 /// Starts loudness analysis of a playlist's files on a worker thread and returns how many
 /// files it will look at. Progress arrives as `loudness-progress` events, the results as one
 /// `loudness-finished` event. Cached files are not analysed again.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn analyse_loudness(app: tauri::AppHandle, state: State<'_, AppState>, path: String) -> CmdResult<u32> {
     let cache = cache(&state).ok_or_else(|| invalid("loudness", "the loudness cache (the database) is not open"))?;
     let d = details(Path::new(&path), &music_folder(&state), None).map_err(|m| invalid("playlist", m))?;
@@ -336,7 +335,7 @@ pub fn cancel_loudness() -> bool {
 }
 
 /// Imports an M3U/M3U8 file as a new playlist in `<data folder>/playlists/`.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_m3u(state: State<'_, AppState>, path: String, title: Option<String>) -> CmdResult<ImportResult> {
     let path = path.trim();
     if path.is_empty() {
@@ -347,14 +346,14 @@ pub fn import_m3u(state: State<'_, AppState>, path: String, title: Option<String
 }
 
 /// Exports a playlist as an M3U8 file in `out_dir` and returns its path.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn export_playlist_m3u8(state: State<'_, AppState>, path: String, out_dir: String) -> CmdResult<String> {
     export_into(Path::new(out_dir.trim()), Path::new(&path), &music_folder(&state))
         .map(|p| p.display().to_string())
         .map_err(|ps| invalid("export", ps.join("\n")))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn library_protocols(state: State<'_, AppState>) -> CmdResult<LibraryProtocols> {
     let ready = state.ready()?;
     let templates = ready

@@ -5,6 +5,7 @@ use holdspace_core::monitoring::{
     checklist_items, dissociation_levels, effective_quick_tags, moaas_levels, ChecklistAction, ChecklistItemDef,
     QuickTag, ScaleLevel, Stage, Template, TemplateInfo, Vitals,
 };
+use holdspace_core::store::{tag_body, WriteOp};
 use holdspace_core::{Entry, Error};
 use serde::Serialize;
 use tauri::State;
@@ -23,7 +24,7 @@ pub struct ProtocolDetails {
     pub dissociation_levels: Vec<ScaleLevel>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_protocols(state: State<'_, AppState>) -> CmdResult<Vec<TemplateInfo>> {
     let ready = state.ready()?;
     Ok(ready
@@ -40,7 +41,7 @@ pub fn list_protocols(state: State<'_, AppState>) -> CmdResult<Vec<TemplateInfo>
         .collect())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn protocol_details(state: State<'_, AppState>, session_id: i64) -> CmdResult<ProtocolDetails> {
     let ready = state.ready()?;
     let session = ready.store.session(session_id)?;
@@ -57,7 +58,7 @@ pub fn protocol_details(state: State<'_, AppState>, session_id: i64) -> CmdResul
 }
 
 /// Phase, checkpoints, checklists, flags and the discharge gate, recomputed now.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn monitor(state: State<'_, AppState>, session_id: i64) -> CmdResult<MonitorView> {
     let ready = state.ready()?;
     let session = ready.store.session(session_id)?;
@@ -66,32 +67,39 @@ pub fn monitor(state: State<'_, AppState>, session_id: i64) -> CmdResult<Monitor
     Ok(monitor_view(t, &session, &entries, ready.now().timestamp_millis()))
 }
 
-#[tauri::command]
-pub fn record_vitals(state: State<'_, AppState>, session_id: i64, vitals: Vitals) -> CmdResult<Vec<Entry>> {
+#[tauri::command(async)]
+pub fn record_vitals(state: State<'_, AppState>, session_id: i64, vitals: Vitals, key: Option<String>) -> CmdResult<Vec<Entry>> {
     let ready = state.ready()?;
-    let t = ready.template(&ready.store.session(session_id)?.protocol)?;
-    Ok(ready.store.record_vitals(session_id, t, vitals)?)
+    let template = Box::new(ready.template(&ready.store.session(session_id)?.protocol)?.clone());
+    Ok(ready.save(session_id, key, WriteOp::Vitals { template, vitals })?)
 }
 
-#[tauri::command]
-pub fn ack_flag(state: State<'_, AppState>, session_id: i64, flag_id: String, action_taken: String) -> CmdResult<Entry> {
-    Ok(state.ready()?.store.ack_flag(session_id, &flag_id, &action_taken)?)
+#[tauri::command(async)]
+pub fn ack_flag(
+    state: State<'_, AppState>,
+    session_id: i64,
+    flag_id: String,
+    action_taken: String,
+    key: Option<String>,
+) -> CmdResult<Entry> {
+    Ok(state.ready()?.save_one(session_id, key, WriteOp::FlagAck { flag_id, action_taken })?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn record_checklist(
     state: State<'_, AppState>,
     session_id: i64,
     item_id: String,
     action: ChecklistAction,
+    key: Option<String>,
 ) -> CmdResult<Entry> {
     let ready = state.ready()?;
-    let t = ready.template(&ready.store.session(session_id)?.protocol)?;
-    Ok(ready.store.record_checklist(session_id, t, &item_id, action)?)
+    let template = Box::new(ready.template(&ready.store.session(session_id)?.protocol)?.clone());
+    Ok(ready.save_one(session_id, key, WriteOp::Checklist { template, item_id, action })?)
 }
 
-#[tauri::command]
-pub fn add_tag(state: State<'_, AppState>, session_id: i64, tag_id: String) -> CmdResult<Entry> {
+#[tauri::command(async)]
+pub fn add_tag(state: State<'_, AppState>, session_id: i64, tag_id: String, key: Option<String>) -> CmdResult<Entry> {
     let ready = state.ready()?;
     let t = ready.template(&ready.store.session(session_id)?.protocol)?;
     let tags = effective_quick_tags(t, ready.clinic_tags.as_deref());
@@ -99,5 +107,5 @@ pub fn add_tag(state: State<'_, AppState>, session_id: i64, tag_id: String) -> C
         .iter()
         .find(|tag| tag.id == tag_id)
         .ok_or_else(|| Error::NotFound { what: format!("quick tag {tag_id:?}") })?;
-    Ok(ready.store.add_tag(session_id, tag)?)
+    Ok(ready.save_one(session_id, key, WriteOp::Append { body: tag_body(tag) })?)
 }

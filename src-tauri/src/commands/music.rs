@@ -49,7 +49,7 @@ pub fn list_playlists(state: State<'_, AppState>) -> Vec<PlaylistInfo> {
 }
 
 /// Loads a playlist into the player (stopped) and records it on the open session.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn load_playlist(state: State<'_, AppState>, path: String) -> CmdResult<MusicState> {
     let m = music(&state)?;
     let loaded = m.load(Path::new(&path)).map_err(audio)?;
@@ -70,13 +70,13 @@ pub fn load_playlist(state: State<'_, AppState>, path: String) -> CmdResult<Musi
     music_state(state)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn music_state(state: State<'_, AppState>) -> CmdResult<MusicState> {
     let m = music(&state)?;
     Ok(MusicState { status: m.engine.status(), loaded: m.loaded(), settings: m.settings() })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn music_control(state: State<'_, AppState>, control: MusicControl) -> CmdResult<Status> {
     let m = music(&state)?;
     let e = &m.engine;
@@ -116,7 +116,7 @@ pub fn output_devices() -> Vec<String> {
 }
 
 /// Chooses the output device (None: the system default) and remembers the choice.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_output_device(state: State<'_, AppState>, device: Option<String>) -> CmdResult<MusicState> {
     let m = music(&state)?;
     m.engine.set_device(device.clone()).map_err(audio)?;
@@ -129,7 +129,7 @@ pub fn set_output_device(state: State<'_, AppState>, device: Option<String>) -> 
     music_state(state)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_music_folder(state: State<'_, AppState>, folder: String) -> CmdResult<MusicState> {
     let m = music(&state)?;
     let path = Path::new(folder.trim());
@@ -150,7 +150,7 @@ pub fn set_music_folder(state: State<'_, AppState>, folder: String) -> CmdResult
 
 /// Before dosing: the playlist's files exist and decode, it is long enough for the planned
 /// session, the output opens, and the computer is kept awake. Recorded on the timeline.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn run_preflight(state: State<'_, AppState>, session_id: i64, planned_minutes: f64) -> CmdResult<Entry> {
     let ready = state.ready()?;
     let m = music(&state)?;
@@ -174,5 +174,19 @@ pub fn run_preflight(state: State<'_, AppState>, session_id: i64, planned_minute
         ok: awake.any_inhibited(),
         reason: format!("screen: {}; sleep: {}", awake.screen, awake.sleep),
     });
-    Ok(ready.store.append(session_id, EntryBody::Preflight { checks })?)
+    checks.push(disk_space_check(&state.data_dir));
+    let body = EntryBody::Preflight { checks };
+    Ok(ready.save_one(session_id, None, holdspace_core::store::WriteOp::Append { body })?)
+}
+
+/// Room on the disk for the session's record (measured need: see `health::LOW_SPACE_BYTES`).
+fn disk_space_check(data_dir: &std::path::Path) -> PreflightCheck {
+    use holdspace_core::store::health;
+    let warning = health::space_warning(data_dir);
+    let free = health::free_bytes(data_dir).map(health::human_bytes).unwrap_or_else(|| "unknown".into());
+    PreflightCheck {
+        name: "Disk space for the record".into(),
+        ok: warning.is_none(),
+        reason: warning.unwrap_or_else(|| format!("{free} free")),
+    }
 }

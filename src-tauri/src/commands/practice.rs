@@ -24,16 +24,18 @@ pub fn practice_body(practice: &str, action: &str, detail: &str) -> Result<Entry
     Ok(EntryBody::Practice { practice: practice.to_string(), action: action.to_string(), detail: detail.trim().to_string() })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn log_practice(
     state: State<'_, AppState>,
     session_id: i64,
     practice: String,
     action: String,
     detail: String,
+    key: Option<String>,
 ) -> CmdResult<Entry> {
     let ready = state.ready()?;
-    Ok(ready.store.append(session_id, practice_body(&practice, &action, &detail)?)?)
+    let body = practice_body(&practice, &action, &detail)?;
+    Ok(ready.save_one(session_id, key, holdspace_core::store::WriteOp::Append { body })?)
 }
 
 #[cfg(test)]

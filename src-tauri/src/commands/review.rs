@@ -56,19 +56,19 @@ pub fn export_to(store: &Store, template: Option<&Template>, session_id: i64, fo
     holdspace_export::export(store, template, session_id, format, out_dir).map_err(export_error)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn review_list(state: State<'_, AppState>, filter: ReviewFilter) -> CmdResult<Vec<ReviewRow>> {
     Ok(state.ready()?.store.review_list(&filter)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn search_entries(state: State<'_, AppState>, query: String) -> CmdResult<Vec<SearchHit>> {
     Ok(state.ready()?.store.search(&query, SEARCH_LIMIT)?)
 }
 
 /// The review of a session: summary, chart and the first page of the timeline (around
 /// `around_seq` when the review opens at an entry).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_review(state: State<'_, AppState>, session_id: i64, around_seq: Option<i64>) -> CmdResult<ReviewView> {
     let ready = state.ready()?;
     let session = ready.store.session(session_id)?;
@@ -77,18 +77,18 @@ pub fn get_review(state: State<'_, AppState>, session_id: i64, around_seq: Optio
 }
 
 /// A further page of a session's timeline: from an offset, or around one entry.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_timeline_page(state: State<'_, AppState>, session_id: i64, query: TimelineQuery) -> CmdResult<TimelinePage> {
     holdspace_export::timeline_page(&state.ready()?.store, session_id, &query).map_err(export_error)
 }
 
 /// One entry of a session's timeline (`null` when the session has no such entry).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_timeline_item(state: State<'_, AppState>, session_id: i64, seq: i64) -> CmdResult<Option<TimelineItem>> {
     holdspace_export::timeline_item(&state.ready()?.store, session_id, seq).map_err(export_error)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn amend_entry(
     state: State<'_, AppState>,
     session_id: i64,
@@ -100,17 +100,17 @@ pub fn amend_entry(
     Ok(state.ready()?.store.amend(session_id, amends_seq, &reason, &correction, &author)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sign_session(state: State<'_, AppState>, session_id: i64, signed_by: String, statement: String) -> CmdResult<Entry> {
     Ok(state.ready()?.store.sign(session_id, &signed_by, &statement)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn add_addendum(state: State<'_, AppState>, session_id: i64, text: String, author: String) -> CmdResult<Entry> {
     Ok(state.ready()?.store.add_addendum(session_id, &text, &author)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn add_integration_note(
     state: State<'_, AppState>,
     session_id: i64,

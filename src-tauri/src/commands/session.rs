@@ -1,5 +1,7 @@
 use crate::awake::AwakeStatus;
-use crate::error::CmdResult;
+use crate::error::{CmdResult, IpcError};
+use holdspace_core::outbox::PendingEntry;
+use holdspace_core::store::WriteOp;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use holdspace_core::{DoseInput, Entry, NewSession, Session, SessionSummary};
@@ -24,13 +26,13 @@ fn view(state: &AppState, id: i64) -> CmdResult<SessionView> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_sessions(state: State<'_, AppState>) -> CmdResult<Vec<SessionSummary>> {
     Ok(state.ready()?.store.list_sessions()?)
 }
 
 /// The open session, if one is running: how the app resumes after a restart or a crash.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn current_session(state: State<'_, AppState>) -> CmdResult<Option<SessionView>> {
     match state.ready()?.store.open_session()? {
         Some(s) => Ok(Some(view(&state, s.id)?)),
@@ -38,12 +40,12 @@ pub fn current_session(state: State<'_, AppState>) -> CmdResult<Option<SessionVi
     }
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_session(state: State<'_, AppState>, session_id: i64) -> CmdResult<SessionView> {
     view(&state, session_id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn start_session(state: State<'_, AppState>, new_session: NewSession) -> CmdResult<SessionView> {
     let ready = state.ready()?;
     if !new_session.protocol.trim().is_empty() {
@@ -54,23 +56,42 @@ pub fn start_session(state: State<'_, AppState>, new_session: NewSession) -> Cmd
     view(&state, session.id)
 }
 
-#[tauri::command]
-pub fn record_dose(state: State<'_, AppState>, session_id: i64, dose: DoseInput) -> CmdResult<Entry> {
-    Ok(state.ready()?.store.record_dose(session_id, dose)?)
+#[tauri::command(async)]
+pub fn record_dose(state: State<'_, AppState>, session_id: i64, dose: DoseInput, key: Option<String>) -> CmdResult<Entry> {
+    Ok(state.ready()?.save_one(session_id, key, WriteOp::Dose { input: dose })?)
 }
 
-/// Saves a note; `theme` marks it as a theme to take into integration work.
-#[tauri::command]
-pub fn add_note(state: State<'_, AppState>, session_id: i64, text: String, theme: bool) -> CmdResult<Entry> {
-    Ok(state.ready()?.store.add_note_marked(session_id, &text, theme)?)
+/// Saves a note; `theme` marks it as a theme to take into integration work. `key` is the
+/// window's name for this note: sent again (Enter pressed twice, a retry), it is saved once.
+#[tauri::command(async)]
+pub fn add_note(state: State<'_, AppState>, session_id: i64, text: String, theme: bool, key: Option<String>) -> CmdResult<Entry> {
+    Ok(state.ready()?.save_one(session_id, key, WriteOp::Note { text, theme })?)
+}
+
+/// Entries kept because storage could not take them yet, oldest first.
+#[tauri::command(async)]
+pub fn pending_writes(state: State<'_, AppState>) -> CmdResult<Vec<PendingEntry>> {
+    Ok(state.ready()?.outbox.pending())
 }
 
 /// Ends the session through the protocol's discharge gate. With reminders open this fails with
 /// kind `discharge_blocked` unless `override_reason` is given; the override is then logged.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn end_session(state: State<'_, AppState>, session_id: i64, override_reason: Option<String>) -> CmdResult<Entry> {
     let ready = state.ready()?;
     let session = ready.store.session(session_id)?;
+    let waiting = ready.outbox.pending_for(session_id);
+    if waiting > 0 {
+        // Ending first would leave them nowhere to go: an ended session takes no live entries.
+        return Err(IpcError {
+            kind: holdspace_core::ErrorKind::NotSavedYet,
+            message: format!(
+                "{waiting} {} not saved yet; the session can end once {} saved (it happens by itself when storage works again)",
+                if waiting == 1 { "entry is" } else { "entries are" },
+                if waiting == 1 { "it is" } else { "they are" }
+            ),
+        });
+    }
     let reason = override_reason.as_deref();
     let ended = match ready.catalog.get(&session.protocol) {
         Some(t) => ready.store.end_session_gated(session_id, t, reason)?,

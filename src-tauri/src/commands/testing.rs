@@ -5,7 +5,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use tauri::State;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn advance_clock(state: State<'_, AppState>, minutes: u32) -> CmdResult<DateTime<Utc>> {
     let ready = state.ready()?;
     ready.clock.advance(Duration::minutes(i64::from(minutes)));

@@ -35,6 +35,9 @@ import type { LibraryProtocols } from './bindings/LibraryProtocols';
 import type { LoudnessFinished } from './bindings/LoudnessFinished';
 import type { LoudnessProgress } from './bindings/LoudnessProgress';
 import type { PlaylistDetails } from './bindings/PlaylistDetails';
+import type { PendingEntry } from './bindings/PendingEntry';
+import type { EntriesSavedPayload } from './bindings/EntriesSavedPayload';
+import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
 
 /** A failed command: `kind` is what the UI switches on; `message` is shown as written. */
 export class BackendError extends Error {
@@ -47,6 +50,25 @@ export class BackendError extends Error {
   }
 }
 
+/**
+ * The backend kept the entry because storage could not take it yet (busy, full, read-only,
+ * failing). It is not an error of the user's: the entry shows as "not saved yet" and is saved
+ * by itself; `entries-saved` brings it when it is.
+ */
+export class NotSavedYet extends BackendError {
+  constructor(message: string) {
+    super('not_saved_yet', message);
+    this.name = 'NotSavedYet';
+  }
+}
+
+/** A fresh name for one write, so sending it again (a retry, Enter twice) saves it once. */
+export function newKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 function isIpcError(e: unknown): e is { kind: ErrorKind; message: string } {
   return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
 }
@@ -55,7 +77,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   try {
     return await invoke<T>(command, args);
   } catch (e) {
-    if (isIpcError(e)) throw new BackendError(e.kind, e.message);
+    if (isIpcError(e)) throw e.kind === 'not_saved_yet' ? new NotSavedYet(e.message) : new BackendError(e.kind, e.message);
     throw new BackendError('ipc', typeof e === 'string' ? e : String(e));
   }
 }
@@ -67,20 +89,31 @@ export const backend = {
   currentSession: () => call<SessionView | null>('current_session'),
   getSession: (sessionId: number) => call<SessionView>('get_session', { sessionId }),
   startSession: (newSession: NewSession) => call<SessionView>('start_session', { newSession }),
-  recordDose: (sessionId: number, dose: DoseInput) => call<Entry>('record_dose', { sessionId, dose }),
-  addNote: (sessionId: number, text: string, theme = false) => call<Entry>('add_note', { sessionId, text, theme }),
+  // Writes of entries carry a key; each rejects with NotSavedYet when the entry was kept for later.
+  recordDose: (sessionId: number, dose: DoseInput, key = newKey()) => call<Entry>('record_dose', { sessionId, dose, key }),
+  addNote: (sessionId: number, text: string, theme = false, key = newKey()) =>
+    call<Entry>('add_note', { sessionId, text, theme, key }),
+  /** Entries kept because storage could not take them yet. */
+  pendingWrites: () => call<PendingEntry[]>('pending_writes'),
+  onPendingChanged: (handler: (pending: PendingEntry[]) => void): Promise<UnlistenFn> =>
+    listen<PendingEntry[]>('pending-changed', (e) => handler(e.payload)),
+  onEntriesSaved: (handler: (p: EntriesSavedPayload) => void): Promise<UnlistenFn> =>
+    listen<EntriesSavedPayload>('entries-saved', (e) => handler(e.payload)),
+  onSaveFailed: (handler: (p: SaveFailedPayload) => void): Promise<UnlistenFn> =>
+    listen<SaveFailedPayload>('save-failed', (e) => handler(e.payload)),
   /** Ends through the discharge gate; rejects with kind `discharge_blocked` unless overridden. */
   endSession: (sessionId: number, overrideReason: string | null = null) =>
     call<Entry>('end_session', { sessionId, overrideReason }),
   listProtocols: () => call<TemplateInfo[]>('list_protocols'),
   protocolDetails: (sessionId: number) => call<ProtocolDetails>('protocol_details', { sessionId }),
   monitor: (sessionId: number) => call<MonitorView>('monitor', { sessionId }),
-  recordVitals: (sessionId: number, vitals: Vitals) => call<Entry[]>('record_vitals', { sessionId, vitals }),
-  ackFlag: (sessionId: number, flagId: string, actionTaken: string) =>
-    call<Entry>('ack_flag', { sessionId, flagId, actionTaken }),
-  recordChecklist: (sessionId: number, itemId: string, action: ChecklistAction) =>
-    call<Entry>('record_checklist', { sessionId, itemId, action }),
-  addTag: (sessionId: number, tagId: string) => call<Entry>('add_tag', { sessionId, tagId }),
+  recordVitals: (sessionId: number, vitals: Vitals, key = newKey()) =>
+    call<Entry[]>('record_vitals', { sessionId, vitals, key }),
+  ackFlag: (sessionId: number, flagId: string, actionTaken: string, key = newKey()) =>
+    call<Entry>('ack_flag', { sessionId, flagId, actionTaken, key }),
+  recordChecklist: (sessionId: number, itemId: string, action: ChecklistAction, key = newKey()) =>
+    call<Entry>('record_checklist', { sessionId, itemId, action, key }),
+  addTag: (sessionId: number, tagId: string, key = newKey()) => call<Entry>('add_tag', { sessionId, tagId, key }),
   // After the session: review, amend, sign, search, export.
   reviewList: (filter: ReviewFilter) => call<ReviewRow[]>('review_list', { filter }),
   searchEntries: (query: string) => call<SearchHit[]>('search_entries', { query }),
@@ -128,8 +161,8 @@ export const backend = {
   onLoudnessFinished: (handler: (p: LoudnessFinished) => void): Promise<UnlistenFn> =>
     listen<LoudnessFinished>('loudness-finished', (e) => handler(e.payload)),
   /** A preparation practice's start or end on the session's timeline. */
-  logPractice: (sessionId: number, practice: string, action: 'started' | 'ended', detail: string) =>
-    call<Entry>('log_practice', { sessionId, practice, action, detail }),
+  logPractice: (sessionId: number, practice: string, action: 'started' | 'ended', detail: string, key = newKey()) =>
+    call<Entry>('log_practice', { sessionId, practice, action, detail, key }),
   /** The audio engine's reports, each with the timeline entry it became. */
   onMusicEvent: (handler: (payload: MusicEventPayload) => void): Promise<UnlistenFn> =>
     listen<MusicEventPayload>('music-event', (e) => handler(e.payload)),

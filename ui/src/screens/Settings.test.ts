@@ -17,6 +17,7 @@ const info: AppInfo = {
   db_path: '/data/holdspace.sqlite3',
   startup_error: null,
   config_problems: [],
+  space_warning: null,
   test_build: false,
 };
 

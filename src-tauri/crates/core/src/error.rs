@@ -53,6 +53,15 @@ pub enum Error {
     #[error("saving failed: {0}. Nothing already recorded was lost.")]
     Storage(#[from] rusqlite::Error),
 
+    /// Storage refused the write for now (busy, full, read-only, failing); the app keeps the
+    /// entry and saves it by itself when it can.
+    #[error("Not saved yet: {message}. {}", kept_words(*.kept))]
+    NotSavedYet { message: String, kept: crate::outbox::Kept },
+
+    /// Storage cannot take this action now; nothing was changed.
+    #[error("{message}. Nothing was changed; try again when it is resolved.")]
+    Unavailable { message: String },
+
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -72,7 +81,20 @@ pub enum ErrorKind {
     DischargeBlocked,
     Audio,
     Storage,
+    NotSavedYet,
+    Unavailable,
     Io,
+}
+
+fn kept_words(kept: crate::outbox::Kept) -> &'static str {
+    use crate::outbox::Kept;
+    match kept {
+        Kept::DataFolder => "It is kept and will be saved by itself as soon as it can.",
+        Kept::RuntimeFolder => {
+            "It is kept (in memory, safe if the app closes) and will be saved by itself as soon as it can."
+        }
+        Kept::Memory => "It is kept in the app only: leave Holdspace open until it is saved.",
+    }
 }
 
 impl Error {
@@ -90,6 +112,8 @@ impl Error {
             Error::DischargeBlocked { .. } => ErrorKind::DischargeBlocked,
             Error::Audio(_) => ErrorKind::Audio,
             Error::Storage(_) => ErrorKind::Storage,
+            Error::NotSavedYet { .. } => ErrorKind::NotSavedYet,
+            Error::Unavailable { .. } => ErrorKind::Unavailable,
             Error::Io(_) => ErrorKind::Io,
         }
     }

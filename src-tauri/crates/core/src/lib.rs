@@ -6,6 +6,7 @@ pub mod clock;
 pub mod entry;
 pub mod error;
 pub mod monitor;
+pub mod outbox;
 pub mod session;
 pub mod store;
 pub mod timer;

@@ -11,6 +11,10 @@ startup_error: IpcError | null,
  */
 config_problems: Array<string>, 
 /**
+ * Low disk space for the record, when there is little: shown on the start screen.
+ */
+space_warning: string | null, 
+/**
  * True only in builds made for end-to-end tests (the clock can be moved).
  */
 test_build: boolean, };

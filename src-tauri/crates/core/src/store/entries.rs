@@ -17,6 +17,18 @@ pub(super) fn insert_entry(
     author: &str,
     body: EntryBody,
 ) -> Result<Entry> {
+    insert_entry_keyed(tx, session, at, author, body, None)
+}
+
+/// As `insert_entry`, with the idempotency key the app gave the write (see `writes.rs`).
+pub(super) fn insert_entry_keyed(
+    tx: &Transaction<'_>,
+    session: &Session,
+    at: DateTime<Utc>,
+    author: &str,
+    body: EntryBody,
+    key: Option<&str>,
+) -> Result<Entry> {
     let seq: i64 = tx.query_row(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM entries WHERE session_id = ?1",
         [session.id],
@@ -29,9 +41,9 @@ pub(super) fn insert_entry(
     };
     let json = serde_json::to_string(&body).map_err(|e| Error::invalid("entry", e.to_string()))?;
     tx.execute(
-        "INSERT INTO entries (session_id, seq, at_ms, elapsed_ms, author, kind, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![session.id, seq, at.timestamp_millis(), elapsed_ms, author, body.kind(), json],
+        "INSERT INTO entries (session_id, seq, at_ms, elapsed_ms, author, kind, body, client_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![session.id, seq, at.timestamp_millis(), elapsed_ms, author, body.kind(), json, key],
     )?;
     Ok(Entry {
         id: tx.last_insert_rowid(),
@@ -58,12 +70,16 @@ impl Store {
     /// Appends an entry to an open session and returns it as stored. When this returns, the
     /// transaction has committed with synchronous=FULL.
     pub fn append(&self, session_id: i64, body: EntryBody) -> Result<Entry> {
-        let now = self.clock.now();
+        self.append_at(session_id, body, self.clock.now(), None)
+    }
+
+    /// Appends at `at` (when the therapist saw it happen, which a retried save keeps).
+    pub(super) fn append_at(&self, session_id: i64, body: EntryBody, at: DateTime<Utc>, key: Option<&str>) -> Result<Entry> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let session = load_session(&tx, session_id)?;
         require_open(&session)?;
-        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
+        let entry = insert_entry_keyed(&tx, &session, at, &session.therapist, body, key)?;
         tx.commit()?;
         Ok(entry)
     }
@@ -80,8 +96,11 @@ impl Store {
 
     /// Records a dose. The first dose starts the T+ timer; later ones are boosters.
     pub fn record_dose(&self, session_id: i64, input: DoseInput) -> Result<Entry> {
+        self.record_dose_at(session_id, input, self.clock.now(), None)
+    }
+
+    pub(super) fn record_dose_at(&self, session_id: i64, input: DoseInput, now: DateTime<Utc>, key: Option<&str>) -> Result<Entry> {
         let input = input.validated()?;
-        let now = self.clock.now();
         let given_at = now - Duration::minutes(i64::from(input.minutes_ago.unwrap_or(0)));
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -111,7 +130,7 @@ impl Store {
             )?;
             session.first_dose_at = Some(dose.given_at);
         }
-        let entry = insert_entry(&tx, &session, now, &session.therapist, EntryBody::Dose(dose))?;
+        let entry = insert_entry_keyed(&tx, &session, now, &session.therapist, EntryBody::Dose(dose), key)?;
         tx.commit()?;
         Ok(entry)
     }

@@ -1,5 +1,20 @@
 //! The SQLite store: one file in the data folder, opened with the pragmas that make every
 //! acknowledged entry durable, migrated in one transaction, never overwritten when unreadable.
+//!
+//! Connections. The app holds one `Store` (one connection) for its whole life, shared by the
+//! window's commands, the retry queue and the music thread: POSIX locks belong to the process,
+//! not the connection, so more connections would add no concurrency against other programs,
+//! and every write is a short transaction. A write that meets a lock gives up after
+//! `BUSY_TIMEOUT` and is retried by the outbox (`crate::outbox`) outside the connection's mutex,
+//! so reads never queue behind a wait.
+//!
+//! The file is touched only through SQLite while any connection to it is open. Closing any
+//! other descriptor of the file (a `std::fs::File` opened to read its header, say) silently
+//! drops every POSIX lock this process holds on it; another program's SQLite then believes it
+//! is the last user, checkpoints and deletes the WAL under us, and every later entry is lost
+//! ("How To Corrupt An SQLite Database File", 2.2). So there is no header check by hand: SQLite
+//! itself refuses a file that is not a database, before anything is written. The tests in
+//! `lock_tests.rs` fail if any code path loses the lock.
 
 mod datadir;
 mod entries;
@@ -12,6 +27,8 @@ mod review_list;
 mod search;
 mod sessions;
 mod timeline;
+mod writes;
+pub mod health;
 
 pub use datadir::{create_private_dir, DataDir, DB_FILE};
 pub use integration::{IntegrationNote, NewIntegrationNote};
@@ -20,18 +37,20 @@ pub use search::{fts_query, SearchHit, MATCH_END, MATCH_START};
 pub use migrations::SCHEMA_VERSION;
 pub use review_list::{DoseTotal, ReviewFilter, ReviewRow};
 pub use timeline::{EntrySlice, SLICE_MAX};
+pub use writes::{validate_key, Write, WriteOp};
+pub use monitoring::tag_body;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::fs::OpenOptions;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Marks a file as Holdspace's ("HSPC"), so another program's SQLite file is not migrated.
 const APPLICATION_ID: i32 = 0x4853_5043;
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+/// How long one write waits for another program's lock before it is handed to the retry queue.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(250);
 
 pub struct Store {
     conn: Mutex<Connection>,
@@ -43,9 +62,9 @@ impl Store {
     /// Opens (creating if absent) the database at `path`.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if path.exists() {
-            check_header(path)?;
-        } else {
+        // Only when nothing has the file open: this process cannot hold a connection to a
+        // file that does not exist yet.
+        if !path.exists() {
             create_private_file(path)?;
         }
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
@@ -72,7 +91,7 @@ impl Store {
                 detail: "it is an SQLite file, but not a Holdspace database".into(),
             });
         }
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL + synchronous=FULL: every commit is fsynced to the log before it returns, so an
         // entry the UI shows as saved survives a power cut.
@@ -125,27 +144,6 @@ fn create_private_file(path: &Path) -> Result<()> {
     })
 }
 
-fn check_header(path: &Path) -> Result<()> {
-    let mut file = std::fs::File::open(path)
-        .map_err(|e| Error::Corrupt { path: path.to_path_buf(), detail: e.to_string() })?;
-    let mut header = [0u8; 16];
-    let mut read = 0;
-    while read < header.len() {
-        match file.read(&mut header[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(e) => return Err(Error::Corrupt { path: path.to_path_buf(), detail: e.to_string() }),
-        }
-    }
-    // An empty file is what a crash between create and first write leaves: SQLite treats it
-    // as a new database.
-    if read == 0 || &header == SQLITE_HEADER {
-        Ok(())
-    } else {
-        Err(Error::Corrupt { path: path.to_path_buf(), detail: "it is not an SQLite database".into() })
-    }
-}
-
 fn classify(path: &Path, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
@@ -166,3 +164,7 @@ mod review_tests;
 mod monitoring_tests;
 #[cfg(test)]
 mod timeline_tests;
+#[cfg(test)]
+mod lock_tests;
+#[cfg(test)]
+mod writes_tests;

@@ -2,7 +2,7 @@
 //! quick tags and the discharge gate. The rules come from holdspace-monitoring; this file
 //! only stores what they say, in one transaction per action.
 
-use super::entries::{insert_entry, require_open};
+use super::entries::{insert_entry_keyed, require_open};
 use super::sessions::load_session;
 use super::Store;
 use crate::entry::{Entry, EntryBody};
@@ -12,7 +12,12 @@ use holdspace_monitoring::{
     checklist_items, evaluate_flags, validate_checklist_event, ChecklistAction, ChecklistEvent, QuickTag, Reading,
     Stage, Template, Vitals,
 };
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+
+pub fn tag_body(tag: &QuickTag) -> EntryBody {
+    EntryBody::Tag { tag_id: tag.id.clone(), label: tag.label.clone(), adverse_event: tag.adverse_event }
+}
 
 fn entries_in(tx: &Transaction<'_>, session_id: i64) -> Result<Vec<Entry>> {
     super::entries::read_entries(tx, session_id)
@@ -22,20 +27,33 @@ impl Store {
     /// Records vitals and ratings. Values past the template's thresholds are accepted; each
     /// crossing is written as a flag entry right after the reading, in the same transaction.
     pub fn record_vitals(&self, session_id: i64, template: &Template, vitals: Vitals) -> Result<Vec<Entry>> {
+        self.record_vitals_at(session_id, template, vitals, self.clock.now(), None)
+    }
+
+    /// The flags of a keyed reading carry `KEY/1`, `KEY/2`...: one write, one key family.
+    pub(super) fn record_vitals_at(
+        &self,
+        session_id: i64,
+        template: &Template,
+        vitals: Vitals,
+        now: DateTime<Utc>,
+        key: Option<&str>,
+    ) -> Result<Vec<Entry>> {
         vitals.validate()?;
-        let now = self.clock.now();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let session = load_session(&tx, session_id)?;
         require_open(&session)?;
         let prior: Vec<Reading> = readings(&entries_in(&tx, session_id)?);
-        let entry = insert_entry(&tx, &session, now, &session.therapist, EntryBody::Vitals { reading: vitals.clone() })?;
+        let entry =
+            insert_entry_keyed(&tx, &session, now, &session.therapist, EntryBody::Vitals { reading: vitals.clone() }, key)?;
         let reading = Reading { id: entry.seq.to_string(), at_ms: now.timestamp_millis(), vitals };
         let first_dose_ms = session.first_dose_at.map(|t| t.timestamp_millis());
         let mut out = vec![entry];
-        for flag in evaluate_flags(&template.thresholds, first_dose_ms, &prior, &reading) {
+        for (i, flag) in evaluate_flags(&template.thresholds, first_dose_ms, &prior, &reading).into_iter().enumerate() {
             let body = EntryBody::Flag { reading_seq: out[0].seq, flag };
-            out.push(insert_entry(&tx, &session, now, &session.therapist, body)?);
+            let flag_key = key.map(|k| format!("{k}/{}", i + 1));
+            out.push(insert_entry_keyed(&tx, &session, now, &session.therapist, body, flag_key.as_deref())?);
         }
         tx.commit()?;
         Ok(out)
@@ -43,11 +61,21 @@ impl Store {
 
     /// Acknowledges a flag, optionally with what was done. Each flag is acknowledged once.
     pub fn ack_flag(&self, session_id: i64, flag_id: &str, action_taken: &str) -> Result<Entry> {
+        self.ack_flag_at(session_id, flag_id, action_taken, self.clock.now(), None)
+    }
+
+    pub(super) fn ack_flag_at(
+        &self,
+        session_id: i64,
+        flag_id: &str,
+        action_taken: &str,
+        now: DateTime<Utc>,
+        key: Option<&str>,
+    ) -> Result<Entry> {
         let action_taken = action_taken.trim();
         if action_taken.chars().count() > 2_000 {
             return Err(Error::invalid("action taken", "at most 2000 characters"));
         }
-        let now = self.clock.now();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let session = load_session(&tx, session_id)?;
@@ -73,7 +101,7 @@ impl Store {
             return Err(Error::invalid("flag", format!("already acknowledged (entry {seq})")));
         }
         let body = EntryBody::FlagAck { flag_id: flag_id.to_string(), action_taken: action_taken.to_string() };
-        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
+        let entry = insert_entry_keyed(&tx, &session, now, &session.therapist, body, key)?;
         tx.commit()?;
         Ok(entry)
     }
@@ -86,7 +114,18 @@ impl Store {
         item_id: &str,
         action: ChecklistAction,
     ) -> Result<Entry> {
-        let now = self.clock.now();
+        self.record_checklist_at(session_id, template, item_id, action, self.clock.now(), None)
+    }
+
+    pub(super) fn record_checklist_at(
+        &self,
+        session_id: i64,
+        template: &Template,
+        item_id: &str,
+        action: ChecklistAction,
+        now: DateTime<Utc>,
+        key: Option<&str>,
+    ) -> Result<Entry> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let session = load_session(&tx, session_id)?;
@@ -105,14 +144,13 @@ impl Store {
             .map(|item| item.label)
             .unwrap_or_else(|| item_id.to_string());
         let body = EntryBody::Checklist { item_id: item_id.to_string(), label, action };
-        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
+        let entry = insert_entry_keyed(&tx, &session, now, &session.therapist, body, key)?;
         tx.commit()?;
         Ok(entry)
     }
 
     pub fn add_tag(&self, session_id: i64, tag: &QuickTag) -> Result<Entry> {
-        let body = EntryBody::Tag { tag_id: tag.id.clone(), label: tag.label.clone(), adverse_event: tag.adverse_event };
-        self.append(session_id, body)
+        self.append(session_id, tag_body(tag))
     }
 
     /// Ends the session through the discharge gate: with reminders open it is refused unless an

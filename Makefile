@@ -11,13 +11,14 @@ CARGO ?= cargo
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libasound2-dev
 # To run the tests: a virtual display, the WebDriver for WebKitGTK, a D-Bus session bus, and
 # audio tools to make fixtures and read captured output, and xdotool to answer the system
-# folder chooser (a GTK window, not part of the page WebDriver drives).
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 alsa-utils poppler-utils xdotool
+# folder chooser (a GTK window, not part of the page WebDriver drives), and for the storage
+# tests the sqlite3 shell (the outside reader) and the tools that make a failing disk.
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 alsa-utils poppler-utils xdotool sqlite3 e2fsprogs util-linux
 
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 E2E_BIN := target/debug/holdspace-e2e
 
-.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio bench clean
+.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio bench soak clean
 
 ## run: install what is missing, build, and open the app on the default data folder.
 run: setup ui demo-audio
@@ -65,6 +66,13 @@ e2e-build: ui
 
 e2e: e2e-build demo-audio
 	timeout 1800 $(XVFB) dbus-run-session -- $(CARGO) test -p holdspace-e2e -- --test-threads=1
+
+## soak: the crash soak on its own, N iterations (default 100): the real app killed with
+## SIGKILL at random moments, every acknowledged note checked in the file after each restart.
+## `make test` runs 20 of them as part of the end-to-end suite.
+N ?= 100
+soak: setup setup-test e2e-build demo-audio
+	HOLDSPACE_SOAK_ITERATIONS=$(N) timeout 10800 $(XVFB) dbus-run-session -- $(CARGO) test -p holdspace-e2e soak -- --test-threads=1 --nocapture
 
 ## demo-audio: render the demo playlist's music (calm pads and drones made by the project,
 ## so it is lawful to ship and needs no download); complete files are kept.

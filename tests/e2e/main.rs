@@ -9,3 +9,5 @@ mod practice;
 mod library;
 mod network;
 mod keyboard;
+mod storage;
+mod soak;

@@ -21,7 +21,7 @@ pub struct SqliteLoudnessCache {
 }
 
 impl SqliteLoudnessCache {
-    pub fn new(store: Arc<Store>) -> Arc<dyn LoudnessCache> {
+    pub fn shared(store: Arc<Store>) -> Arc<dyn LoudnessCache> {
         Arc::new(SqliteLoudnessCache { store })
     }
 }
@@ -75,7 +75,7 @@ impl Music {
         let mut config = EngineConfig { device: settings.output_device.clone(), ..EngineConfig::default() };
         config.initial_volume = settings.volume.clamp(0.0, 1.0);
         test_pacing(&mut config);
-        let cache = store.map(SqliteLoudnessCache::new);
+        let cache = store.map(SqliteLoudnessCache::shared);
         let engine = Engine::start_with_cache(config, cache);
         let music = Music {
             engine,

@@ -269,7 +269,7 @@ fn music_folder(state: &AppState) -> PathBuf {
 }
 
 fn cache(state: &AppState) -> Option<Arc<dyn LoudnessCache>> {
-    Some(SqliteLoudnessCache::new(state.ready().ok()?.store.clone()))
+    Some(SqliteLoudnessCache::shared(state.ready().ok()?.store.clone()))
 }
 
 #[tauri::command(async)]

@@ -361,3 +361,24 @@ fn an_open_session_without_a_dose_or_template_still_exports() {
     let text = pdftotext(&pdf);
     assert!(text.contains("NOT SIGNED") && text.contains("No vitals recorded"), "{text}");
 }
+
+#[test]
+fn the_demo_command_and_every_export_leave_the_apps_lock_on_the_database_in_place() {
+    use holdspace_core::store::lock_probe::outside_can_lock_exclusively;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("holdspace.db");
+    // The app's connection is open for the whole test, as it is while the window is.
+    let (store, _clock) = open(&db, start());
+    assert!(!outside_can_lock_exclusively(&db));
+    // `holdspace demo` and Add demo session write through another connection to the same file.
+    let id = add_demo_session_at(&db, start()).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    for format in [Format::Pdf, Format::Csv, Format::Json, Format::M3u8] {
+        export(&store, builtin_template("im-ketamine").as_ref(), id, format, &out).unwrap();
+    }
+    assert!(
+        !outside_can_lock_exclusively(&db),
+        "the demo or an export opened the database outside SQLite and dropped the app's locks"
+    );
+}

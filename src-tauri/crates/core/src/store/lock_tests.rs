@@ -6,6 +6,7 @@
 use super::*;
 use crate::clock::FakeClock;
 use crate::session::{NewSession, Route};
+use super::lock_probe::outside_can_lock_exclusively;
 use std::process::Command;
 
 fn new_session() -> NewSession {
@@ -16,24 +17,6 @@ fn new_session() -> NewSession {
         protocol: "im-ketamine".into(),
         intention: String::new(),
     }
-}
-
-/// Can another process take SQLite's EXCLUSIVE lock (a write lock over the SHARED byte range
-/// at 1 GiB + 2) on the file? It can only if this process holds no SHARED lock on it.
-fn outside_can_lock_exclusively(db: &Path) -> bool {
-    let script = r#"
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR)
-try:
-    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 510, 0x40000002, 0)
-    print("free")
-except OSError:
-    print("locked")
-"#;
-    let out = Command::new("python3").args(["-c", script]).arg(db).output().expect("python3 runs");
-    let said = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(said == "free" || said == "locked", "probe said {said:?}: {}", String::from_utf8_lossy(&out.stderr));
-    said == "free"
 }
 
 /// An ordinary outside read, as a person would do it: open, count, close.

@@ -166,5 +166,7 @@ mod monitoring_tests;
 mod timeline_tests;
 #[cfg(test)]
 mod lock_tests;
+#[cfg(any(test, feature = "test-support"))]
+pub mod lock_probe;
 #[cfg(test)]
 mod writes_tests;

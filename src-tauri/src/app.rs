@@ -45,7 +45,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
 /// the UI. Never fails: with no sound device the engine says so and keeps trying.
 fn start_music(app: &tauri::AppHandle, state: &AppState) {
     let store = state.ready().ok().map(|r| r.store.clone());
-    let (music, problem) = crate::music::Music::start(&state.data_dir, store);
+    let (music, problem) = holdspace_music::Music::start(&state.data_dir, store);
     if let Some(p) = problem {
         eprintln!("holdspace: {p}");
     }
@@ -58,12 +58,27 @@ fn start_music(app: &tauri::AppHandle, state: &AppState) {
     let spawned = std::thread::Builder::new().name("holdspace-music-events".into()).spawn(move || {
         for ev in events {
             let state = app.state::<AppState>();
-            let entry = state.ready().ok().and_then(|r| crate::music::record(r, &ev));
+            let entry = state.ready().ok().and_then(|r| record_music(r, &ev));
             let _ = app.emit("music-event", crate::events::MusicEventPayload { event: ev, entry });
         }
     });
     if let Err(e) = spawned {
         eprintln!("holdspace: music events will not be recorded: {e}");
+    }
+}
+
+/// Writes an engine event to the open session's timeline, if a session is open, through the
+/// outbox like every entry: when storage cannot take it, it is kept and saved later (and the
+/// window hears of it then), never dropped.
+fn record_music(ready: &crate::state::Ready, ev: &holdspace_audio::EngineEvent) -> Option<holdspace_core::Entry> {
+    let body = holdspace_music::entries::entry_body(ev)?;
+    let session = ready.store.open_session().ok()??;
+    match ready.save_one(session.id, None, holdspace_core::store::WriteOp::Append { body }) {
+        Ok(entry) => Some(entry),
+        Err(e) => {
+            eprintln!("holdspace: music event not recorded yet: {e}");
+            None
+        }
     }
 }
 

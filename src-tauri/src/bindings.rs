@@ -24,11 +24,11 @@ fn export_all(dir: &Path) {
     export!(IntegrationNote, NewIntegrationNote, SearchHit);
     export!(holdspace_export::ReviewView, holdspace_export::TimelineQuery, holdspace_export::TimelinePage, holdspace_core::store::ReviewFilter, holdspace_core::store::ReviewRow);
     export!(crate::awake::AwakeStatus);
-    export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, crate::music::PlaylistInfo);
-    export!(crate::events::MusicEventPayload, crate::settings::Settings);
+    export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, holdspace_music::PlaylistInfo);
+    export!(crate::events::MusicEventPayload, holdspace_music::Settings);
     export!(holdspace_core::outbox::PendingEntry, crate::events::EntriesSavedPayload, crate::events::SaveFailedPayload);
-    use crate::commands::library as lib;
-    export!(lib::PlaylistDetails, lib::LoudnessProgress, lib::LoudnessFinished, lib::LibraryProtocols, lib::ImportResult);
+    use holdspace_music::library as lib;
+    export!(lib::PlaylistDetails, lib::LoudnessProgress, lib::LoudnessFinished, crate::commands::library::LibraryProtocols, lib::ImportResult);
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<PathBuf, String> {

@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use holdspace_core::store::DB_FILE;
 use holdspace_core::{Store, SystemClock};
 use std::path::{Path, PathBuf};
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -47,7 +48,7 @@ pub enum Command {
     /// Import an M3U/M3U8 file as a playlist, or export a playlist as M3U8
     Playlist {
         #[command(subcommand)]
-        action: crate::commands::library::PlaylistCommand,
+        action: PlaylistCommand,
     },
 }
 
@@ -77,7 +78,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Demo) => report(demo(&data_dir, &mut std::io::stdout())),
         Some(Command::Playlist { action }) => {
-            crate::commands::library::playlist_cli(&action, &data_dir, &mut std::io::stdout(), &mut std::io::stderr())
+            playlist_cli(&action, &data_dir, &mut std::io::stdout(), &mut std::io::stderr())
         }
     }
 }
@@ -254,6 +255,52 @@ mod tests {
                 let err = export(dir, 1, "csv", &ro, &mut Vec::new()).unwrap_err();
                 assert!(err.contains("cannot write"), "{err}");
             }
+        }
+    }
+}
+
+/// `holdspace playlist ...` on the command line.
+#[derive(Debug, clap::Subcommand)]
+pub enum PlaylistCommand {
+    /// Convert an M3U/M3U8 file into a playlist TOML (a new file; never overwrites)
+    Import {
+        #[arg(value_name = "FILE.m3u8")]
+        file: PathBuf,
+        /// The playlist file to write
+        #[arg(long, value_name = "PLAYLIST.toml")]
+        out: PathBuf,
+        /// The playlist's title [default: the M3U file's name]
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Write a playlist's tracks as an M3U8 file (a new file; never overwrites)
+    Export {
+        #[arg(value_name = "PLAYLIST.toml")]
+        playlist: PathBuf,
+        /// The M3U8 file to write
+        #[arg(long, value_name = "FILE.m3u8")]
+        out: PathBuf,
+    },
+}
+
+/// Prints the summary line, or each problem (`file:line: message`) on stderr and exit code 1.
+pub fn playlist_cli(cmd: &PlaylistCommand, data_dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    use holdspace_music::library::{export_to_file, import_to_file};
+    let music = holdspace_music::Settings::load(data_dir).0.music_folder();
+    let result = match cmd {
+        PlaylistCommand::Import { file, out, title } => import_to_file(file, out, title.as_deref(), &music),
+        PlaylistCommand::Export { playlist, out } => export_to_file(playlist, out, &music),
+    };
+    match result {
+        Ok(line) => {
+            let _ = writeln!(out, "{line}");
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            for p in problems {
+                let _ = writeln!(err, "{p}");
+            }
+            ExitCode::FAILURE
         }
     }
 }

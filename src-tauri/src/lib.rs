@@ -9,6 +9,4 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod events;
-pub mod music;
-pub mod settings;
 pub mod state;

@@ -3,7 +3,7 @@
 
 use crate::awake::Awake;
 use crate::error::IpcError;
-use crate::music::Music;
+use holdspace_music::Music;
 use std::sync::OnceLock;
 use holdspace_core::store::DataDir;
 use holdspace_core::monitoring::{load_quick_tags_file, load_templates, QuickTag, Template, TemplateCatalog};

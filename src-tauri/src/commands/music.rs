@@ -1,6 +1,5 @@
 use crate::error::{CmdResult, IpcError};
-use crate::music::{list_playlists as find_playlists, LoadedPlaylist, Music, PlaylistInfo};
-use crate::settings::Settings;
+use holdspace_music::{list_playlists as find_playlists, LoadedPlaylist, Music, PlaylistInfo, Settings};
 use crate::state::AppState;
 use holdspace_audio::{list_output_devices, preflight as audio_preflight, DeviceCheck, Status};
 use holdspace_core::{Entry, EntryBody, Error, PreflightCheck};
@@ -11,6 +10,15 @@ use ts_rs::TS;
 
 fn audio(e: impl std::fmt::Display) -> IpcError {
     Error::Audio(e.to_string()).into()
+}
+
+/// A playlist file's problems are the therapist's to mend (`invalid`, naming file and line);
+/// an engine failure is the sound system's (`audio`).
+fn load_error(e: holdspace_music::LoadError) -> IpcError {
+    match e {
+        holdspace_music::LoadError::Playlist(_) => Error::invalid("playlist", e.to_string()).into(),
+        holdspace_music::LoadError::Engine(_) => audio(e),
+    }
 }
 
 fn music<'a>(state: &'a State<'_, AppState>) -> CmdResult<&'a Music> {
@@ -52,19 +60,11 @@ pub fn list_playlists(state: State<'_, AppState>) -> Vec<PlaylistInfo> {
 #[tauri::command(async)]
 pub fn load_playlist(state: State<'_, AppState>, path: String) -> CmdResult<MusicState> {
     let m = music(&state)?;
-    let loaded = m.load(Path::new(&path)).map_err(audio)?;
+    let loaded = m.load(Path::new(&path)).map_err(load_error)?;
     if let Ok(ready) = state.ready() {
         if let Some(session) = ready.store.open_session()? {
-            let r = &loaded.resolution;
-            let event = holdspace_core::MusicEvent {
-                action: holdspace_core::MusicAction::PlaylistLoaded,
-                title: loaded.playlist.title.clone(),
-                artist: String::new(),
-                phase: String::new(),
-                path: loaded.path.clone(),
-                detail: format!("{} found, {} moved, {} missing", r.found, r.moved, r.missing),
-            };
-            ready.store.append(session.id, EntryBody::Music { event })?;
+            let body = holdspace_music::entries::playlist_loaded(&loaded);
+            ready.save(session.id, None, holdspace_core::store::WriteOp::Append { body })?;
         }
     }
     music_state(state)
@@ -143,7 +143,7 @@ pub fn set_music_folder(state: State<'_, AppState>, folder: String) -> CmdResult
     };
     settings.save(&state.data_dir).map_err(|e| IpcError::from(Error::Io(e)))?;
     if let Some(loaded) = m.loaded() {
-        m.load(Path::new(&loaded.path)).map_err(audio)?;
+        m.load(Path::new(&loaded.path)).map_err(load_error)?;
     }
     music_state(state)
 }

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod entry;
 pub mod error;
+pub mod files;
 pub mod monitor;
 pub mod outbox;
 pub mod session;

@@ -1,0 +1,60 @@
+//! Files the app writes for people (exports, imported playlists, M3U8 lists): always a new
+//! file, never replacing one, readable by the user only, whole or absent.
+
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to a new file at `path` (mode 0600 on unix). An existing file is never
+/// opened, even in a race (`create_new`); a partly written file is removed.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut file = opts.open(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Writes `dir/stem.ext`, or `stem-2.ext`, `stem-3.ext`... when taken, and returns the path.
+pub fn write_new_in(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    for n in 1..=9_999u32 {
+        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem}-{n}.{ext}") };
+        let path = dir.join(name);
+        match write_new_file(&path, bytes) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(format!("too many files named {stem}.{ext} in {}", dir.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_name_is_found_and_nothing_is_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = write_new_in(tmp.path(), "list", "m3u8", b"one").unwrap();
+        let b = write_new_in(tmp.path(), "list", "m3u8", b"two").unwrap();
+        assert_eq!(b.file_name().unwrap(), "list-2.m3u8");
+        assert_eq!(std::fs::read(&a).unwrap(), b"one");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&b).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        assert_eq!(write_new_file(&a, b"x").unwrap_err().kind(), ErrorKind::AlreadyExists);
+    }
+}

@@ -1,13 +1,26 @@
 import type { Route } from './bindings/Route';
 
-/** Routes offered at session start, each with the built-in protocol it usually runs. */
-export const ROUTES: { route: Route; label: string; protocol: string }[] = [
-  { route: 'intramuscular', label: 'Intramuscular injection', protocol: 'im-ketamine' },
-  { route: 'sublingual', label: 'Sublingual lozenge', protocol: 'sublingual-ketamine' },
-  { route: 'intravenous', label: 'IV infusion', protocol: 'iv-ketamine' },
-  { route: 'intranasal', label: 'Esketamine nasal spray', protocol: 'esketamine-rems' },
+/** What a clinician calls each route (the same words as `Route::label` in Rust). */
+export const ROUTE_LABELS: Record<Route, string> = {
+  intramuscular: 'Intramuscular injection',
+  sublingual: 'Sublingual lozenge',
+  intravenous: 'IV infusion',
+  intranasal: 'Esketamine nasal spray',
+  oral: 'Oral',
+  other: 'Other route',
+};
+
+/** Routes with a built-in protocol, each with the one it usually runs. Oral and other routes
+ * are offered when the clinic has a template for them. */
+export const ROUTES: { route: Route; label: string; protocol: string | null }[] = [
+  { route: 'intramuscular', label: ROUTE_LABELS.intramuscular, protocol: 'im-ketamine' },
+  { route: 'sublingual', label: ROUTE_LABELS.sublingual, protocol: 'sublingual-ketamine' },
+  { route: 'intravenous', label: ROUTE_LABELS.intravenous, protocol: 'iv-ketamine' },
+  { route: 'intranasal', label: ROUTE_LABELS.intranasal, protocol: 'esketamine-rems' },
+  { route: 'oral', label: ROUTE_LABELS.oral, protocol: null },
+  { route: 'other', label: ROUTE_LABELS.other, protocol: null },
 ];
 
 export function routeLabel(route: Route): string {
-  return ROUTES.find((r) => r.route === route)?.label ?? route;
+  return ROUTE_LABELS[route] ?? route;
 }

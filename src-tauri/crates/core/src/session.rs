@@ -5,33 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// How the medicine is given. Drives the default protocol and the dose form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Route {
-    Intramuscular,
-    Sublingual,
-    Intravenous,
-    Intranasal,
-}
-
-impl Route {
-    pub const ALL: [Route; 4] =
-        [Route::Intramuscular, Route::Sublingual, Route::Intravenous, Route::Intranasal];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Route::Intramuscular => "intramuscular",
-            Route::Sublingual => "sublingual",
-            Route::Intravenous => "intravenous",
-            Route::Intranasal => "intranasal",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Route> {
-        Route::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
+/// One route vocabulary for the whole app: the templates' own.
+pub use holdspace_monitoring::Route;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

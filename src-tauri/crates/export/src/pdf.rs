@@ -246,7 +246,7 @@ fn summary_section(l: &mut Layout, r: &SessionReport) {
     l.kv("Client code", &s.client_code);
     l.kv("Therapist (monitoring)", &s.therapist);
     l.kv("Protocol", &s.protocol);
-    l.kv("Route", s.route.as_str());
+    l.kv("Route", s.route.label());
     if !s.intention.trim().is_empty() {
         l.kv("Intention", &s.intention);
     }

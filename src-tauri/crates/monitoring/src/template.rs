@@ -12,7 +12,8 @@ use crate::thresholds::Thresholds;
 /// Largest template or quick-tag file we will read.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
-/// How the medicine is given.
+/// How the medicine is given: the one route vocabulary of the app (sessions, doses,
+/// templates, reports). Drives the default protocol and the dose form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Route {
@@ -25,6 +26,25 @@ pub enum Route {
 }
 
 impl Route {
+    pub const ALL: [Route; 6] =
+        [Route::Intramuscular, Route::Sublingual, Route::Intravenous, Route::Intranasal, Route::Oral, Route::Other];
+
+    pub fn parse(s: &str) -> Option<Route> {
+        Route::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// What a clinician calls it, for the screen and the chart.
+    pub fn label(self) -> &'static str {
+        match self {
+            Route::Intramuscular => "Intramuscular injection",
+            Route::Sublingual => "Sublingual lozenge",
+            Route::Intravenous => "IV infusion",
+            Route::Intranasal => "Esketamine nasal spray",
+            Route::Oral => "Oral",
+            Route::Other => "Other route",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Route::Intramuscular => "intramuscular",

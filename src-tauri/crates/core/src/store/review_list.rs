@@ -105,6 +105,10 @@ impl Store {
         let rows = stmt.query_map(params![code, from, to], |r| {
             let created_ms: i64 = r.get(1)?;
             let route: String = r.get(5)?;
+            // A route this build does not know is an error to see, never a silent default.
+            let route = Route::parse(&route).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, format!("unknown route {route:?}").into())
+            })?;
             let state: String = r.get(6)?;
             let first_dose_ms: Option<i64> = r.get(7)?;
             let ended_ms: Option<i64> = r.get(8)?;
@@ -119,7 +123,7 @@ impl Store {
                 client_code: r.get(2)?,
                 therapist: r.get(3)?,
                 protocol: r.get(4)?,
-                route: Route::parse(&route).unwrap_or(Route::Intramuscular),
+                route,
                 state: state_from(&state, signed_ms),
                 first_dose_at: first_dose_ms.map(ms_to_time),
                 ended_at: ended_ms.map(ms_to_time),

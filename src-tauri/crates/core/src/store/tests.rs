@@ -287,3 +287,25 @@ fn an_acknowledged_entry_survives_the_process_dying() {
     let reopened = Store::open(&path, clock()).unwrap();
     assert_eq!(reopened.entries(session.id).unwrap().len(), 2);
 }
+
+#[test]
+fn every_route_a_template_may_name_starts_a_session_and_reads_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&tmp.path().join(DB_FILE), clock()).unwrap();
+    for route in Route::ALL {
+        let mut s = new_session("K-R");
+        s.route = route;
+        s.protocol = format!("clinic-{}", route.as_str());
+        let (session, _) = store.start_session(s).unwrap();
+        assert_eq!(store.session(session.id).unwrap().route, route);
+        store.end_session(session.id, "").unwrap();
+    }
+    let listed: Vec<Route> = store.review_list(&ReviewFilter::default()).unwrap().into_iter().map(|r| r.route).collect();
+    for route in Route::ALL {
+        assert!(listed.contains(&route), "{route:?} in the review list: {listed:?}");
+    }
+    // A route this build does not know is an error to see, never read as another route.
+    store.conn().execute("INSERT INTO sessions (client_code, therapist, route, protocol, created_ms, state, ended_ms) VALUES ('K-X', 'Dr Rowe', 'rectal', 'x', 1, 'ended', 2)", []).unwrap();
+    let err = store.review_list(&ReviewFilter::default()).unwrap_err();
+    assert!(err.to_string().contains("unknown route \"rectal\""), "{err}");
+}

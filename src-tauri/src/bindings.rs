@@ -12,14 +12,13 @@ fn export_all(dir: &Path) {
     use holdspace_core::monitoring::{ChecklistAction, TemplateInfo, Vitals};
     use holdspace_core::store::{IntegrationNote, NewIntegrationNote, SearchHit};
     use crate::error::IpcError;
-    use holdspace_core::timer::TimerReading;
     use holdspace_core::{DoseInput, NewSession, SessionSummary};
     // i64 ids and milliseconds stay well inside 2^53: plain numbers, not bigint, in TypeScript.
     let cfg = ts_rs::Config::new().with_large_int("number").with_out_dir(dir);
     macro_rules! export {
         ($($t:ty),* $(,)?) => { $( <$t as TS>::export_all(&cfg).unwrap(); )* };
     }
-    export!(AppInfo, SessionView, IpcError, DoseInput, NewSession, SessionSummary, TimerReading);
+    export!(AppInfo, SessionView, IpcError, DoseInput, NewSession, SessionSummary);
     export!(ProtocolDetails, MonitorView, ChecklistAction, TemplateInfo, Vitals);
     export!(IntegrationNote, NewIntegrationNote, SearchHit);
     export!(holdspace_export::ReviewView, holdspace_export::TimelineQuery, holdspace_export::TimelinePage, holdspace_core::store::ReviewFilter, holdspace_core::store::ReviewRow);

@@ -8,10 +8,11 @@ const START = Date.parse('2026-01-15T09:00:00Z');
 export function item(seq: number, body: EntryBody, minute = seq, text?: string): TimelineItem {
   const at = new Date(START + minute * 60_000).toISOString();
   const elapsed = (minute - 10) * 60_000;
+  const words = text ?? (body.kind === 'note' ? body.text : body.kind);
   return {
-    entry: { id: seq, session_id: 1, seq, at, elapsed_ms: minute >= 10 ? elapsed : null, author: 'Dr Rowe', body },
+    entry: { id: seq, session_id: 1, seq, at, elapsed_ms: minute >= 10 ? elapsed : null, author: 'Dr Rowe', body, text: words },
     t_plus: minute >= 10 ? `T+00:${String(Math.floor(minute - 10)).padStart(2, '0')}:00` : null,
-    text: text ?? (body.kind === 'note' ? `Note: ${body.text}` : body.kind),
+    text: words,
   };
 }
 

@@ -25,6 +25,9 @@ pub struct Entry {
     pub elapsed_ms: Option<i64>,
     pub author: String,
     pub body: EntryBody,
+    /// How it reads, for the screen and the exports (`crate::describe`): one place for the words.
+    #[serde(default)]
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

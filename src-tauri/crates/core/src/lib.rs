@@ -3,6 +3,7 @@
 //! tested with plain `cargo test`.
 
 pub mod clock;
+pub mod describe;
 pub mod entry;
 pub mod error;
 pub mod files;
@@ -10,7 +11,6 @@ pub mod monitor;
 pub mod outbox;
 pub mod session;
 pub mod store;
-pub mod timer;
 
 pub use clock::{Clock, FakeClock, OffsetClock, SystemClock};
 pub use entry::{DoseInput, Entry, EntryBody, MusicAction, MusicEvent, PreflightCheck};

@@ -145,6 +145,6 @@ mod tests {
         for r in Route::ALL {
             assert_eq!(Route::parse(r.as_str()), Some(r));
         }
-        assert_eq!(Route::parse("oral"), None);
+        assert_eq!(Route::parse("rectal"), None);
     }
 }

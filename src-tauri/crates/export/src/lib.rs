@@ -7,7 +7,6 @@
 
 mod csv_export;
 pub mod demo;
-mod describe;
 mod error;
 mod files;
 mod json_export;
@@ -18,7 +17,7 @@ pub mod review;
 
 pub use csv_export::{csv_bytes, CSV_COLUMNS};
 pub use demo::{add_demo_session, add_demo_session_at, default_demo_start, DEMO_CLIENT_CODE};
-pub use describe::{describe, t_plus};
+pub use holdspace_core::describe::{describe, t_plus};
 pub use error::{Error, Result};
 pub use json_export::{json_bytes, JsonExport, JSON_FORMAT_VERSION};
 pub use m3u::m3u8_text;

@@ -2,7 +2,7 @@
 //! subset DejaVu Sans; the chart as vector paths). Layout happens first into pages of drawing
 //! operations, so pages know their count for the footer; krilla then renders them.
 
-use crate::describe::num;
+use holdspace_core::describe::num;
 use crate::error::{Error, Result};
 use crate::report::{BpReading, ReadySource, SessionReport};
 use chrono::{DateTime, Local, Utc};

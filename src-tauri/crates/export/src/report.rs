@@ -2,7 +2,7 @@
 //! including the terms of the esketamine REMS patient monitoring form. Every export is made
 //! from this one structure, so the PDF, CSV, JSON and the review screen always agree.
 
-use crate::describe::{describe, dose_text, t_plus};
+use holdspace_core::describe::{describe, dose_text, t_plus};
 use crate::error::Result;
 use chrono::{DateTime, Utc};
 use holdspace_core::store::IntegrationNote;
@@ -408,7 +408,7 @@ fn discharge_outcome(entries: &[Entry], template: Option<&Template>) -> Discharg
         ItemStatus::Ticked => "ticked".to_string(),
         ItemStatus::NotApplicable { reason } => format!("not applicable ({reason})"),
         ItemStatus::Text { value } => value.clone(),
-        ItemStatus::Number { value } => crate::describe::num(*value),
+        ItemStatus::Number { value } => holdspace_core::describe::num(*value),
     };
     if let Some(t) = template {
         let events: Vec<ChecklistEvent> = holdspace_core::monitor::checklist_events(entries);
@@ -445,7 +445,7 @@ fn discharge_outcome(entries: &[Entry], template: Option<&Template>) -> Discharg
             }
             let (status, done) = match action {
                 ChecklistAction::Clear => ("open".to_string(), false),
-                a => (crate::describe::checklist_action_text(a), true),
+                a => (holdspace_core::describe::checklist_action_text(a), true),
             };
             let item = DischargeItem {
                 item_id: item_id.clone(),
@@ -518,7 +518,7 @@ fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) 
             None => totals.push((d.substance.clone(), d.unit.clone(), d.amount)),
         }
     }
-    let total_dose = totals.iter().map(|(s, u, a)| format!("{s} {} {u}", crate::describe::num(*a))).collect();
+    let total_dose = totals.iter().map(|(s, u, a)| format!("{s} {} {u}", holdspace_core::describe::num(*a))).collect();
     let ended_entry_at = entries.iter().rev().find_map(|e| match e.body {
         EntryBody::SessionEnded { .. } => Some(e.at),
         _ => None,
@@ -660,7 +660,7 @@ fn played_tracks(entries: &[Entry], ended_at: Option<DateTime<Utc>>) -> Vec<Play
                 | MusicAction::PlaylistFinished
                 | MusicAction::PhaseJumped => {
                     if let Some(i) = playing.take() {
-                        close(&mut out, i, e.at, crate::describe::music_action_text(event.action));
+                        close(&mut out, i, e.at, holdspace_core::describe::music_action_text(event.action));
                     }
                 }
                 _ => {}

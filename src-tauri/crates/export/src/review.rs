@@ -2,7 +2,7 @@
 //! first page of the timeline, and later pages on request. A 10,000-entry session is never
 //! sent to the window whole; the exports still use the whole `SessionReport`.
 
-use crate::describe::{describe, t_plus};
+use holdspace_core::describe::{describe, t_plus};
 use crate::error::Result;
 use crate::report::{RemsTerms, ReportSummary, SessionReport, TimelineItem};
 use chrono::{DateTime, Utc};

@@ -76,7 +76,7 @@ fn the_demo_session_is_finished_with_a_flag_ack_amendment_and_integration_note()
     assert!(s.tags.iter().any(|t| t.tag_id == "music_change_requested"));
     let titles: Vec<&str> = s.music.iter().map(|t| t.title.as_str()).collect();
     assert_eq!(titles, ["First Light", "Slow Water", "Open Field", "Wide Sky", "Homeward"]);
-    assert_eq!(s.music[2].ended_by.as_deref(), Some("skipped"));
+    assert_eq!(s.music[2].ended_by.as_deref(), Some("Skipped"));
     assert!(s.signature.is_none());
     // REMS terms.
     let rems = &r.rems;

@@ -47,7 +47,7 @@ describe('AmendForm', () => {
     const { getByTestId } = render(AmendForm, { sessionId: 4, author: 'A', onSaved: () => {}, onCancel: () => {} });
     expect(getByTestId('amend-original').textContent).toContain('Choose the entry');
     await fireEvent.input(getByTestId('amend-seq'), { target: { value: '1' } });
-    await waitFor(() => expect(getByTestId('amend-original').textContent).toContain('Original: Note: BP 180/90'));
+    await waitFor(() => expect(getByTestId('amend-original').textContent).toContain('Original: BP 180/90'));
   });
 
   it('shows the refusal of a signed session', async () => {

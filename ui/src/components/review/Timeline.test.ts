@@ -73,7 +73,7 @@ describe('Timeline', () => {
       amendments: [amendment(3, 1, 'BP 148/90 at T+30', 'typo in the systolic value')],
     });
     const first = container.querySelector('[data-seq="1"]') as HTMLElement;
-    expect(first.querySelector('[data-testid="entry-text"]')?.textContent).toBe('Note: BP 180/90 at T+30');
+    expect(first.querySelector('[data-testid="entry-text"]')?.textContent).toBe('BP 180/90 at T+30');
     expect(first.querySelector('[data-testid="amended-badge"]')).not.toBeNull();
     const a = first.querySelector('[data-testid="entry-amendment"]')?.textContent ?? '';
     expect(a).toContain('BP 148/90 at T+30');

@@ -16,4 +16,8 @@ at: string,
 /**
  * Milliseconds since the first dose, `None` before it.
  */
-elapsed_ms: number | null, author: string, body: EntryBody, };
+elapsed_ms: number | null, author: string, body: EntryBody, 
+/**
+ * How it reads, for the screen and the exports (`crate::describe`): one place for the words.
+ */
+text: string, };

@@ -52,6 +52,7 @@ pub(super) fn insert_entry_keyed(
         at: ms_to_time(at.timestamp_millis()),
         elapsed_ms,
         author: author.to_string(),
+        text: crate::describe::describe_body(&body, author),
         body,
     })
 }
@@ -155,13 +156,15 @@ pub(super) fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry>
     let body: String = row.get(6)?;
     let body: EntryBody = serde_json::from_str(&body)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e)))?;
+    let author: String = row.get(5)?;
     Ok(Entry {
         id: row.get(0)?,
         session_id: row.get(1)?,
         seq: row.get(2)?,
         at: ms_to_time(row.get(3)?),
         elapsed_ms: row.get(4)?,
-        author: row.get(5)?,
+        text: crate::describe::describe_body(&body, &author),
+        author,
         body,
     })
 }

@@ -22,10 +22,18 @@ fn export_all(dir: &Path) {
     export!(ProtocolDetails, MonitorView, ChecklistAction, TemplateInfo, Vitals);
     export!(IntegrationNote, NewIntegrationNote, SearchHit);
     export!(holdspace_export::ReviewView, holdspace_export::TimelineQuery, holdspace_export::TimelinePage, holdspace_core::store::ReviewFilter, holdspace_core::store::ReviewRow);
-    export!(crate::awake::AwakeStatus);
+    export!(crate::awake::AwakeStatus, holdspace_export::Format, holdspace_core::PracticeAction);
     export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, holdspace_music::PlaylistInfo);
     export!(crate::events::MusicEventPayload, holdspace_music::Settings);
     export!(holdspace_core::outbox::PendingEntry, crate::events::EntriesSavedPayload, crate::events::SaveFailedPayload);
+    // Numbers the UI must agree with, from the Rust constants themselves.
+    let limits = format!(
+        "// Generated from Rust by src-tauri/src/bindings.rs. Do not edit.\n\n\
+         /** The most timeline entries one page request may ask for (store::SLICE_MAX). */\n\
+         export const PAGE_MAX = {};\n",
+        holdspace_core::store::SLICE_MAX
+    );
+    std::fs::write(dir.join("limits.ts"), limits).unwrap();
     use holdspace_music::library as lib;
     export!(lib::PlaylistDetails, lib::LoudnessProgress, lib::LoudnessFinished, crate::commands::library::LibraryProtocols, lib::ImportResult);
 }

@@ -129,7 +129,7 @@ pub fn sessions(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), Str
 /// `holdspace export`: writes the file and prints its path.
 pub fn export(data_dir: &Path, session_id: i64, format: &str, out_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
     // The format is checked first, so a typo is named even without a database.
-    format.parse::<holdspace_export::Format>().map_err(|e| e.to_string())?;
+    let format: holdspace_export::Format = format.parse().map_err(|e: holdspace_export::Error| e.to_string())?;
     let Some(store) = open_existing(data_dir)? else {
         return Err(format!("no database in {}: there is no session {session_id} to export", data_dir.display()));
     };

@@ -5,6 +5,8 @@ pub mod awake;
 pub mod check;
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod command_list;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -3,25 +3,19 @@
 
 use crate::error::CmdResult;
 use crate::state::AppState;
-use holdspace_core::{Entry, EntryBody, Error};
+use holdspace_core::{Entry, EntryBody, Error, PracticeAction};
 use tauri::State;
 
-/// The actions a practice entry can record.
-pub const ACTIONS: &[&str] = &["started", "ended"];
-
 /// Checks what the UI sends and builds the timeline entry's body.
-pub fn practice_body(practice: &str, action: &str, detail: &str) -> Result<EntryBody, Error> {
+pub fn practice_body(practice: &str, action: PracticeAction, detail: &str) -> Result<EntryBody, Error> {
     let practice = practice.trim();
     if practice.is_empty() || practice.chars().count() > 80 {
         return Err(Error::invalid("practice", "name the practice (at most 80 characters)"));
     }
-    if !ACTIONS.contains(&action) {
-        return Err(Error::invalid("action", format!("unknown practice action {action:?}: use started or ended")));
-    }
     if detail.chars().count() > 2000 {
         return Err(Error::invalid("detail", "the detail is longer than 2,000 characters"));
     }
-    Ok(EntryBody::Practice { practice: practice.to_string(), action: action.to_string(), detail: detail.trim().to_string() })
+    Ok(EntryBody::Practice { practice: practice.to_string(), action, detail: detail.trim().to_string() })
 }
 
 #[tauri::command(async)]
@@ -29,12 +23,12 @@ pub fn log_practice(
     state: State<'_, AppState>,
     session_id: i64,
     practice: String,
-    action: String,
+    action: PracticeAction,
     detail: String,
     key: Option<String>,
 ) -> CmdResult<Entry> {
     let ready = state.ready()?;
-    let body = practice_body(&practice, &action, &detail)?;
+    let body = practice_body(&practice, action, &detail)?;
     Ok(ready.save_one(session_id, key, holdspace_core::store::WriteOp::Append { body })?)
 }
 
@@ -46,9 +40,9 @@ mod tests {
 
     #[test]
     fn practice_entries_are_checked_and_appended() {
-        assert!(practice_body("", "started", "").is_err());
-        assert!(practice_body("Three-Sense Immersion", "exploded", "").is_err());
-        assert!(practice_body("Three-Sense Immersion", "ended", &"x".repeat(2001)).is_err());
+        assert!(practice_body("", PracticeAction::Started, "").is_err());
+        assert!(serde_json::from_str::<PracticeAction>("\"exploded\"").is_err(), "only started or ended cross IPC");
+        assert!(practice_body("Three-Sense Immersion", PracticeAction::Ended, &"x".repeat(2001)).is_err());
 
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::open(&tmp.path().join("h.sqlite3"), Arc::new(SystemClock)).unwrap();
@@ -61,13 +55,13 @@ mod tests {
                 intention: String::new(),
             })
             .unwrap();
-        let body = practice_body(" Three-Sense Immersion ", "started", "").unwrap();
+        let body = practice_body(" Three-Sense Immersion ", PracticeAction::Started, "").unwrap();
         let e = store.append(session.id, body).unwrap();
         assert_eq!(
             e.body,
-            EntryBody::Practice { practice: "Three-Sense Immersion".into(), action: "started".into(), detail: String::new() }
+            EntryBody::Practice { practice: "Three-Sense Immersion".into(), action: PracticeAction::Started, detail: String::new() }
         );
-        let body = practice_body("Three-Sense Immersion", "ended", "completed · Breath and body 1:00").unwrap();
+        let body = practice_body("Three-Sense Immersion", PracticeAction::Ended, "completed · Breath and body 1:00").unwrap();
         assert_eq!(store.append(session.id, body).unwrap().seq, e.seq + 1);
     }
 }

@@ -51,8 +51,7 @@ pub fn export_folder(out_dir: &str) -> CmdResult<PathBuf> {
 }
 
 /// Writes one export of a session; shared by the command and `holdspace export`.
-pub fn export_to(store: &Store, template: Option<&Template>, session_id: i64, format: &str, out_dir: &Path) -> CmdResult<PathBuf> {
-    let format: Format = format.parse().map_err(export_error)?;
+pub fn export_to(store: &Store, template: Option<&Template>, session_id: i64, format: Format, out_dir: &Path) -> CmdResult<PathBuf> {
     holdspace_export::export(store, template, session_id, format, out_dir).map_err(export_error)
 }
 
@@ -125,13 +124,13 @@ pub fn add_integration_note(
 pub async fn export_session(
     state: State<'_, AppState>,
     session_id: i64,
-    format: String,
+    format: Format,
     out_dir: String,
 ) -> CmdResult<String> {
     let ready = state.ready()?;
     let folder = export_folder(&out_dir)?;
     let session = ready.store.session(session_id)?;
-    let path = export_to(&ready.store, ready.catalog.get(&session.protocol), session_id, &format, &folder)?;
+    let path = export_to(&ready.store, ready.catalog.get(&session.protocol), session_id, format, &folder)?;
     Ok(path.display().to_string())
 }
 
@@ -168,7 +167,7 @@ pub async fn choose_export_folder(app: tauri::AppHandle, start: Option<String>) 
 #[tauri::command]
 pub async fn add_demo_session(state: State<'_, AppState>) -> CmdResult<i64> {
     let ready = state.ready()?;
-    holdspace_export::add_demo_session_at(ready.store.path(), holdspace_export::default_demo_start())
+    holdspace_export::add_demo_session_to(&ready.store, holdspace_export::default_demo_start())
         .map_err(export_error)
 }
 
@@ -193,10 +192,10 @@ mod tests {
     fn export_errors_keep_a_kind_the_ui_can_switch_on() {
         let store = Store::open_in_memory(std::sync::Arc::new(holdspace_core::SystemClock)).unwrap();
         let tmp = tempfile::tempdir().unwrap();
-        let unknown_format = export_to(&store, None, 1, "docx", tmp.path()).unwrap_err();
+        let unknown_format = export_error("docx".parse::<Format>().unwrap_err());
         assert_eq!(unknown_format.kind, ErrorKind::Invalid);
         assert!(unknown_format.message.contains("pdf, csv, json, m3u8"), "{}", unknown_format.message);
-        let unknown_session = export_to(&store, None, 99, "csv", tmp.path()).unwrap_err();
+        let unknown_session = export_to(&store, None, 99, Format::Csv, tmp.path()).unwrap_err();
         assert_eq!(unknown_session.kind, ErrorKind::NotFound);
         assert!(unknown_session.message.contains("99"), "{}", unknown_session.message);
     }

@@ -36,6 +36,8 @@ import type { LoudnessFinished } from './bindings/LoudnessFinished';
 import type { LoudnessProgress } from './bindings/LoudnessProgress';
 import type { PlaylistDetails } from './bindings/PlaylistDetails';
 import type { PendingEntry } from './bindings/PendingEntry';
+import type { Format } from './bindings/Format';
+import type { PracticeAction } from './bindings/PracticeAction';
 import type { EntriesSavedPayload } from './bindings/EntriesSavedPayload';
 import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
 
@@ -132,7 +134,7 @@ export const backend = {
   addIntegrationNote: (sessionId: number, note: NewIntegrationNote) =>
     call<IntegrationNote>('add_integration_note', { sessionId, note }),
   /** Writes a new file (mode 0600) in `outDir` and returns its path. */
-  exportSession: (sessionId: number, format: 'pdf' | 'csv' | 'json' | 'm3u8', outDir: string) =>
+  exportSession: (sessionId: number, format: Format, outDir: string) =>
     call<string>('export_session', { sessionId, format, outDir }),
   defaultExportFolder: () => call<string | null>('default_export_folder'),
   /** The system's folder chooser; null when the user cancels. */
@@ -161,7 +163,7 @@ export const backend = {
   onLoudnessFinished: (handler: (p: LoudnessFinished) => void): Promise<UnlistenFn> =>
     listen<LoudnessFinished>('loudness-finished', (e) => handler(e.payload)),
   /** A preparation practice's start or end on the session's timeline. */
-  logPractice: (sessionId: number, practice: string, action: 'started' | 'ended', detail: string, key = newKey()) =>
+  logPractice: (sessionId: number, practice: string, action: PracticeAction, detail: string, key = newKey()) =>
     call<Entry>('log_practice', { sessionId, practice, action, detail, key }),
   /** The audio engine's reports, each with the timeline entry it became. */
   onMusicEvent: (handler: (payload: MusicEventPayload) => void): Promise<UnlistenFn> =>

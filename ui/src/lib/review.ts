@@ -8,7 +8,7 @@ import type { TimelineItem } from './bindings/TimelineItem';
 /** Rows the review timeline asks for and renders at once; more follow as it scrolls. */
 export const CHUNK = 200;
 /** The most entries one page request may ask for (the store's SLICE_MAX). */
-export const PAGE_MAX = 1000;
+export { PAGE_MAX } from './bindings/limits';
 /** Rows in the very first paint (a screenful); the rest of the chunk follows a frame later. */
 export const FIRST_PAINT = 40;
 

@@ -172,7 +172,7 @@ pub fn describe_body(body: &EntryBody, author: &str) -> String {
             }
         }
         EntryBody::Practice { practice, action, detail } => {
-            let mut s = format!("Practice {action}: {practice}");
+            let mut s = format!("Practice {}: {practice}", action.as_str());
             if !detail.trim().is_empty() {
                 s.push_str(&format!(" · {}", detail.trim()));
             }

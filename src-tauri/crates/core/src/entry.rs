@@ -81,7 +81,7 @@ pub enum EntryBody {
     /// A preparation practice (Three-Sense Immersion, Choiceless Awareness) started or ended.
     Practice {
         practice: String,
-        action: String,
+        action: PracticeAction,
         #[serde(default)]
         detail: String,
     },
@@ -190,6 +190,23 @@ pub struct Dose {
     pub lot: String,
     /// True for every dose after the first.
     pub booster: bool,
+}
+
+/// What a practice entry records: the practice began, or it ended (completed or stopped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PracticeAction {
+    Started,
+    Ended,
+}
+
+impl PracticeAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PracticeAction::Started => "started",
+            PracticeAction::Ended => "ended",
+        }
+    }
 }
 
 /// What the dose form sends.

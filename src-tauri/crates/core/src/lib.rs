@@ -13,7 +13,7 @@ pub mod session;
 pub mod store;
 
 pub use clock::{Clock, FakeClock, OffsetClock, SystemClock};
-pub use entry::{DoseInput, Entry, EntryBody, MusicAction, MusicEvent, PreflightCheck};
+pub use entry::{DoseInput, Entry, EntryBody, MusicAction, MusicEvent, PracticeAction, PreflightCheck};
 pub use holdspace_monitoring as monitoring;
 pub use error::{Error, ErrorKind};
 pub use session::{NewSession, Route, Session, SessionState, SessionSummary};

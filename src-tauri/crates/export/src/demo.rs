@@ -19,13 +19,19 @@ pub const DEMO_THERAPIST: &str = "Dr A. Demo";
 pub const DEMO_PROTOCOL: &str = "im-ketamine";
 const DEMO_ARTIST: &str = "Holdspace demo generator";
 
-/// Opens the database at `db_path` (creating it if absent) on a fake clock starting at
-/// `start`, adds the demo session and returns its id. Another store (the running app) may
-/// have the same file open: SQLite serialises the writes.
+/// `holdspace demo` on the command line: opens the database at `db_path` (creating it if
+/// absent), adds the demo session and returns its id. The running app may have the same file
+/// open in its own process: SQLite serialises the writes.
 pub fn add_demo_session_at(db_path: &Path, start: DateTime<Utc>) -> Result<i64> {
+    let store = Store::open(db_path, Arc::new(FakeClock::new(start)))?;
+    add_demo_session_to(&store, start)
+}
+
+/// Adds the demo session through `store`'s own connection (the app's), on a clock of its own
+/// that starts at `start` and is moved step by step.
+pub fn add_demo_session_to(store: &Store, start: DateTime<Utc>) -> Result<i64> {
     let clock = Arc::new(FakeClock::new(start));
-    let store = Store::open(db_path, clock.clone())?;
-    add_demo_session(&store, &clock)
+    add_demo_session(&store.with_clock(clock.clone()), &clock)
 }
 
 /// Yesterday at 10:00 local time: a sensible default start for the demo.

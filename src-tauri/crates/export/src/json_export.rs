@@ -19,8 +19,8 @@ pub struct JsonExport {
 }
 
 /// Pretty-printed UTF-8 JSON.
-pub fn json_bytes(report: &SessionReport) -> Result<Vec<u8>> {
-    let doc = JsonExport { format: JSON_FORMAT_VERSION.to_string(), exported_at: Utc::now(), report: report.clone() };
+pub fn json_bytes(report: &SessionReport, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
+    let doc = JsonExport { format: JSON_FORMAT_VERSION.to_string(), exported_at, report: report.clone() };
     let mut bytes = serde_json::to_vec_pretty(&doc)?;
     bytes.push(b'\n');
     Ok(bytes)

@@ -16,7 +16,7 @@ pub mod report;
 pub mod review;
 
 pub use csv_export::{csv_bytes, CSV_COLUMNS};
-pub use demo::{add_demo_session, add_demo_session_at, default_demo_start, DEMO_CLIENT_CODE};
+pub use demo::{add_demo_session, add_demo_session_at, add_demo_session_to, default_demo_start, DEMO_CLIENT_CODE};
 pub use holdspace_core::describe::{describe, t_plus};
 pub use error::{Error, Result};
 pub use json_export::{json_bytes, JsonExport, JSON_FORMAT_VERSION};
@@ -27,11 +27,13 @@ pub use review::{timeline_item, timeline_page, ReviewView, TimelinePage, Timelin
 
 use holdspace_core::Store;
 use holdspace_monitoring::Template;
+use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-/// The export formats of `holdspace export --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The export formats of `holdspace export --format` and the review screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     Pdf,
     Csv,
@@ -82,38 +84,25 @@ pub fn export(
     out_dir: &Path,
 ) -> Result<PathBuf> {
     let report = SessionReport::build(store, template, session_id)?;
-    export_report(&report, template, format, out_dir)
+    // The store's clock, not the system's: the export's time is the app's time (and a test's).
+    export_report(&report, template, format, out_dir, store.clock().now())
 }
 
-/// As [`export`], from a report already built (the review screen has one).
-pub fn export_report(report: &SessionReport, template: Option<&Template>, format: Format, out_dir: &Path) -> Result<PathBuf> {
+/// As [`export`], from a report already built, stamped `exported_at`.
+pub fn export_report(
+    report: &SessionReport,
+    template: Option<&Template>,
+    format: Format,
+    out_dir: &Path,
+    exported_at: DateTime<Utc>,
+) -> Result<PathBuf> {
     let bytes = match format {
-        Format::Pdf => pdf_bytes(report, template)?,
+        Format::Pdf => pdf_bytes(report, template, exported_at)?,
         Format::Csv => csv_bytes(report)?,
-        Format::Json => json_bytes(report)?,
+        Format::Json => json_bytes(report, exported_at)?,
         Format::M3u8 => m3u8_text(report).into_bytes(),
     };
     files::write_new(out_dir, &files::file_stem(report), format.as_str(), &bytes)
-}
-
-/// Writes the PDF of a session; see [`export`].
-pub fn export_pdf(store: &Store, template: Option<&Template>, session_id: i64, out_dir: &Path) -> Result<PathBuf> {
-    export(store, template, session_id, Format::Pdf, out_dir)
-}
-
-/// Writes the CSV timeline of a session; see [`export`].
-pub fn export_csv(store: &Store, session_id: i64, out_dir: &Path) -> Result<PathBuf> {
-    export(store, None, session_id, Format::Csv, out_dir)
-}
-
-/// Writes the JSON of a session; see [`export`].
-pub fn export_json(store: &Store, template: Option<&Template>, session_id: i64, out_dir: &Path) -> Result<PathBuf> {
-    export(store, template, session_id, Format::Json, out_dir)
-}
-
-/// Writes the M3U8 playlist of what played; see [`export`].
-pub fn export_m3u8(store: &Store, session_id: i64, out_dir: &Path) -> Result<PathBuf> {
-    export(store, None, session_id, Format::M3u8, out_dir)
 }
 
 /// The built-in template with this id (e.g. the session's `protocol`), if there is one. The

@@ -714,7 +714,7 @@ fn signature_section(l: &mut Layout, r: &SessionReport) {
 }
 
 /// Lays out and renders the whole PDF.
-pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>) -> Result<Vec<u8>> {
+pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
     let mut l = Layout::new()?;
     let s = &report.summary;
     l.text_at(MARGIN, l.y + 16.0, 16.0, true, &format!("Session record: client {}", s.client_code), BLACK);
@@ -730,7 +730,7 @@ pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>) -> Result<
              Contains health information: store and share it as the clinic's policy requires.",
             report.session.id,
             local(s.started_at),
-            local(Utc::now()),
+            local(exported_at),
         ),
         GREY,
     );

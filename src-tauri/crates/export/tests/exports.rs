@@ -370,8 +370,10 @@ fn the_demo_command_and_every_export_leave_the_apps_lock_on_the_database_in_plac
     // The app's connection is open for the whole test, as it is while the window is.
     let (store, _clock) = open(&db, start());
     assert!(!outside_can_lock_exclusively(&db));
-    // `holdspace demo` and Add demo session write through another connection to the same file.
+    // `holdspace demo` writes through another connection to the same file; Add demo session
+    // through the app's own.
     let id = add_demo_session_at(&db, start()).unwrap();
+    holdspace_export::add_demo_session_to(&store, start()).unwrap();
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     for format in [Format::Pdf, Format::Csv, Format::Json, Format::M3u8] {
@@ -381,4 +383,18 @@ fn the_demo_command_and_every_export_leave_the_apps_lock_on_the_database_in_plac
         !outside_can_lock_exclusively(&db),
         "the demo or an export opened the database outside SQLite and dropped the app's locks"
     );
+}
+
+#[test]
+fn an_export_is_stamped_with_the_apps_clock_not_the_systems() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let at = start() + Duration::days(3);
+    let (store, _clock) = open(&db, at);
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let path = export(&store, builtin_template("im-ketamine").as_ref(), id, Format::Json, &out).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let stamped: DateTime<Utc> = v["exported_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(stamped, at);
 }

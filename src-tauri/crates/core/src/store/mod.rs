@@ -53,7 +53,7 @@ const APPLICATION_ID: i32 = 0x4853_5043;
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(250);
 
 pub struct Store {
-    conn: Mutex<Connection>,
+    conn: Arc<Mutex<Connection>>,
     path: PathBuf,
     clock: Arc<dyn Clock>,
 }
@@ -107,7 +107,7 @@ impl Store {
         if app_id != APPLICATION_ID {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
-        Ok(Store { conn: Mutex::new(conn), path: path.to_path_buf(), clock })
+        Ok(Store { conn: Arc::new(Mutex::new(conn)), path: path.to_path_buf(), clock })
     }
 
     pub fn path(&self) -> &Path {
@@ -116,6 +116,12 @@ impl Store {
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
+    }
+
+    /// The same connection on another clock: the demo session is written through the app's
+    /// own connection with times of its own, never through a second one.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
+        Store { conn: self.conn.clone(), path: self.path.clone(), clock }
     }
 
     /// Short-lived access to the connection. A panic elsewhere never poisons the record.

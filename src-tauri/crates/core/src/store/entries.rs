@@ -1,6 +1,6 @@
 //! The entries table: the append-only timeline of each session.
 
-use super::sessions::{load_session, ms_to_time};
+use super::rows::{load_session, ms_to_time};
 use super::Store;
 use crate::entry::{validate_note, Dose, DoseInput, Entry, EntryBody};
 use crate::error::{Error, Result};

@@ -1,7 +1,7 @@
 //! Integration notes: the therapist's work after the session, kept apart from the monitoring
 //! record (its own table), each optionally linked to a moment on the timeline.
 
-use super::sessions::{load_session, ms_to_time};
+use super::rows::{load_session, ms_to_time};
 use super::Store;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};

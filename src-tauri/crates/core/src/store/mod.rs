@@ -24,6 +24,7 @@ mod migrations;
 mod monitoring;
 mod review;
 mod review_list;
+mod rows;
 mod search;
 mod sessions;
 mod timeline;

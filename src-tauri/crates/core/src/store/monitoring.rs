@@ -3,7 +3,7 @@
 //! only stores what they say, in one transaction per action.
 
 use super::entries::{insert_entry_keyed, require_open};
-use super::sessions::load_session;
+use super::rows::load_session;
 use super::Store;
 use crate::entry::{Entry, EntryBody};
 use crate::error::{Error, Result};

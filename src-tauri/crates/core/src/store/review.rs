@@ -2,7 +2,7 @@
 //! database's triggers (migration 0002), so no code path can edit or slip past a signature.
 
 use super::entries::insert_entry;
-use super::sessions::load_session;
+use super::rows::load_session;
 use super::Store;
 use crate::entry::{Entry, EntryBody};
 use crate::error::{Error, Result};

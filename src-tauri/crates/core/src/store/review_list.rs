@@ -3,7 +3,7 @@
 //! `(session_id, kind)` index and adverse-event tags through the covering index of migration
 //! 0003, so the list stays fast with a million entries (about 20 ms for 2,500 sessions).
 
-use super::sessions::{ms_to_time, state_from};
+use super::rows::{ms_to_time, state_from};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::session::{Route, SessionState};

@@ -1,6 +1,6 @@
 //! Full-text search across every note of every session (SQLite FTS5).
 
-use super::sessions::ms_to_time;
+use super::rows::ms_to_time;
 use super::Store;
 use crate::error::Result;
 use chrono::{DateTime, Utc};

@@ -10,6 +10,8 @@ pub enum AudioError {
     Io { path: PathBuf, message: String },
     #[error("{path}: cannot decode audio: {message}")]
     Decode { path: PathBuf, message: String },
+    #[error("{path}: cannot be decoded: {what}")]
+    Unsupported { path: PathBuf, what: String },
     #[error("{path}: no audio frames could be decoded (empty, truncated or corrupt file)")]
     NoAudio { path: PathBuf },
     #[error("{path}: cannot seek: {message}")]

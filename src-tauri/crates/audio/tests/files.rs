@@ -123,10 +123,69 @@ fn library_reports_found_moved_and_missing() {
     let items = preflight(&r, 1.0, DeviceCheck::Skip);
     let text: Vec<String> = items.iter().map(|i| format!("{} {}: {}", if i.ok { "ok" } else { "NO" }, i.name, i.reason)).collect();
     println!("{}", text.join("\n"));
-    assert_eq!(items.len(), 3);
+    assert_eq!(items.len(), 4);
     assert!(!items[0].ok && items[0].reason.contains("Never There"));
     assert!(items[1].ok);
-    assert!(!items[2].ok && items[2].reason.contains("0:55 short"), "{}", items[2].reason);
+    assert!(items[2].ok, "{}", items[2].reason);
+    assert!(!items[3].ok && items[3].reason.contains("0:55 short"), "{}", items[3].reason);
+}
+
+/// Cut a file to `keep` of its size (a download that stopped, a disk that filled).
+fn truncate(path: &Path, keep: f64) {
+    let len = std::fs::metadata(path).expect("meta").len();
+    std::fs::OpenOptions::new().write(true).open(path).and_then(|f| f.set_len((len as f64 * keep) as u64)).expect("truncate");
+}
+
+#[test]
+fn preflight_counts_decoded_length_and_names_truncated_tracks() {
+    use holdspace_audio::loudness::{analyse, LoudnessCache, MemoryLoudnessCache};
+    use holdspace_audio::{decoded_length, preflight_with_cache, LoudnessKey};
+    let d = tmp();
+    let music = d.path().join("music");
+    std::fs::create_dir_all(&music).expect("mkdir");
+    let wav = p(d.path(), "src.wav");
+    tone(&wav, 30.0, 440.0, 0.3);
+    let whole = music.join("whole.flac");
+    convert(&wav, &whole);
+    let (mp3, flac) = (music.join("cut.mp3"), music.join("cut.flac"));
+    // VBR, so the file carries a Xing header with its frame count (as most MP3s do).
+    sox(&[wav.to_str().expect("utf8"), "-C", "-4.2", mp3.to_str().expect("utf8")]);
+    convert(&wav, &flac);
+    truncate(&mp3, 0.1);
+    truncate(&flac, 0.1);
+    // The headers still claim 30 s; decoding finds about 3 s.
+    for f in [&mp3, &flac] {
+        let (dec, header) = decoded_length(f).expect("decodes what is there");
+        println!("{}: header {header:?} s, decodes to {dec:.2} s", f.display());
+        assert!(header.is_some_and(|h| (h - 30.0).abs() < 0.2), "{header:?}");
+        assert!(dec > 1.0 && dec < 6.0, "{dec}");
+        assert!(probe(f).expect("probe").duration_ms >= 29_800, "the header is what probe reports");
+    }
+    let body = track_toml("whole.flac", "Whole", "A", 30.0) + &track_toml("cut.mp3", "Cut MP3", "A", 30.0) + &track_toml("cut.flac", "Cut FLAC", "A", 30.0);
+    let pl_file = d.path().join("cut.toml");
+    std::fs::write(&pl_file, format!("title = \"Cut\"\ncrossfade_seconds = 0\nmusic_folder = \"music\"\n\n[[phases]]\nname = \"settle\"\n{body}")).expect("write");
+    let pl = Playlist::load(&pl_file).expect("valid");
+    let r = resolve(&pl, &pl_file, &music);
+    assert_eq!(r.found, 3, "{:#?}", r.tracks);
+    // The headers add up to 90 s, a 1.2-minute plan would pass on them; decoded, 36 s do not.
+    let cache = MemoryLoudnessCache::new();
+    let items = preflight_with_cache(&r, 1.2, DeviceCheck::Skip, Some(&cache));
+    let text: Vec<String> = items.iter().map(|i| format!("{} {}: {}", if i.ok { "ok" } else { "NO" }, i.name, i.reason)).collect();
+    println!("{}", text.join("\n"));
+    assert!(items[1].ok, "they decode");
+    assert!(!items[2].ok);
+    assert!(items[2].reason.contains("Cut MP3: header says 0:30, decodes to 0:0"), "{}", items[2].reason);
+    assert!(items[2].reason.contains("Cut FLAC: header says 0:30, decodes to 0:0"), "{}", items[2].reason);
+    assert!(!items[2].reason.contains("Whole"));
+    assert!(!items[3].ok && items[3].reason.contains("short"), "{}", items[3].reason);
+    // The decoded lengths are now in the cache beside the loudness; the same answer without it.
+    let key = LoudnessKey::for_path(&flac).expect("key");
+    let cached = cache.get(&key).expect("cached").decoded_seconds.expect("decoded length cached");
+    assert!((cached - decoded_length(&flac).expect("len").0).abs() < 1e-9);
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    assert_eq!(analyse(&flac, &cancel, |_| {}).expect("analyse").decoded_seconds, Some(cached));
+    let again = preflight(&r, 1.2, DeviceCheck::Skip);
+    assert_eq!(again[2].reason, items[2].reason);
 }
 
 #[test]

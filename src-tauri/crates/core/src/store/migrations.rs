@@ -11,6 +11,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_review_signing_search.sql"),
     include_str!("migrations/0003_review_list_index.sql"),
     include_str!("migrations/0004_loudness_cache.sql"),
+    // 0005 is added on main at the same time; keep 0005 before 0006 when merging.
+    include_str!("migrations/0006_loudness_decoded_length.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

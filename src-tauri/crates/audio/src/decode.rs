@@ -341,11 +341,14 @@ impl Stream {
     /// Open and identify a file; the first packets are decoded until one yields audio.
     pub(crate) fn open(path: &Path) -> Result<Stream> {
         let (container, offset) = identify(path)?;
-        let mut file = open_regular(path)?;
+        let file = open_regular(path)?;
+        let mut mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
         if offset > 0 {
-            file.seek(SeekFrom::Start(offset)).map_err(|e| AudioError::io(path, e))?;
+            // Skip the tag through the stream itself, so the reader's byte positions (used to
+            // seek) stay those of the file.
+            use symphonia::core::io::ReadBytes;
+            mss.ignore_bytes(offset).map_err(|e| AudioError::io(path, e))?;
         }
-        let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
         let opts = FormatOptions { enable_gapless: true, ..Default::default() };
         use symphonia::default::formats as f;
         let made: std::result::Result<Box<dyn FormatReader>, SymError> = match container {
@@ -581,8 +584,17 @@ pub fn decoded_length(path: &Path) -> Result<(f64, Option<f64>)> {
 /// channel count (for tests and measurements).
 #[doc(hidden)]
 pub fn decode_all(path: &Path) -> Result<(Vec<f32>, u32, u16)> {
+    decode_from(path, Duration::ZERO)
+}
+
+/// [`decode_all`] from a position (as the engine seeks).
+#[doc(hidden)]
+pub fn decode_from(path: &Path, start: Duration) -> Result<(Vec<f32>, u32, u16)> {
     guarded(path, || {
         let mut s = Stream::open(path)?;
+        if !start.is_zero() {
+            s.seek(start).map_err(|message| AudioError::Seek { path: path.to_path_buf(), message })?;
+        }
         let samples: Vec<f32> = s.by_ref().collect();
         Ok((samples, s.rate, s.channels))
     })

@@ -6,6 +6,7 @@
 //!   truncations to nothing, devices and FIFOs) is one `track_skipped` event and no sound;
 //! - no 50 ms window of the capture rises more than 3 dB above the running level, and nothing
 //!   goes over -1 dBTP; nothing prints panic text.
+//!
 //! A second test plays a valid file that holds a full-scale noise burst after silence (what an
 //! unidentified format used to turn into) to measure the safety stage through the device.
 

@@ -64,6 +64,50 @@ fn tags_are_read_with_lofty() {
 }
 
 #[test]
+fn seeking_lands_where_asked_in_every_format_even_after_an_id3_tag() {
+    use holdspace_audio::decode::{decode_all, decode_from};
+    // 1 s of 300 Hz, then 1 s of 600 Hz, then 1 s of 900 Hz: the frequency tells the position.
+    let d = tmp();
+    let wav = p(d.path(), "steps.wav");
+    write_wav(&wav, 3 * RATE as usize, |i| {
+        let f = 300.0 * (1 + i / RATE as usize) as f64;
+        let v = 0.3 * (2.0 * std::f64::consts::PI * f * i as f64 / RATE as f64).sin() as f32;
+        (v, v)
+    });
+    let crossings = |x: &[f32], ch: usize, rate: u32, secs: f64| {
+        let n = (secs * rate as f64) as usize;
+        let left: Vec<f32> = x.chunks(ch).take(n).map(|f| f[0]).collect();
+        left.windows(2).filter(|w| w[0] < 0.0 && w[1] >= 0.0).count() as f64 / secs
+    };
+    for ext in ["wav", "flac", "ogg", "mp3", "m4a"] {
+        let f = p(d.path(), &format!("steps.{ext}"));
+        match ext {
+            "wav" => {}
+            "m4a" => {
+                let out = std::process::Command::new("ffmpeg")
+                    .args(["-loglevel", "error", "-y", "-i", wav.to_str().expect("utf8"), "-c:a", "aac", f.to_str().expect("utf8")])
+                    .output()
+                    .expect("ffmpeg: `make setup-test` installs it");
+                assert!(out.status.success());
+            }
+            _ => convert(&wav, &f),
+        }
+        if ext == "mp3" {
+            set_tags(&f, "Steps", "Test"); // an ID3v2 tag in front of the frames
+            assert_eq!(&std::fs::read(&f).expect("read")[..3], b"ID3");
+        }
+        let (x, rate, ch) = decode_from(&f, std::time::Duration::from_millis(2200)).unwrap_or_else(|e| panic!("{ext}: {e}"));
+        let hz = crossings(&x, ch as usize, rate, 0.5);
+        let left = x.len() as f64 / ch as f64 / rate as f64;
+        let (all, _, _) = decode_all(&f).expect("decode");
+        let total = all.len() as f64 / ch as f64 / rate as f64;
+        println!("{ext}: after seeking to 2.2 s, {hz:.0} Hz and {left:.3} s left of {total:.3} s");
+        assert!((hz - 900.0).abs() < 10.0, "{ext}: {hz} Hz");
+        assert!((left - (total - 2.2)).abs() < 0.03, "{ext}: {left} s left of {total}");
+    }
+}
+
+#[test]
 fn bad_files_fail_clearly() {
     let d = tmp();
     let missing = p(d.path(), "nope.flac");

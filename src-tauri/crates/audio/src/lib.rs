@@ -16,9 +16,10 @@ pub mod preflight;
 pub mod ramp;
 mod quiet_panics;
 pub mod safety;
+pub mod textfile;
 
 
-pub use check::{check_file, format_duration, PhaseSummary, Problem, Summary};
+pub use check::{check_file, check_playlist_audio, format_duration, AudioReport, PhaseSummary, Problem, Summary};
 pub use decode::{decoded_length, identify, probe, Container, TrackInfo};
 pub use engine::{
     list_output_devices, DeviceState, DeviceStatus, Engine, EngineCommand, EngineConfig,

@@ -132,8 +132,10 @@ pub fn parse_m3u(text: &str, file: &str, base_dir: &Path) -> (Vec<M3uEntry>, Vec
 /// Read an M3U / M3U8 file. Problems (unsupported URLs, no entries) fail the whole file.
 pub fn read_m3u(path: &Path) -> Result<Vec<M3uEntry>, Vec<Problem>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| vec![Problem::new(file.clone(), 0, format!("cannot read: {e}"))])?;
-    let text = decode_text(&bytes);
+    let bytes = crate::textfile::read_limited_bytes(path).map_err(|p| vec![p])?;
+    let legacy = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("m3u"));
+    // `.m3u8` is UTF-8 by definition; only a legacy `.m3u` may be Latin-1.
+    let text = if legacy { decode_text(&bytes) } else { crate::textfile::utf8(bytes, &file).map_err(|p| vec![p])? };
     let base = path.parent().unwrap_or(Path::new("."));
     let (entries, mut problems) = parse_m3u(&text, &file, base);
     if entries.is_empty() && problems.is_empty() {

@@ -104,8 +104,7 @@ impl Playlist {
     /// Read and validate a playlist file.
     pub fn load(path: &Path) -> Result<Playlist, Vec<Problem>> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| vec![Problem::new(file.clone(), 0, format!("cannot read: {e}"))])?;
+        let text = crate::textfile::read_text(path).map_err(|p| vec![p])?;
         Playlist::parse(&text, &file)
     }
 

@@ -326,3 +326,25 @@ fn loudness_analysis_measures_caches_and_cancels() {
     cancel.store(true, Ordering::Relaxed);
     assert!(matches!(analyse(&loud, &cancel, |_| {}), Err(AudioError::Cancelled)));
 }
+
+#[test]
+fn m3u8_must_be_utf8_and_only_legacy_m3u_may_be_latin1() {
+    use holdspace_audio::read_m3u;
+    let d = tmp();
+    let bytes = b"#EXTM3U\n#EXTINF:60,A - One\nMusik/Fr\xfchling.mp3\n".to_vec();
+    let m3u8 = p(d.path(), "list.m3u8");
+    std::fs::write(&m3u8, &bytes).expect("write");
+    let e = read_m3u(&m3u8).expect_err("latin-1 in .m3u8");
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].line, 3);
+    assert!(e[0].to_string().contains("byte 9 of line 3 (0xFC)"), "{}", e[0]);
+    let m3u = p(d.path(), "list.m3u");
+    std::fs::write(&m3u, &bytes).expect("write");
+    let entries = read_m3u(&m3u).expect("legacy .m3u read as Latin-1");
+    assert!(entries[0].path.ends_with("Musik/Frühling.mp3"), "{:?}", entries[0].path);
+    // Playlists too name the line and byte.
+    let toml = p(d.path(), "bad.toml");
+    std::fs::write(&toml, b"title = \"Caf\xe9\"\n").expect("write");
+    let e = Playlist::load(&toml).expect_err("latin-1 toml");
+    assert!(e[0].to_string().starts_with(&format!("{}:1: not UTF-8 text: byte 13 of line 1 (0xE9)", toml.display())), "{}", e[0]);
+}

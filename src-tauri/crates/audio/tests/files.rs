@@ -348,3 +348,57 @@ fn m3u8_must_be_utf8_and_only_legacy_m3u_may_be_latin1() {
     let e = Playlist::load(&toml).expect_err("latin-1 toml");
     assert!(e[0].to_string().starts_with(&format!("{}:1: not UTF-8 text: byte 13 of line 1 (0xE9)", toml.display())), "{}", e[0]);
 }
+
+#[test]
+fn m3u8_import_problems_name_the_m3u_line_and_the_audio_file() {
+    use holdspace_audio::m3u::import;
+    let d = tmp();
+    let music = d.path().join("music");
+    std::fs::create_dir_all(&music).expect("mkdir");
+    tone(&music.join("good.wav"), 1.0, 440.0, 0.3);
+    std::fs::write(music.join("wavpack.wv"), b"wvpk\x00\x00\x00\x00garbage").expect("write");
+    let list = music.join("list.m3u8");
+    // Lines: 1 header, 2 good without EXTINF, 3 blank, 4 missing, 5 EXTINF, 6 wavpack, 7 EXTINF too long, 8 file
+    std::fs::write(&list, "#EXTM3U\ngood.wav\n\ngone.flac\n#EXTINF:-1,X - Y\nwavpack.wv\n#EXTINF:99999999,A - B\ngood.wav\n").expect("write");
+    let e = import(&list, None, &music).expect_err("problems");
+    let text: Vec<String> = e.iter().map(|p| p.to_string()).collect();
+    println!("{}", text.join("\n"));
+    let f = list.display();
+    assert_eq!(text.len(), 3, "{text:?}");
+    assert!(text[0].starts_with(&format!("{f}:4: gone.flac: no #EXTINF length, and the audio file is not there")), "{}", text[0]);
+    assert!(text[1].starts_with(&format!("{f}:6: wavpack.wv: no #EXTINF length, and the audio file cannot be decoded (the file is a WavPack file")), "{}", text[1]);
+    assert!(text[2].starts_with(&format!("{f}:8: good.wav: length 99999999 s is outside 0.5 s to 24 hours")), "{}", text[2]);
+    // Every line number is one of the M3U file's (it has 8).
+    assert!(e.iter().all(|p| p.line >= 1 && p.line <= 8));
+    // A clean file imports, lengths probed where #EXTINF has none.
+    std::fs::write(&list, "#EXTM3U\ngood.wav\n#EXTINF:120,A - B\ngood.wav\n").expect("write");
+    let pl = import(&list, Some("Mine"), &music).expect("imports");
+    assert_eq!(pl.title, "Mine");
+    assert_eq!(pl.phases[0].tracks.len(), 2);
+    assert!((pl.phases[0].tracks[0].duration_seconds - 1.0).abs() < 0.01);
+    assert_eq!(pl.phases[0].tracks[1].duration_seconds, 120.0);
+}
+
+#[test]
+fn impossible_numbers_and_control_characters_are_refused_with_field_and_range() {
+    let cases = [
+        ("duration_seconds = 1e308", "duration_seconds must be from 0.5 s to 86400 s"),
+        ("duration_seconds = 1e-7", "duration_seconds must be from 0.5 s to 86400 s"),
+        ("duration_seconds = 90000", "duration_seconds must be from 0.5 s to 86400 s"),
+    ];
+    for (dur, want) in cases {
+        let text = format!("title = \"T\"\n[[phases]]\nname = \"settle\"\n[[phases.tracks]]\npath = \"a.flac\"\ntitle = \"A\"\nartist = \"B\"\n{dur}\n");
+        let e = Playlist::parse(&text, "p.toml").expect_err(dur);
+        assert!(e.iter().any(|p| p.line == 8 && p.message.contains(want)), "{dur}: {e:?}");
+    }
+    for t in ["1e-300", "1e300", "0.5"] {
+        let text = format!("title = \"T\"\ntarget_minutes = {t}\n[[phases]]\nname = \"settle\"\n[[phases.tracks]]\npath = \"a.flac\"\ntitle = \"A\"\nartist = \"B\"\nduration_seconds = 60\n");
+        let e = Playlist::parse(&text, "p.toml").expect_err(t);
+        assert!(e.iter().any(|p| p.line == 2 && p.message.contains("target_minutes must be from 1 to 1440")), "{t}: {e:?}");
+    }
+    for (name, want) in [("a\\u0000b", "NUL"), ("\\u001b[31mred", "escape"), ("abc\\u202Edef", "text-direction override (U+202E)")] {
+        let text = format!("title = \"T\"\n[[phases]]\nname = \"settle\"\n[[phases.tracks]]\npath = \"a.flac\"\ntitle = \"{name}\"\nartist = \"B\"\nduration_seconds = 60\n");
+        let e = Playlist::parse(&text, "p.toml").expect_err(name);
+        assert!(e.iter().any(|p| p.line == 6 && p.message.contains("track title contains") && p.message.contains(want)), "{name}: {e:?}");
+    }
+}

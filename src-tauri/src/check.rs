@@ -143,6 +143,11 @@ mod tests {
     }
 
     #[test]
+    fn one_size_limit_for_every_text_file() {
+        assert_eq!(holdspace_audio::textfile::MAX_TEXT_FILE_BYTES, holdspace_core::monitoring::MAX_FILE_BYTES);
+    }
+
+    #[test]
     fn devices_and_pipes_are_refused_at_once() {
         let tmp = tempfile::tempdir().unwrap();
         let link = tmp.path().join("zero.toml");

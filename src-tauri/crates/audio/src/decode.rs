@@ -466,8 +466,9 @@ impl Stream {
         }
     }
 
-    /// Seek to `pos` (sample-accurate where the container allows).
-    pub(crate) fn seek(&mut self, pos: Duration) -> std::result::Result<(), String> {
+    /// Seek to `pos` (sample-accurate where the container allows). Returns where the reader
+    /// landed and where it was asked to go, in frames.
+    pub(crate) fn seek(&mut self, pos: Duration) -> std::result::Result<(u64, u64), String> {
         let time = Time::new(pos.as_secs(), pos.subsec_nanos() as f64 / 1e9);
         let seeked = self
             .format
@@ -478,7 +479,7 @@ impl Stream {
         self.buf.clear();
         self.pos = 0;
         self.done = false;
-        Ok(())
+        Ok((seeked.actual_ts, seeked.required_ts))
     }
 
     /// Header length as a duration.
@@ -567,6 +568,39 @@ fn probe_inner(path: &Path) -> Result<TrackInfo> {
     };
     let (title, artist) = read_tags(path);
     Ok(TrackInfo { duration_ms, sample_rate, channels, title, artist })
+}
+
+/// The length a file plays, checked cheaply: a long file whose header length holds up when
+/// its last seconds are sought and decoded is taken at that length; anything else (no header
+/// length, a short file, a seek that falls short, too little audio at the end) is decoded
+/// whole. A damaged stretch in the middle of a long file is only found by [`decoded_length`]
+/// (the loudness analysis, whose result the cache keeps).
+pub fn checked_length(path: &Path) -> Result<(f64, Option<f64>)> {
+    const TAIL: f64 = 5.0;
+    let quick = guarded(path, || {
+        let mut s = Stream::open(path)?;
+        let Some(header) = s.header_duration().map(|d| d.as_secs_f64()) else { return Ok(None) };
+        if header < 3.0 * TAIL {
+            return Ok(None);
+        }
+        let Ok((actual, required)) = s.seek(Duration::from_secs_f64(header - TAIL)) else { return Ok(None) };
+        let rate = s.rate.max(1) as f64;
+        if actual as f64 + rate < required as f64 {
+            return Ok(None); // the reader could not get there: the file is shorter than it says
+        }
+        let ch = s.channels.max(1) as u64;
+        let tail = s.by_ref().count() as u64 / ch;
+        let decoded = (required + tail) as f64 / rate;
+        if tail as f64 / rate < TAIL - 1.0 || (decoded - header).abs() > 1.0 {
+            return Ok(None);
+        }
+        Ok(Some((decoded, Some(header))))
+    });
+    // Any doubt, including a reader that fails while seeking a damaged file: decode it all.
+    match quick {
+        Ok(Some(r)) => Ok(r),
+        _ => decoded_length(path),
+    }
 }
 
 /// Decode a whole file and return the length it really plays, in seconds, beside the length its

@@ -20,7 +20,7 @@ pub mod textfile;
 
 
 pub use check::{check_file, check_playlist_audio, format_duration, AudioReport, PhaseSummary, Problem, Summary};
-pub use decode::{decoded_length, identify, probe, Container, TrackInfo};
+pub use decode::{checked_length, decoded_length, identify, probe, Container, TrackInfo};
 pub use engine::{
     list_output_devices, DeviceState, DeviceStatus, Engine, EngineCommand, EngineConfig,
     EngineEvent, PlayState, Queue, QueueTrack, SkipReason, Status, UpNext,

@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::check::format_duration;
-use crate::decode::{decoded_length, probe};
+use crate::decode::{checked_length, probe};
 use crate::loudness::{analyse_cached, LoudnessCache};
 use crate::engine::{open_output, DeviceState, DeviceStatus};
 use crate::library::{Resolution, TrackLocation};
@@ -37,9 +37,11 @@ fn lengths_differ(header: f64, decoded: f64) -> bool {
 
 /// Run the pre-flight checks on a resolved playlist for a session of `planned_minutes`.
 ///
-/// Every track is decoded to the end once to learn how long it really plays (a truncated file's
-/// header can claim minutes it does not hold). Use [`preflight_with_cache`] to take those
-/// lengths from the loudness cache (and to fill it).
+/// Every track's length is checked by decoding (a truncated file's header can claim minutes it
+/// does not hold): without a cache with [`checked_length`] (the last seconds of a long file,
+/// or all of a short or doubtful one), so a 14-minute playlist takes about a second. Use
+/// [`preflight_with_cache`] to take lengths measured by decoding whole files from the
+/// loudness cache (and to fill it).
 pub fn preflight(resolution: &Resolution, planned_minutes: f64, device: DeviceCheck) -> Vec<PreflightItem> {
     preflight_with_cache(resolution, planned_minutes, device, None)
 }
@@ -89,7 +91,7 @@ pub fn preflight_with_cache(
             };
             let decoded = match cache {
                 Some(c) => analyse_cached(p, c, &cancel, |_| {}).map(|l| l.decoded_seconds),
-                None => decoded_length(p).map(|(d, _)| Some(d)),
+                None => checked_length(p).map(|(d, _)| Some(d)),
             };
             match decoded {
                 Ok(d) => {

@@ -230,6 +230,18 @@ fn preflight_counts_decoded_length_and_names_truncated_tracks() {
     assert_eq!(analyse(&flac, &cancel, |_| {}).expect("analyse").decoded_seconds, Some(cached));
     let again = preflight(&r, 1.2, DeviceCheck::Skip);
     assert_eq!(again[2].reason, items[2].reason);
+    // The cheap check (the last seconds of a long file) agrees with decoding it all, for whole
+    // files in every format, and falls back to decoding all of a truncated one.
+    let whole_mp3 = music.join("whole.mp3");
+    sox(&[wav.to_str().expect("utf8"), "-C", "-4.2", whole_mp3.to_str().expect("utf8")]);
+    let whole_ogg = music.join("whole.ogg");
+    convert(&wav, &whole_ogg);
+    for f in [&whole, &whole_mp3, &whole_ogg, &wav, &mp3, &flac] {
+        let (quick, _) = holdspace_audio::checked_length(f).expect("checked");
+        let (full, _) = decoded_length(f).expect("decoded");
+        println!("{}: checked {quick:.3} s, decoded {full:.3} s", f.display());
+        assert!((quick - full).abs() < 0.05, "{}: {quick} vs {full}", f.display());
+    }
 }
 
 #[test]

@@ -10,10 +10,11 @@ CARGO ?= cargo
 # To build and run the app.
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libasound2-dev
 # To run the tests: a virtual display, the WebDriver for WebKitGTK, a D-Bus session bus, and
-# audio tools to make fixtures and read captured output, and xdotool to answer the system
-# folder chooser (a GTK window, not part of the page WebDriver drives), and for the storage
-# tests the sqlite3 shell (the outside reader) and the tools that make a failing disk.
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 alsa-utils poppler-utils xdotool sqlite3 e2fsprogs util-linux
+# audio tools to make fixtures and read captured output (ffmpeg makes the AAC/M4A fixtures and
+# the unsupported-codec corpus), xdotool to answer the system folder chooser (a GTK window,
+# not part of the page WebDriver drives), and for the storage tests the sqlite3 shell (the
+# outside reader) and the tools that make a failing disk.
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 alsa-utils poppler-utils xdotool ffmpeg sqlite3 e2fsprogs util-linux
 
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 E2E_BIN := target/debug/holdspace-e2e

@@ -26,10 +26,14 @@ pub enum Command {
     Sessions,
     /// List the protocol templates: built in, and the clinic's in <data folder>/protocols
     Protocols,
-    /// Validate protocol templates (.toml with [[checkpoints]]), playlists (.toml) and M3U files
+    /// Validate protocol templates (.toml with [[checkpoints]]), playlists (.toml) and M3U files;
+    /// a playlist's tracks are found in the music folder and decoded
     Check {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Only parse the files (do not open the audio)
+        #[arg(long)]
+        quick: bool,
     },
     /// Export one session to a new file in DIR (readable by you only: it holds health information)
     Export {
@@ -72,7 +76,14 @@ pub fn main() -> ExitCode {
         },
         Some(Command::Sessions) => report(sessions(&data_dir, &mut std::io::stdout())),
         Some(Command::Protocols) => report(protocols(&data_dir, &mut std::io::stdout())),
-        Some(Command::Check { files }) => crate::check::run(&files, &mut std::io::stdout(), &mut std::io::stderr()),
+        Some(Command::Check { files, quick }) => {
+            let depth = if quick {
+                crate::check::Depth::Quick
+            } else {
+                crate::check::Depth::Audio { music_folder: holdspace_music::Settings::load(&data_dir).0.music_folder() }
+            };
+            crate::check::run(&files, &depth, &mut std::io::stdout(), &mut std::io::stderr())
+        }
         Some(Command::Export { session_id, format, out }) => {
             report(export(&data_dir, session_id, &format, &out, &mut std::io::stdout()))
         }

@@ -1,7 +1,7 @@
 use crate::error::{CmdResult, IpcError};
 use holdspace_music::{list_playlists as find_playlists, LoadedPlaylist, Music, PlaylistInfo, Settings};
 use crate::state::AppState;
-use holdspace_audio::{list_output_devices, preflight as audio_preflight, DeviceCheck, Status};
+use holdspace_audio::{list_output_devices, preflight_with_cache, DeviceCheck, Status};
 use holdspace_core::{Entry, EntryBody, Error, PreflightCheck};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -157,7 +157,9 @@ pub fn run_preflight(state: State<'_, AppState>, session_id: i64, planned_minute
     let mut checks: Vec<PreflightCheck> = match m.loaded() {
         Some(loaded) => {
             let device = DeviceCheck::FromEngine(m.engine.status().device);
-            audio_preflight(&loaded.resolution, planned_minutes.max(0.0), device)
+            // Decoded lengths come from the loudness cache (whole files decoded once).
+            let cache = holdspace_music::SqliteLoudnessCache::shared(ready.store.clone());
+            preflight_with_cache(&loaded.resolution, planned_minutes.max(0.0), device, Some(cache.as_ref()))
                 .into_iter()
                 .map(|i| PreflightCheck { name: i.name, ok: i.ok, reason: i.reason })
                 .collect()

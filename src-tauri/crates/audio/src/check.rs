@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::Path;
 
+use crate::decode::{decoded_length, probe};
+use crate::library::resolve;
 use crate::m3u;
 use crate::playlist::Playlist;
 
@@ -118,6 +120,76 @@ pub fn check_file(path: &Path) -> Result<Summary, Vec<Problem>> {
             })
         }
         _ => Err(vec![Problem::new(file, 0, "unknown file type: expected .toml, .m3u or .m3u8")]),
+    }
+}
+
+/// What `holdspace check PLAYLIST.toml` found about the audio files (see [`check_playlist_audio`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioReport {
+    pub summary: Summary,
+    pub found: u32,
+    pub moved: u32,
+    /// Seconds of music counted by decoding every file found.
+    pub decoded_seconds: f64,
+}
+
+impl fmt::Display for AudioReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; every track found", self.summary)?;
+        if self.moved > 0 {
+            write!(f, " ({} moved)", self.moved)?;
+        }
+        write!(f, " and decoded, {} of music", format_duration(self.decoded_seconds))
+    }
+}
+
+/// Check a playlist and its audio: parse it, resolve every track against `music_folder` (the
+/// playlist's own `music_folder` wins), open each one found, decode it to the end, and report
+/// per track `file:line: track N "title": missing | cannot be decoded (reason) | header says
+/// 3:42, decodes to 0:01`.
+pub fn check_playlist_audio(path: &Path, music_folder: &Path) -> Result<AudioReport, Vec<Problem>> {
+    let file = path.display().to_string();
+    let pl = Playlist::load(path)?;
+    let summary = pl.summary(&file);
+    let res = resolve(&pl, path, music_folder);
+    let mut problems = Vec::new();
+    if !res.music_root.is_dir() {
+        problems.push(Problem::new(&file, 0, format!("the music folder {} does not exist", res.music_root.display())));
+    }
+    let lines: Vec<u32> = pl.tracks().map(|(_, t)| t.line).collect();
+    let mut decoded_total = 0.0;
+    for (i, t) in res.tracks.iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(0);
+        let name = format!("track {} \"{}\"", i + 1, t.title);
+        let Some(p) = t.playable_path() else {
+            problems.push(Problem::new(&file, line, format!("{name}: missing ({} is not in {})", t.recorded_path, res.music_root.display())));
+            continue;
+        };
+        let header = match probe(p) {
+            Ok(info) => info.duration_ms as f64 / 1000.0,
+            Err(e) => {
+                problems.push(Problem::new(&file, line, format!("{name}: cannot be decoded ({})", e.reason())));
+                continue;
+            }
+        };
+        match decoded_length(p) {
+            Ok((decoded, _)) => {
+                decoded_total += decoded;
+                if (header - decoded).abs() > (header * 0.02).max(2.0) {
+                    problems.push(Problem::new(
+                        &file,
+                        line,
+                        format!("{name}: header says {}, decodes to {}", format_duration(header), format_duration(decoded)),
+                    ));
+                }
+            }
+            Err(e) => problems.push(Problem::new(&file, line, format!("{name}: cannot be decoded ({})", e.reason()))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(AudioReport { summary, found: res.found, moved: res.moved, decoded_seconds: decoded_total })
+    } else {
+        Err(problems)
     }
 }
 

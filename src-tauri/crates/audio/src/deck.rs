@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use crate::decode::LaneSource;
 use crate::ramp::{Curve, Ramp};
+use crate::safety::{SafetyConfig, SafetyStage};
 use crate::{CHANNELS, SAMPLE_RATE};
 
 /// One playing track.
@@ -238,10 +239,12 @@ pub(crate) struct DeckOutput {
     pace: Option<f32>,
     started: Instant,
     blocks: u64,
+    /// The last stage of the chain: nothing leaves without passing it.
+    safety: SafetyStage,
 }
 
 impl DeckOutput {
-    pub(crate) fn new(core: Arc<Mutex<Core>>, last_pull: Arc<AtomicU64>, epoch: Instant, pace: Option<f32>) -> Self {
+    pub(crate) fn new(core: Arc<Mutex<Core>>, last_pull: Arc<AtomicU64>, epoch: Instant, pace: Option<f32>, safety: SafetyConfig) -> Self {
         DeckOutput {
             core,
             buf: vec![0.0; BLOCK_FRAMES * CHANNELS as usize],
@@ -251,6 +254,7 @@ impl DeckOutput {
             pace: pace.filter(|p| p.is_finite() && *p > 0.0),
             started: Instant::now(),
             blocks: 0,
+            safety: SafetyStage::new(safety),
         }
     }
 }
@@ -270,7 +274,7 @@ impl Iterator for DeckOutput {
             let mut core = lock(&self.core);
             // A decoder that panics on a corrupt file must not take the output thread down:
             // drop the lane that was playing and carry on with silence until the next track.
-            let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| core.render(&mut self.buf)));
+            let rendered = crate::quiet_panics::catch(|| core.render(&mut self.buf));
             if rendered.is_err() {
                 self.buf.iter_mut().for_each(|x| *x = 0.0);
                 core.outgoing.clear();
@@ -278,7 +282,12 @@ impl Iterator for DeckOutput {
                     core.events.push(CoreEvent::Ended { index: lane.index });
                 }
             }
+            // The room expects the loudness target at the current volume (the engine's own
+            // pause and fade ramps are not counted: music coming back at that level is expected).
+            let expected = core.volume.value();
             drop(core);
+            self.safety.set_expected_gain(expected);
+            self.safety.process_interleaved(&mut self.buf);
             self.pos = 0;
             self.last_pull.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
         }
@@ -375,7 +384,7 @@ mod tests {
             Some(0.5)
         });
         lock(&core).current = Some(Lane::new(LaneSource::from_iter(bad, None), 3, 0, 1.0));
-        let mut out = DeckOutput::new(core.clone(), Arc::new(AtomicU64::new(0)), Instant::now(), None);
+        let mut out = DeckOutput::new(core.clone(), Arc::new(AtomicU64::new(0)), Instant::now(), None, SafetyConfig::default());
         let first: Vec<f32> = (&mut out).take(4096).collect();
         assert_eq!(first.len(), 4096);
         let c = lock(&core);

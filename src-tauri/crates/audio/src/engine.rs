@@ -404,6 +404,9 @@ struct Worker {
     /// Track index whose follower has been prepared (or found absent).
     prepared_after: Option<usize>,
     pending_skips: HashMap<usize, Vec<EngineEvent>>,
+    /// Skips found while preparing the follower of the track at this index when nothing
+    /// playable follows it: sent once, when that track ends.
+    end_skips: Option<(usize, Vec<EngineEvent>)>,
     output: Option<Output>,
     device: DeviceStatus,
     was_ok: bool,
@@ -445,6 +448,7 @@ impl Worker {
             index: None,
             prepared_after: None,
             pending_skips: HashMap::new(),
+            end_skips: None,
             output: None,
             device: DeviceStatus { state: DeviceState::Opening, name: None, message: None },
             was_ok: false,
@@ -525,7 +529,12 @@ impl Worker {
         match open_output(self.cfg.device.as_deref(), lost.clone()) {
             Ok((sink, name)) => {
                 self.last_pull.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
-                sink.mixer().add(DeckOutput::new(self.core.clone(), self.last_pull.clone(), self.epoch, self.cfg.pace_unpaced_output));
+                let safety = crate::safety::SafetyConfig {
+                    expected_db: self.cfg.target_lufs as f32,
+                    ceiling_dbtp: self.cfg.max_true_peak_dbtp as f32,
+                    ..Default::default()
+                };
+                sink.mixer().add(DeckOutput::new(self.core.clone(), self.last_pull.clone(), self.epoch, self.cfg.pace_unpaced_output, safety));
                 {
                     let mut core = lock(&self.core);
                     // Bring the music back gently after a loss.
@@ -640,6 +649,7 @@ impl Worker {
         }
         self.prepared_after = None;
         self.pending_skips.clear();
+        self.end_skips = None;
         let same_track = Some(new_index) == self.index && !user_skip;
         self.index = Some(new_index);
         if !same_track {
@@ -671,6 +681,7 @@ impl Worker {
                 }
                 self.state = PlayState::Playing;
                 self.prepared_after = None;
+                self.end_skips = None;
                 self.index = Some(idx);
                 if let Some(e) = self.started_event(idx) {
                     self.emit(e);
@@ -696,6 +707,7 @@ impl Worker {
                 self.index = None;
                 self.prepared_after = None;
                 self.pending_skips.clear();
+                self.end_skips = None;
                 if self.state != PlayState::Stopped {
                     self.state = PlayState::Stopped;
                     self.emit(EngineEvent::Stopped);
@@ -840,8 +852,12 @@ impl Worker {
                     if self.state != PlayState::Playing {
                         continue;
                     }
-                    // Nothing was queued in time: open the next one now (short silence).
-                    let (lane, skips) = self.open_from(index + 1, Duration::ZERO);
+                    // Nothing playable follows (found while preparing): report those skips once.
+                    let (lane, skips) = match self.end_skips.take() {
+                        Some((after, skips)) if after == index => (None, skips),
+                        // Nothing was queued in time: open the next one now (short silence).
+                        _ => self.open_from(index + 1, Duration::ZERO),
+                    };
                     for s in skips {
                         self.emit(s);
                     }
@@ -897,10 +913,8 @@ impl Worker {
                 }
             }
         } else {
-            // Nothing playable follows: report the skips now.
-            for s in skips {
-                self.emit(s);
-            }
+            // Nothing playable follows: the skips are reported when this track ends.
+            self.end_skips = Some((cur, skips));
         }
     }
 

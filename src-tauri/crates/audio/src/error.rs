@@ -10,6 +10,8 @@ pub enum AudioError {
     Io { path: PathBuf, message: String },
     #[error("{path}: cannot decode audio: {message}")]
     Decode { path: PathBuf, message: String },
+    #[error("{path}: cannot be decoded: {what}")]
+    Unsupported { path: PathBuf, what: String },
     #[error("{path}: no audio frames could be decoded (empty, truncated or corrupt file)")]
     NoAudio { path: PathBuf },
     #[error("{path}: cannot seek: {message}")]
@@ -29,6 +31,20 @@ pub enum AudioError {
 }
 
 impl AudioError {
+    /// The message without the file's path (for lines that already name the file or track).
+    pub fn reason(&self) -> String {
+        match self {
+            AudioError::NotFound { .. } => "file not found".into(),
+            AudioError::Io { message, .. } => format!("cannot read: {message}"),
+            AudioError::Decode { message, .. } => message.clone(),
+            AudioError::Unsupported { what, .. } => what.clone(),
+            AudioError::NoAudio { .. } => "no audio frames could be decoded (empty, truncated or corrupt file)".into(),
+            AudioError::Seek { message, .. } => format!("cannot seek: {message}"),
+            AudioError::Write { message, .. } => format!("cannot write: {message}"),
+            other => other.to_string(),
+        }
+    }
+
     pub(crate) fn io(path: &std::path::Path, e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::NotFound {
             AudioError::NotFound { path: path.to_path_buf() }

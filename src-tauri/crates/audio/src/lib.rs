@@ -14,16 +14,19 @@ pub mod m3u;
 pub mod playlist;
 pub mod preflight;
 pub mod ramp;
+mod quiet_panics;
+pub mod safety;
+pub mod textfile;
 
 
-pub use check::{check_file, format_duration, PhaseSummary, Problem, Summary};
-pub use decode::{probe, TrackInfo};
+pub use check::{check_file, check_playlist_audio, format_duration, AudioReport, PhaseSummary, Problem, Summary};
+pub use decode::{checked_length, decoded_length, identify, probe, Container, TrackInfo};
 pub use engine::{
     list_output_devices, DeviceState, DeviceStatus, Engine, EngineCommand, EngineConfig,
     EngineEvent, PlayState, Queue, QueueTrack, SkipReason, Status, UpNext,
 };
 pub use error::AudioError;
-pub use preflight::{preflight, DeviceCheck, PreflightItem};
+pub use preflight::{preflight, preflight_with_cache, DeviceCheck, PreflightItem};
 pub use library::{resolve, Resolution, ResolvedTrack, TrackLocation};
 pub use m3u::{export_m3u8, read_m3u, write_m3u8, ExportEntry, M3uEntry};
 pub use playlist::{Phase, Playlist, PlaylistTrack};

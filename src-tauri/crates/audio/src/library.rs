@@ -101,7 +101,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     for p in items {
         if p.is_dir() {
             walk(&p, out, depth + 1);
-        } else if p
+        } else if p.is_file() // never a FIFO or a device (reading tags from one would hang)
+            && p
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))

@@ -7,9 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use ebur128::{EbuR128, Mode};
-use rodio::Source;
-
-use crate::decode::open_decoder;
+use crate::decode::Stream;
 use crate::{AudioError, Result};
 
 /// Default loudness target for a quiet therapy room.
@@ -26,6 +24,12 @@ pub struct Loudness {
     pub integrated_lufs: f64,
     /// Highest true peak over all channels, in dBTP.
     pub true_peak_dbtp: f64,
+    /// How long the file really plays, in seconds, measured by decoding all of it (a header
+    /// can claim more than a truncated file holds). `None` in caches written before this was
+    /// measured.
+    #[serde(default)]
+    #[ts(skip)]
+    pub decoded_seconds: Option<f64>,
 }
 
 /// Identifies one version of a file: a changed size or modification time means re-analysis.
@@ -99,11 +103,11 @@ pub fn analyse(path: &Path, cancel: &AtomicBool, progress: impl FnMut(f32)) -> R
 }
 
 fn analyse_inner(path: &Path, cancel: &AtomicBool, mut progress: impl FnMut(f32)) -> Result<Loudness> {
-    let dec = open_decoder(path)?;
-    let channels = dec.channels().get() as u32;
-    let rate = dec.sample_rate().get();
+    let dec = Stream::open(path)?;
+    let channels = dec.channels as u32;
+    let rate = dec.rate;
     let total_samples = dec
-        .total_duration()
+        .header_duration()
         .map(|d| (d.as_secs_f64() * rate as f64 * channels as f64) as u64)
         .filter(|n| *n > 0);
     let mut meter = EbuR128::new(channels, rate, Mode::I | Mode::TRUE_PEAK).map_err(lerr)?;
@@ -141,7 +145,8 @@ fn analyse_inner(path: &Path, cancel: &AtomicBool, mut progress: impl FnMut(f32)
     progress(1.0);
     let integrated_lufs = if integrated.is_finite() { integrated } else { -70.0 };
     let true_peak_dbtp = if peak > 0.0 { 20.0 * peak.log10() } else { -120.0 };
-    Ok(Loudness { integrated_lufs, true_peak_dbtp })
+    let decoded_seconds = Some(done as f64 / channels.max(1) as f64 / rate.max(1) as f64);
+    Ok(Loudness { integrated_lufs, true_peak_dbtp, decoded_seconds })
 }
 
 /// Analyse through a cache: returns the cached value when size and mtime still match.
@@ -152,7 +157,7 @@ pub fn analyse_cached(
     progress: impl FnMut(f32),
 ) -> Result<Loudness> {
     let key = LoudnessKey::for_path(path)?;
-    if let Some(l) = cache.get(&key) {
+    if let Some(l) = cache.get(&key).filter(|l| l.decoded_seconds.is_some()) {
         return Ok(l);
     }
     let l = analyse(path, cancel, progress)?;
@@ -197,22 +202,22 @@ mod tests {
 
     #[test]
     fn loud_track_is_turned_down_to_target() {
-        let l = Loudness { integrated_lufs: -9.0, true_peak_dbtp: -0.1 };
+        let l = Loudness { integrated_lufs: -9.0, true_peak_dbtp: -0.1, decoded_seconds: None };
         assert!((gain_for(&l, -23.0, -1.0) - -14.0).abs() < 1e-9);
     }
 
     #[test]
     fn quiet_track_boost_is_limited_by_true_peak() {
-        let l = Loudness { integrated_lufs: -30.0, true_peak_dbtp: -4.0 };
+        let l = Loudness { integrated_lufs: -30.0, true_peak_dbtp: -4.0, decoded_seconds: None };
         // wants +7 dB, only 3 dB of headroom under -1 dBTP
         assert!((gain_for(&l, -23.0, -1.0) - 3.0).abs() < 1e-9);
-        let l = Loudness { integrated_lufs: -30.0, true_peak_dbtp: -20.0 };
+        let l = Loudness { integrated_lufs: -30.0, true_peak_dbtp: -20.0, decoded_seconds: None };
         assert!((gain_for(&l, -23.0, -1.0) - 7.0).abs() < 1e-9);
     }
 
     #[test]
     fn boost_never_exceeds_maximum() {
-        let l = Loudness { integrated_lufs: -60.0, true_peak_dbtp: -50.0 };
+        let l = Loudness { integrated_lufs: -60.0, true_peak_dbtp: -50.0, decoded_seconds: None };
         assert_eq!(gain_for(&l, -23.0, -1.0), MAX_BOOST_DB);
     }
 
@@ -221,7 +226,7 @@ mod tests {
         let c = MemoryLoudnessCache::new();
         let k = LoudnessKey { path: "/a b/ü.flac".into(), size: 3, mtime_ms: 5 };
         assert!(c.get(&k).is_none());
-        let l = Loudness { integrated_lufs: -20.0, true_peak_dbtp: -3.0 };
+        let l = Loudness { integrated_lufs: -20.0, true_peak_dbtp: -3.0, decoded_seconds: Some(3.5) };
         c.put(&k, l);
         assert_eq!(c.get(&k), Some(l));
         let k2 = LoudnessKey { mtime_ms: 6, ..k };

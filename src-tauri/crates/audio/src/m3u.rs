@@ -132,8 +132,10 @@ pub fn parse_m3u(text: &str, file: &str, base_dir: &Path) -> (Vec<M3uEntry>, Vec
 /// Read an M3U / M3U8 file. Problems (unsupported URLs, no entries) fail the whole file.
 pub fn read_m3u(path: &Path) -> Result<Vec<M3uEntry>, Vec<Problem>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| vec![Problem::new(file.clone(), 0, format!("cannot read: {e}"))])?;
-    let text = decode_text(&bytes);
+    let bytes = crate::textfile::read_limited_bytes(path).map_err(|p| vec![p])?;
+    let legacy = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("m3u"));
+    // `.m3u8` is UTF-8 by definition; only a legacy `.m3u` may be Latin-1.
+    let text = if legacy { decode_text(&bytes) } else { crate::textfile::utf8(bytes, &file).map_err(|p| vec![p])? };
     let base = path.parent().unwrap_or(Path::new("."));
     let (entries, mut problems) = parse_m3u(&text, &file, base);
     if entries.is_empty() && problems.is_empty() {
@@ -144,6 +146,74 @@ pub fn read_m3u(path: &Path) -> Result<Vec<M3uEntry>, Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// Import an M3U/M3U8 file as a one-phase playlist ("imported"), checking every entry first:
+/// problems name the M3U line and the audio file (`list.m3u8:7: Stars/01.flac: no #EXTINF
+/// length, and the audio file cannot be decoded (...)`), never a line of the TOML made from
+/// it. `title` defaults to the file's name.
+pub fn import(path: &Path, title: Option<&str>, music_folder: &Path) -> Result<Playlist, Vec<Problem>> {
+    let entries = read_m3u(path)?;
+    let file = path.display().to_string();
+    let mut problems = Vec::new();
+    let (lo, hi) = crate::playlist::TRACK_SECONDS;
+    let mut durations = Vec::with_capacity(entries.len());
+    for e in &entries {
+        let audio = &e.location;
+        if let Some(m) = crate::playlist::name_problem("the path", audio) {
+            problems.push(Problem::new(&file, e.line, format!("{}: {m}", audio.escape_debug())));
+            continue;
+        }
+        for (field, v) in [("#EXTINF title", &e.title), ("#EXTINF artist", &e.artist)] {
+            if let Some(m) = v.as_deref().and_then(|v| crate::playlist::name_problem(field, v)) {
+                problems.push(Problem::new(&file, e.line, format!("{audio}: {m}")));
+            }
+        }
+        let d = match e.duration_seconds {
+            Some(d) => d,
+            None => match crate::decode::probe(&e.path) {
+                Ok(info) => info.duration_ms as f64 / 1000.0,
+                Err(err) => {
+                    let why = match err {
+                        crate::AudioError::NotFound { .. } => format!("is not there ({})", e.path.display()),
+                        other => format!("cannot be decoded ({})", other.reason()),
+                    };
+                    problems.push(Problem::new(&file, e.line, format!("{audio}: no #EXTINF length, and the audio file {why}")));
+                    continue;
+                }
+            },
+        };
+        if !(lo..=hi).contains(&d) {
+            problems.push(Problem::new(&file, e.line, format!("{audio}: length {d} s is outside {lo} s to 24 hours")));
+        }
+        durations.push(d);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Imported".into());
+    let title = title.map(str::trim).filter(|t| !t.is_empty()).unwrap_or(&stem);
+    let mut with_lengths = entries.clone();
+    for (e, d) in with_lengths.iter_mut().zip(durations) {
+        e.duration_seconds = Some(d);
+    }
+    let playlist = to_playlist(&with_lengths, title, music_folder);
+    // What is written must read back; a problem left here is named by the M3U line it came from.
+    if let Err(ps) = Playlist::parse(&playlist.to_toml(), &file) {
+        let text = playlist.to_toml();
+        return Err(ps
+            .into_iter()
+            .map(|p| {
+                // Track n of the generated TOML starts at its n-th `[[phases.tracks]]`.
+                let n = text.lines().take(p.line as usize).filter(|l| l.trim() == "[[phases.tracks]]").count();
+                match n.checked_sub(1).and_then(|i| entries.get(i)) {
+                    Some(e) => Problem::new(&file, e.line, format!("{}: {}", e.location, p.message)),
+                    None => Problem::new(&file, 0, p.message),
+                }
+            })
+            .collect());
+    }
+    Ok(playlist)
 }
 
 /// Turn imported entries into a one-phase playlist whose paths are relative to

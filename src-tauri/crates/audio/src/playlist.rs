@@ -25,6 +25,26 @@ use toml::Spanned;
 
 use crate::check::{line_of, PhaseSummary, Problem, Summary};
 
+/// Shortest and longest plausible track, in seconds (0.5 s to 24 h).
+pub const TRACK_SECONDS: (f64, f64) = (0.5, 24.0 * 3600.0);
+/// Plausible planned session length, in minutes (1 min to 24 h).
+pub const TARGET_MINUTES: (f64, f64) = (1.0, 24.0 * 60.0);
+
+/// Why a name cannot be shown as it is: control characters (NUL, escape sequences that would
+/// drive a terminal) and bidirectional overrides (which reorder what is printed).
+pub fn name_problem(field: &str, s: &str) -> Option<String> {
+    let bad = s.chars().find(|c| {
+        (c.is_control() && *c != '\t') || matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    })?;
+    let what = match bad {
+        '\0' => "a NUL character".to_string(),
+        '\u{1b}' => "an escape character (terminal control sequence)".to_string(),
+        c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
+        c => format!("a text-direction override (U+{:04X})", c as u32),
+    };
+    Some(format!("{field} contains {what}; remove it"))
+}
+
 /// Routes a playlist can be meant for.
 pub const ROUTES: &[&str] = &["im", "iv", "sublingual", "nasal", "any"];
 /// Phase names used in practice (authors may use their own).
@@ -104,8 +124,7 @@ impl Playlist {
     /// Read and validate a playlist file.
     pub fn load(path: &Path) -> Result<Playlist, Vec<Problem>> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| vec![Problem::new(file.clone(), 0, format!("cannot read: {e}"))])?;
+        let text = crate::textfile::read_text(path).map_err(|p| vec![p])?;
         Playlist::parse(&text, &file)
     }
 
@@ -121,6 +140,8 @@ impl Playlist {
         let at = |span: std::ops::Range<usize>| line_of(text, span.start);
         if raw.title.get_ref().trim().is_empty() {
             problems.push(Problem::new(file, at(raw.title.span()), "title is empty"));
+        } else if let Some(m) = name_problem("title", raw.title.get_ref()) {
+            problems.push(Problem::new(file, at(raw.title.span()), m));
         }
         if let Some(r) = &raw.route {
             if !ROUTES.contains(&r.get_ref().as_str()) {
@@ -146,8 +167,9 @@ impl Playlist {
         let target = match &raw.target_minutes {
             Some(t) => {
                 let v = *t.get_ref();
-                if !v.is_finite() || v <= 0.0 {
-                    problems.push(Problem::new(file, at(t.span()), "target_minutes must be more than 0"));
+                let (lo, hi) = TARGET_MINUTES;
+                if !v.is_finite() || !(lo..=hi).contains(&v) {
+                    problems.push(Problem::new(file, at(t.span()), format!("target_minutes must be from {lo} to {hi} (24 hours), not {v}")));
                 }
                 Some(v as f32)
             }
@@ -171,6 +193,8 @@ impl Playlist {
                     let name = ph.get_ref().name.get_ref().trim().to_string();
                     if name.is_empty() {
                         problems.push(Problem::new(file, ph_line, "phase name is empty"));
+                    } else if let Some(m) = name_problem("phase name", &name) {
+                        problems.push(Problem::new(file, ph_line, m));
                     } else if seen.iter().any(|s| s.eq_ignore_ascii_case(&name)) {
                         problems.push(Problem::new(file, ph_line, format!("phase \"{name}\" appears twice")));
                     }
@@ -188,9 +212,25 @@ impl Playlist {
                         if tr.title.get_ref().trim().is_empty() {
                             problems.push(Problem::new(file, at(tr.title.span()), "track title is empty"));
                         }
+                        for (field, v, span) in [
+                            ("track title", tr.title.get_ref(), tr.title.span()),
+                            ("track artist", tr.artist.get_ref(), tr.artist.span()),
+                            ("track path", tr.path.get_ref(), tr.path.span()),
+                        ] {
+                            if let Some(m) = name_problem(field, v) {
+                                problems.push(Problem::new(file, at(span), m));
+                            }
+                        }
                         let d = *tr.duration_seconds.get_ref();
+                        let (lo, hi) = TRACK_SECONDS;
                         if !d.is_finite() || d <= 0.0 {
                             problems.push(Problem::new(file, at(tr.duration_seconds.span()), "duration_seconds must be more than 0"));
+                        } else if !(lo..=hi).contains(&d) {
+                            problems.push(Problem::new(
+                                file,
+                                at(tr.duration_seconds.span()),
+                                format!("duration_seconds must be from {lo} s to {hi} s (24 hours), not {d}"),
+                            ));
                         }
                         tracks.push(PlaylistTrack {
                             path: tr.path.get_ref().clone(),

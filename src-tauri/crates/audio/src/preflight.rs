@@ -5,7 +5,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::check::format_duration;
-use crate::decode::probe;
+use crate::decode::{checked_length, probe};
+use crate::loudness::{analyse_cached, LoudnessCache};
 use crate::engine::{open_output, DeviceState, DeviceStatus};
 use crate::library::{Resolution, TrackLocation};
 
@@ -29,8 +30,29 @@ pub enum DeviceCheck {
     Skip,
 }
 
+/// A header length and a decoded length this far apart name the track as not whole.
+fn lengths_differ(header: f64, decoded: f64) -> bool {
+    (header - decoded).abs() > (header * 0.02).max(2.0)
+}
+
 /// Run the pre-flight checks on a resolved playlist for a session of `planned_minutes`.
+///
+/// Every track's length is checked by decoding (a truncated file's header can claim minutes it
+/// does not hold): without a cache with [`checked_length`] (the last seconds of a long file,
+/// or all of a short or doubtful one), so a 14-minute playlist takes about a second. Use
+/// [`preflight_with_cache`] to take lengths measured by decoding whole files from the
+/// loudness cache (and to fill it).
 pub fn preflight(resolution: &Resolution, planned_minutes: f64, device: DeviceCheck) -> Vec<PreflightItem> {
+    preflight_with_cache(resolution, planned_minutes, device, None)
+}
+
+/// [`preflight`], with decoded lengths read from (and analyses written to) `cache`.
+pub fn preflight_with_cache(
+    resolution: &Resolution,
+    planned_minutes: f64,
+    device: DeviceCheck,
+    cache: Option<&dyn LoudnessCache>,
+) -> Vec<PreflightItem> {
     let mut items = Vec::new();
     // 1. Every file is there.
     let missing: Vec<&str> = resolution
@@ -53,13 +75,32 @@ pub fn preflight(resolution: &Resolution, planned_minutes: f64, device: DeviceCh
             format!("missing: {}", missing.join(", "))
         },
     });
-    // 2. Every file decodes; measure the real length on the way.
+    // 2. Every file decodes; measure the real length on the way (decoded, not the header's).
     let mut bad = Vec::new();
+    let mut short = Vec::new();
     let mut total = 0.0;
+    let cancel = AtomicBool::new(false);
     for t in &resolution.tracks {
         if let Some(p) = t.playable_path() {
-            match probe(p) {
-                Ok(info) => total += info.duration_ms as f64 / 1000.0,
+            let header = match probe(p) {
+                Ok(info) => info.duration_ms as f64 / 1000.0,
+                Err(e) => {
+                    bad.push(format!("{} ({e})", t.title));
+                    continue;
+                }
+            };
+            let decoded = match cache {
+                Some(c) => analyse_cached(p, c, &cancel, |_| {}).map(|l| l.decoded_seconds),
+                None => checked_length(p).map(|(d, _)| Some(d)),
+            };
+            match decoded {
+                Ok(d) => {
+                    let d = d.unwrap_or(header);
+                    if lengths_differ(header, d) {
+                        short.push(format!("{}: header says {}, decodes to {}", t.title, format_duration(header), format_duration(d)));
+                    }
+                    total += d;
+                }
                 Err(e) => bad.push(format!("{} ({e})", t.title)),
             }
         }
@@ -68,6 +109,11 @@ pub fn preflight(resolution: &Resolution, planned_minutes: f64, device: DeviceCh
         name: "Every track decodes".into(),
         ok: bad.is_empty(),
         reason: if bad.is_empty() { "all decode".into() } else { format!("cannot play: {}", bad.join("; ")) },
+    });
+    items.push(PreflightItem {
+        name: "Every track plays its full length".into(),
+        ok: short.is_empty(),
+        reason: if short.is_empty() { "every length checked by decoding".into() } else { short.join("; ") },
     });
     // 3. Long enough.
     let planned = planned_minutes * 60.0;

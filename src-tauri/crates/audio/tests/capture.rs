@@ -530,6 +530,9 @@ fn hostile_commands_do_not_panic() {
         cmd(json!({"kind": "next"})),
         cmd(json!({"kind": "stop"})),
         cmd(json!({"kind": "stop"})),
+        // Opening devices (set_device) can take longer than a fixed sleep on a loaded machine:
+        // wait for the last `next` to finish the playlist, then let the stops through.
+        json!({"do": "wait_event", "kind": "playlist_finished", "timeout_ms": 20000}),
         json!({"do": "sleep", "ms": 300}),
         json!({"do": "print_status"}),
     ];

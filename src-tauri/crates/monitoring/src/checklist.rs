@@ -200,9 +200,26 @@ pub(crate) fn validate_checklists(t: &Template, push: &mut dyn FnMut(&[Seg], Str
             if it.input != InputKind::Choice && !it.options.is_empty() {
                 push(&at("options"), format!("checklist item `{}`: options only apply to input = \"choice\"", it.id));
             }
+            for (k, v) in [("min", it.min), ("max", it.max)] {
+                if let Some(v) = v {
+                    if !v.is_finite() || v.abs() > 1e9 {
+                        push(&at(k), format!("checklist item `{}`: {k} = {v} must be a number from -1e9 to 1e9", it.id));
+                    }
+                }
+            }
             if let (Some(a), Some(b)) = (it.min, it.max) {
                 if a > b {
                     push(&at("min"), format!("checklist item `{}`: min ({a}) is above max ({b})", it.id));
+                }
+            }
+            for (k, v) in [("label", &it.label), ("group", &it.group), ("help", &it.help)] {
+                if let Some(m) = crate::template::name_problem(&format!("checklist item `{}` {k}", it.id), v) {
+                    push(&at(k), m);
+                }
+            }
+            for o in &it.options {
+                if let Some(m) = crate::template::name_problem(&format!("checklist item `{}` option", it.id), o) {
+                    push(&at("options"), m);
                 }
             }
         }

@@ -99,6 +99,10 @@ pub fn read_limited(path: &Path) -> Result<String, Vec<Problem>> {
     if meta.is_dir() {
         return Err(err("is a folder, not a file".into()));
     }
+    if !meta.is_file() {
+        // A device (a link to /dev/zero) or a named pipe: never opened, so nothing blocks.
+        return Err(err("is not a regular file (a device, pipe or socket); not read".into()));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(err(format!(
             "file is {} bytes, larger than the {} byte (1 MiB) limit for template files; not read",
@@ -113,8 +117,13 @@ pub fn read_limited(path: &Path) -> Result<String, Vec<Problem>> {
         return Err(err(format!("file is larger than the {MAX_FILE_BYTES} byte (1 MiB) limit for template files; not read")));
     }
     String::from_utf8(buf).map_err(|e| {
-        let line = crate::span::line_of(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
-        vec![Problem::new(file.clone(), line, "not UTF-8 text")]
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let col = at - before.iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+        let bad = e.as_bytes().get(at).copied().unwrap_or(0);
+        let message = format!("not UTF-8 text: byte {col} of line {line} (0x{bad:02X}) is not valid UTF-8; save the file as UTF-8");
+        vec![Problem::new(file.clone(), line as u32, message)]
     })
 }
 

@@ -253,6 +253,22 @@ pub(crate) fn friendly(msg: &str) -> String {
 
 const MAX_MIN: i32 = 24 * 60;
 
+/// Why a name cannot be shown as it is: control characters (NUL, escape sequences that would
+/// drive a terminal) and bidirectional overrides (which reorder what is printed).
+pub fn name_problem(field: &str, s: &str) -> Option<String> {
+    let bad = s.chars().find(|c| {
+        (c.is_control() && *c != '\t')
+            || matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    })?;
+    let what = match bad {
+        '\0' => "a NUL character".to_string(),
+        '\u{1b}' => "an escape character (terminal control sequence)".to_string(),
+        c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
+        c => format!("a text-direction override (U+{:04X})", c as u32),
+    };
+    Some(format!("{field} contains {what}; remove it"))
+}
+
 fn validate(t: &Template, push: &mut dyn FnMut(&[Seg], String)) {
     use Seg::{Idx, Key};
     if !is_valid_id(&t.id) {
@@ -260,6 +276,11 @@ fn validate(t: &Template, push: &mut dyn FnMut(&[Seg], String)) {
     }
     if t.name.trim().is_empty() {
         push(&[Key("name")], "name must not be empty".into());
+    }
+    for (k, v) in [("name", &t.name), ("description", &t.description)] {
+        if let Some(m) = name_problem(k, v) {
+            push(&[Key(k)], m);
+        }
     }
     if !(1..=MAX_MIN).contains(&t.min_observation_min) {
         push(&[Key("min_observation_min")], format!("min_observation_min must be 1 to {MAX_MIN}, got {}", t.min_observation_min));
@@ -281,6 +302,8 @@ fn validate(t: &Template, push: &mut dyn FnMut(&[Seg], String)) {
     for (i, p) in t.phases.iter().enumerate() {
         if p.name.trim().is_empty() {
             push(&[Key("phases"), Idx(i), Key("name")], "phase name must not be empty".into());
+        } else if let Some(m) = name_problem("phase name", &p.name) {
+            push(&[Key("phases"), Idx(i), Key("name")], m);
         }
         if p.start_min < 0 || p.start_min > MAX_MIN {
             push(&[Key("phases"), Idx(i), Key("start_min")], format!("phase `{}` starts at {} min; must be 0 to {MAX_MIN}", p.name, p.start_min));
@@ -306,6 +329,26 @@ fn validate(t: &Template, push: &mut dyn FnMut(&[Seg], String)) {
         }
         if c.label.trim().is_empty() {
             push(&at("label"), format!("checkpoint `{}` needs a label", c.id));
+        } else if let Some(m) = name_problem("checkpoint label", &c.label) {
+            push(&at("label"), format!("checkpoint `{}`: {m}", c.id));
+        }
+        // Checks fall within the observation: the one before discharge no later than the
+        // minimum observation time, the others no later than twice it.
+        let latest = match c.kind {
+            CheckpointKind::BeforeDischarge => t.min_observation_min,
+            _ => t.min_observation_min.saturating_mul(2),
+        };
+        for (k, v) in [("at_min", c.at_min), ("from_min", c.from_min), ("until_min", c.until_min)] {
+            if let Some(v) = v {
+                if (0..=MAX_MIN).contains(&v) && v > latest && (1..=MAX_MIN).contains(&t.min_observation_min) {
+                    let rule = if c.kind == CheckpointKind::BeforeDischarge {
+                        format!("before min_observation_min ({} min)", t.min_observation_min)
+                    } else {
+                        format!("within twice min_observation_min (0 to {latest} min)")
+                    };
+                    push(&at(k), format!("checkpoint `{}`: {k} = {v} must fall {rule}", c.id));
+                }
+            }
         }
         if c.record.is_empty() {
             push(&at("record"), format!("checkpoint `{}` must say what to record", c.id));

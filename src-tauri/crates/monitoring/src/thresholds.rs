@@ -144,19 +144,36 @@ pub(crate) fn validate_thresholds(t: &Thresholds, push: &mut dyn FnMut(&[Seg], S
             push(&[th.clone(), Key(table), Key(field)], format!("thresholds.{table}.{field} = {v} is outside {lo} to {hi}"));
         }
     };
-    range("pre_dose_bp", "systolic_above", t.pre_dose_bp.systolic_above, 40, 300);
-    range("pre_dose_bp", "diastolic_above", t.pre_dose_bp.diastolic_above, 20, 200);
-    range("session_bp", "systolic_at_or_above", t.session_bp.systolic_at_or_above, 40, 300);
-    range("session_bp", "diastolic_at_or_above", t.session_bp.diastolic_at_or_above, 20, 200);
-    range("bp_rise", "systolic_rise_at_or_above", t.bp_rise.systolic_rise_at_or_above, 1, 200);
-    range("bp_rise", "diastolic_rise_at_or_above", t.bp_rise.diastolic_rise_at_or_above, 1, 200);
-    range("spo2", "below_twice", t.spo2.below_twice, 50, 100);
-    range("spo2", "below_once", t.spo2.below_once, 50, 100);
+    range("pre_dose_bp", "systolic_above", t.pre_dose_bp.systolic_above, 90, 250);
+    range("pre_dose_bp", "diastolic_above", t.pre_dose_bp.diastolic_above, 50, 150);
+    range("session_bp", "systolic_at_or_above", t.session_bp.systolic_at_or_above, 90, 260);
+    range("session_bp", "diastolic_at_or_above", t.session_bp.diastolic_at_or_above, 50, 160);
+    range("bp_rise", "systolic_rise_at_or_above", t.bp_rise.systolic_rise_at_or_above, 5, 100);
+    range("bp_rise", "diastolic_rise_at_or_above", t.bp_rise.diastolic_rise_at_or_above, 5, 100);
+    range("spo2", "below_twice", t.spo2.below_twice, 70, 99);
+    range("spo2", "below_once", t.spo2.below_once, 70, 99);
     range("heart_rate", "below", t.heart_rate.below, 20, 250);
     range("heart_rate", "above", t.heart_rate.above, 20, 250);
     range("respiratory_rate", "below", t.respiratory_rate.below, 2, 60);
     range("respiratory_rate", "above", t.respiratory_rate.above, 2, 60);
     range("moaas", "at_or_below", t.moaas.at_or_below, 0, 5);
+    for (table, sys, dia) in [
+        ("pre_dose_bp", t.pre_dose_bp.systolic_above, t.pre_dose_bp.diastolic_above),
+        ("session_bp", t.session_bp.systolic_at_or_above, t.session_bp.diastolic_at_or_above),
+    ] {
+        if sys <= dia {
+            push(&[th.clone(), Key(table)], format!("thresholds.{table}: the systolic limit ({sys}) must be above the diastolic limit ({dia})"));
+        }
+    }
+    if t.session_bp.systolic_at_or_above <= t.pre_dose_bp.systolic_above {
+        push(
+            &[th.clone(), Key("session_bp"), Key("systolic_at_or_above")],
+            format!(
+                "thresholds.session_bp.systolic_at_or_above ({}) must be above thresholds.pre_dose_bp.systolic_above ({})",
+                t.session_bp.systolic_at_or_above, t.pre_dose_bp.systolic_above
+            ),
+        );
+    }
     if t.heart_rate.below >= t.heart_rate.above {
         push(&[th.clone(), Key("heart_rate"), Key("below")], format!("thresholds.heart_rate: low ({}) must be below high ({})", t.heart_rate.below, t.heart_rate.above));
     }

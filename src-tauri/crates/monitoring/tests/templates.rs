@@ -191,15 +191,15 @@ fn non_utf8_and_missing_files() {
     let path = dir.path().join("bin.toml");
     std::fs::write(&path, b"id = \"a\"\n\xff\xfe").expect("write");
     let p = check_template_file(&path).expect_err("bad");
-    assert!(p[0].message.contains("UTF-8"));
+    assert!(p[0].message.contains("UTF-8") && p[0].message.contains("byte 1 of line 2 (0xFF)"), "{}", p[0]);
     assert_eq!(p[0].line, 2);
     let p = check_template_file(&dir.path().join("nope.toml")).expect_err("missing");
     assert!(p[0].message.contains("cannot read"));
     #[cfg(unix)]
     {
-        // A device that never ends: read at most 1 MiB + 1 byte, then refused.
+        // A device that never ends: refused without reading.
         let p = check_template_file(std::path::Path::new("/dev/zero")).expect_err("endless");
-        assert!(p[0].message.contains("limit"), "{}", p[0]);
+        assert!(p[0].message.contains("not a regular file"), "{}", p[0]);
     }
     let p = check_template_file(dir.path()).expect_err("dir");
     assert!(p[0].message.contains("folder"));
@@ -257,4 +257,40 @@ fn checklist_definition_errors() {
     assert!(errs(&text)[0].message.contains("reserved"));
     let text = format!("{}\n[[checklists.pre_dose]]\nid = \"x\"\nlabel = \"X\"\nrequird = true\n", esk());
     assert!(errs(&text)[0].message.contains("requird"));
+}
+
+#[test]
+fn impossible_numbers_and_control_characters_are_refused() {
+    let base = esk();
+    // Inverted pre-dose limits (systolic 41 with diastolic 199).
+    let t = format!("{base}\n[thresholds.pre_dose_bp]\nsystolic_above = 141\ndiastolic_above = 199\nsource = \"x\"\n");
+    let p = errs(&t);
+    assert!(p.iter().any(|p| p.message.contains("thresholds.pre_dose_bp.diastolic_above = 199 is outside 50 to 150")), "{p:?}");
+    assert!(p.iter().any(|p| p.message.contains("systolic limit (141) must be above the diastolic limit (199)")), "{p:?}");
+    let t = format!("{base}\n[thresholds.pre_dose_bp]\nsystolic_above = 41\ndiastolic_above = 39\nsource = \"x\"\n");
+    assert!(errs(&t).iter().any(|p| p.message.contains("systolic_above = 41 is outside 90 to 250")));
+    // SpO2 flags at 100 would flag every healthy reading.
+    let t = format!("{base}\n[thresholds.spo2]\nbelow_twice = 100\nbelow_once = 100\nsource = \"x\"\n");
+    let p = errs(&t);
+    assert!(p.iter().any(|p| p.message.contains("thresholds.spo2.below_twice = 100 is outside 70 to 99")), "{p:?}");
+    // A before-discharge check at 1,440 min with a 120-min observation.
+    let bd = base.find("kind = \"before_discharge\"").expect("before_discharge");
+    let at = bd + base[bd..].find("at_min = ").expect("at_min");
+    let end = at + base[at..].find('\n').expect("eol");
+    let t = format!("{}at_min = 1440{}", &base[..at], &base[end..]);
+    let p = errs(&t);
+    assert!(p.iter().any(|p| p.line == line_of(&t, "at_min = 1440") && p.message.contains("at_min = 1440 must fall before min_observation_min (120 min)")), "{p:?}");
+    // A control character in a name is named, with its line.
+    let t = base.replacen("name = \"", "name = \"\\u001b[2J", 1);
+    let p = errs(&t);
+    assert!(p.iter().any(|p| p.message.contains("escape character")), "{p:?}");
+}
+
+#[test]
+fn checklist_ranges_must_be_finite_and_ordered() {
+    let base = esk();
+    let t = format!("{base}\n[[checklists.pre_dose]]\nid = \"weight\"\nlabel = \"Weight\"\ninput = \"number\"\nmin = nan\nmax = inf\n");
+    let p = errs(&t);
+    assert!(p.iter().any(|p| p.message.contains("min = NaN must be a number from -1e9 to 1e9")), "{p:?}");
+    assert!(p.iter().any(|p| p.message.contains("max = inf must be a number")), "{p:?}");
 }

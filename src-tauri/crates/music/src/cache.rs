@@ -22,12 +22,20 @@ impl LoudnessCache for SqliteLoudnessCache {
     fn get(&self, key: &LoudnessKey) -> Option<holdspace_audio::Loudness> {
         let path = key.path.to_string_lossy();
         let hit = self.store.loudness_get(&path, key.size as i64, key.mtime_ms).ok()??;
-        Some(holdspace_audio::Loudness { integrated_lufs: hit.integrated_lufs, true_peak_dbtp: hit.true_peak_dbtp })
+        Some(holdspace_audio::Loudness {
+            integrated_lufs: hit.integrated_lufs,
+            true_peak_dbtp: hit.true_peak_dbtp,
+            decoded_seconds: hit.decoded_seconds,
+        })
     }
 
     fn put(&self, key: &LoudnessKey, l: holdspace_audio::Loudness) {
         let path = key.path.to_string_lossy();
-        let value = CachedLoudness { integrated_lufs: l.integrated_lufs, true_peak_dbtp: l.true_peak_dbtp };
+        let value = CachedLoudness {
+            integrated_lufs: l.integrated_lufs,
+            true_peak_dbtp: l.true_peak_dbtp,
+            decoded_seconds: l.decoded_seconds,
+        };
         if let Err(e) = self.store.loudness_put(&path, key.size as i64, key.mtime_ms, value) {
             eprintln!("holdspace: loudness cache: {e}");
         }

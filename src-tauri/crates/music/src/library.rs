@@ -157,14 +157,8 @@ pub fn slug(title: &str) -> String {
 /// Reads an M3U/M3U8 file into a playlist (one phase, "imported"). Problems (unsupported
 /// URLs, unreadable file, no tracks) are `file:line: message` lines and nothing is made.
 pub fn m3u_to_playlist(m3u_path: &Path, title: Option<&str>, music_folder: &Path) -> Result<Playlist, Vec<String>> {
-    let entries = m3u::read_m3u(m3u_path).map_err(|ps| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
-    let stem = m3u_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Imported".into());
-    let title = title.map(str::trim).filter(|t| !t.is_empty()).unwrap_or(&stem);
-    let playlist = m3u::to_playlist(&entries, title, music_folder);
-    // What we write must read back as a valid playlist.
-    Playlist::parse(&playlist.to_toml(), &m3u_path.display().to_string())
-        .map_err(|ps| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
-    Ok(playlist)
+    // Problems name the M3U line and the audio file, never lines of the TOML made from it.
+    m3u::import(m3u_path, title, music_folder).map_err(|ps| ps.iter().map(|p| p.to_string()).collect())
 }
 
 /// Imports an M3U into a new TOML file in `dir` (created if needed; never overwrites).

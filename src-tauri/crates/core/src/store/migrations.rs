@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_review_list_index.sql"),
     include_str!("migrations/0004_loudness_cache.sql"),
     include_str!("migrations/0005_entry_idempotency_keys.sql"),
+    include_str!("migrations/0006_loudness_decoded_length.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

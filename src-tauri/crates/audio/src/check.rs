@@ -7,88 +7,9 @@ use crate::decode::{decoded_length, probe};
 use crate::library::resolve;
 use crate::m3u;
 use crate::playlist::Playlist;
+pub use crate::playlist::{format_duration, PhaseSummary, Summary};
+pub use holdspace_monitoring::Problem;
 
-/// One problem in a file, shown as `file:line: message`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-pub struct Problem {
-    pub file: String,
-    /// 1-based line (0 when the problem is about the whole file, e.g. it cannot be read).
-    pub line: u32,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(file: impl Into<String>, line: u32, message: impl Into<String>) -> Self {
-        Problem { file: file.into(), line, message: message.into() }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}:{}: {}", self.file, self.line, self.message)
-        }
-    }
-}
-
-/// 1-based line number of a byte offset in `text`.
-pub(crate) fn line_of(text: &str, offset: usize) -> u32 {
-    let end = offset.min(text.len());
-    let end = (0..=end).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
-    text[..end].bytes().filter(|b| *b == b'\n').count() as u32 + 1
-}
-
-/// Length and track count of one phase.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-pub struct PhaseSummary {
-    pub name: String,
-    pub tracks: u32,
-    pub seconds: f64,
-}
-
-/// What a valid file holds.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-pub struct Summary {
-    pub file: String,
-    /// "playlist" or "m3u".
-    pub kind: String,
-    pub title: Option<String>,
-    pub tracks: u32,
-    pub total_seconds: f64,
-    /// Tracks without a recorded length (M3U entries without `#EXTINF` duration).
-    pub tracks_without_length: u32,
-    pub phases: Vec<PhaseSummary>,
-}
-
-/// `m:ss` or `h:mm:ss`.
-pub fn format_duration(seconds: f64) -> String {
-    let s = seconds.max(0.0).round() as u64;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
-impl fmt::Display for Summary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} tracks, {}", self.file, self.tracks, format_duration(self.total_seconds))?;
-        if self.tracks_without_length > 0 {
-            write!(f, " (+{} without length)", self.tracks_without_length)?;
-        }
-        if !self.phases.is_empty() {
-            let p: Vec<String> = self
-                .phases
-                .iter()
-                .map(|p| format!("{} {} ({})", p.name, format_duration(p.seconds), p.tracks))
-                .collect();
-            write!(f, ", phases: {}", p.join(", "))?;
-        }
-        Ok(())
-    }
-}
 
 /// Check a playlist (`.toml`) or M3U (`.m3u`, `.m3u8`) file.
 pub fn check_file(path: &Path) -> Result<Summary, Vec<Problem>> {
@@ -205,6 +126,7 @@ mod tests {
 
     #[test]
     fn line_of_counts_newlines() {
+        use holdspace_monitoring::line_of;
         let t = "a\nbé\nc";
         assert_eq!(line_of(t, 0), 1);
         assert_eq!(line_of(t, 2), 2);

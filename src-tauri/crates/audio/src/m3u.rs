@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::Problem;
+use holdspace_monitoring::Problem;
 use crate::playlist::{Phase, Playlist, PlaylistTrack};
 
 /// One entry of an M3U file.

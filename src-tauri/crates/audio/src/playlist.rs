@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::check::{line_of, PhaseSummary, Problem, Summary};
+use holdspace_monitoring::{line_of, Problem};
+use std::fmt;
 
 /// Shortest and longest plausible track, in seconds (0.5 s to 24 h).
 pub const TRACK_SECONDS: (f64, f64) = (0.5, 24.0 * 3600.0);
@@ -344,6 +345,56 @@ impl Playlist {
             }
         }
         out
+    }
+}
+
+/// Length and track count of one phase.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct PhaseSummary {
+    pub name: String,
+    pub tracks: u32,
+    pub seconds: f64,
+}
+
+/// What a valid file holds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Summary {
+    pub file: String,
+    /// "playlist" or "m3u".
+    pub kind: String,
+    pub title: Option<String>,
+    pub tracks: u32,
+    pub total_seconds: f64,
+    /// Tracks without a recorded length (M3U entries without `#EXTINF` duration).
+    pub tracks_without_length: u32,
+    pub phases: Vec<PhaseSummary>,
+}
+
+/// `m:ss` or `h:mm:ss`.
+pub fn format_duration(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} tracks, {}", self.file, self.tracks, format_duration(self.total_seconds))?;
+        if self.tracks_without_length > 0 {
+            write!(f, " (+{} without length)", self.tracks_without_length)?;
+        }
+        if !self.phases.is_empty() {
+            let p: Vec<String> = self
+                .phases
+                .iter()
+                .map(|p| format!("{} {} ({})", p.name, format_duration(p.seconds), p.tracks))
+                .collect();
+            write!(f, ", phases: {}", p.join(", "))?;
+        }
+        Ok(())
     }
 }
 

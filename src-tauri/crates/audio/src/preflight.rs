@@ -4,7 +4,7 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use crate::check::format_duration;
+use crate::playlist::format_duration;
 use crate::decode::{checked_length, probe};
 use crate::loudness::{analyse_cached, LoudnessCache};
 use crate::engine::{open_output, DeviceState, DeviceStatus};

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::check::Problem;
+use holdspace_monitoring::Problem;
 
 /// The one size limit for every text file Holdspace reads (1 MiB; a 1,000-track playlist is
 /// about 150 KiB).

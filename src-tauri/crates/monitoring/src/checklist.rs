@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::error::MonitoringError;
 use crate::scores::{compute_score, score_items, ScoreState};
 use crate::span::Seg;
-use crate::template::{Checklists, DischargeScoring, Template};
+use crate::template::{ChecklistItemDef, Checklists, DischargeScoring, InputKind, Template};
 
 /// The three checklist stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -28,60 +28,6 @@ impl Stage {
             Stage::Discharge => "discharge",
         }
     }
-}
-
-/// How an item is answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum InputKind {
-    /// A tick.
-    #[default]
-    Tick,
-    /// Free text (e.g. escort name).
-    Text,
-    /// A phone number (digits, spaces, `+ - ( )`, at least 6 digits).
-    Phone,
-    /// A number, optionally within `min`..`max`.
-    Number,
-    /// One of `options`.
-    Choice,
-    /// A discharge score item, 0-2 (generated from the template's `discharge_scoring`).
-    Score,
-}
-
-/// One checklist item as declared in a template (or the defaults).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(deny_unknown_fields)]
-pub struct ChecklistItemDef {
-    pub id: String,
-    pub label: String,
-    /// Heading to group items under (e.g. "Screening").
-    #[serde(default)]
-    pub group: String,
-    #[serde(default)]
-    pub required: bool,
-    #[serde(default)]
-    pub input: InputKind,
-    /// For `choice`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<String>,
-    /// For `number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<f64>,
-    /// Whether "not applicable" (with a reason) may be chosen.
-    #[serde(default = "yes")]
-    pub allow_not_applicable: bool,
-    #[serde(default)]
-    pub help: String,
-    /// For score items: the wording of level 0, 1, 2.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub levels: Vec<String>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Deserialize)]
@@ -213,12 +159,12 @@ pub(crate) fn validate_checklists(t: &Template, push: &mut dyn FnMut(&[Seg], Str
                 }
             }
             for (k, v) in [("label", &it.label), ("group", &it.group), ("help", &it.help)] {
-                if let Some(m) = crate::template::name_problem(&format!("checklist item `{}` {k}", it.id), v) {
+                if let Some(m) = crate::source::name_problem(&format!("checklist item `{}` {k}", it.id), v) {
                     push(&at(k), m);
                 }
             }
             for o in &it.options {
-                if let Some(m) = crate::template::name_problem(&format!("checklist item `{}` option", it.id), o) {
+                if let Some(m) = crate::source::name_problem(&format!("checklist item `{}` option", it.id), o) {
                     push(&at("options"), m);
                 }
             }

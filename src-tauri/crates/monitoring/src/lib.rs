@@ -9,9 +9,11 @@ mod checklist;
 mod discharge;
 mod error;
 mod loader;
+mod parse;
 mod quick_tags;
 mod schedule;
 mod scores;
+mod source;
 mod span;
 mod template;
 mod thresholds;
@@ -21,23 +23,26 @@ mod ack;
 pub use ack::{unacknowledged, FlagAck};
 pub use checklist::{
     checklist_items, compute_checklist_state, default_items, validate_checklist_event, ChecklistAction, ChecklistEvent,
-    ChecklistItemDef, ChecklistState, InputKind, ItemState, ItemStatus, SkippedEvent, Stage, StageState,
+    ChecklistState, ItemState, ItemStatus, SkippedEvent, Stage, StageState,
 };
 pub use discharge::{discharge_check, discharge_check_with_schedule, DischargeGate};
 pub use error::{MonitoringError, Problem};
+pub use span::line_of;
 pub use loader::{
-    builtin_templates, check_template_file, list_templates, load_templates, read_limited, LoadedTemplate, Summary,
+    builtin_templates, check_template_file, list_templates, load_templates, LoadedTemplate, Summary,
     TemplateCatalog, TemplateInfo, TemplateList, TemplateSource, BUILTIN, MAX_CLINIC_FILES,
 };
 pub use quick_tags::{
-    default_quick_tags, effective_quick_tags, load_quick_tags_file, parse_quick_tags, validate_quick_tags, QuickTag,
+    default_quick_tags, load_quick_tags_file, parse_quick_tags, validate_quick_tags, QuickTag,
     RESERVED_KEYS,
 };
 pub use schedule::{CheckpointState, CheckpointStatus, NextCheckpoint, PhaseView, Recording, Schedule, TimerView};
 pub use scores::{compute_score, score_items, score_name, ScoreItem, ScoreState};
+pub use parse::parse_template;
+pub use source::{name_problem, read_limited, MAX_FILE_BYTES};
 pub use template::{
-    parse_template, CheckpointDef, CheckpointKind, Checklists, DischargeScoring, MeasurementKind, Phase, Route, Template,
-    MAX_FILE_BYTES,
+    effective_quick_tags, ChecklistItemDef, CheckpointDef, CheckpointKind, Checklists, DischargeScoring, InputKind,
+    MeasurementKind, Phase, Route, Template,
 };
 pub use thresholds::{BpRise, LowHigh, MoaasThreshold, PreDoseBp, SessionBp, Spo2Threshold, Thresholds};
 pub use vitals::{

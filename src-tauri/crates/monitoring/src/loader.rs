@@ -1,13 +1,15 @@
 //! Built-in and clinic templates: loading, listing and `holdspace check`.
 
-use std::io::Read;
+
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Problem;
-use crate::template::{parse_template, Route, Template, MAX_FILE_BYTES};
+use crate::parse::parse_template;
+use crate::source::read_limited;
+use crate::template::{Route, Template};
 
 /// Built-in templates: (file name, text), embedded at build time.
 pub const BUILTIN: [(&str, &str); 4] = [
@@ -89,42 +91,6 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.line)
     }
-}
-
-/// Read a text file of at most [`MAX_FILE_BYTES`], refusing larger ones without reading them.
-pub fn read_limited(path: &Path) -> Result<String, Vec<Problem>> {
-    let file = path.display().to_string();
-    let err = |m: String| vec![Problem::new(file.clone(), 0, m)];
-    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
-    if meta.is_dir() {
-        return Err(err("is a folder, not a file".into()));
-    }
-    if !meta.is_file() {
-        // A device (a link to /dev/zero) or a named pipe: never opened, so nothing blocks.
-        return Err(err("is not a regular file (a device, pipe or socket); not read".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(err(format!(
-            "file is {} bytes, larger than the {} byte (1 MiB) limit for template files; not read",
-            meta.len(),
-            MAX_FILE_BYTES
-        )));
-    }
-    let f = std::fs::File::open(path).map_err(|e| err(format!("cannot open: {e}")))?;
-    let mut buf = Vec::new();
-    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf).map_err(|e| err(format!("cannot read: {e}")))?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(err(format!("file is larger than the {MAX_FILE_BYTES} byte (1 MiB) limit for template files; not read")));
-    }
-    String::from_utf8(buf).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let before = &e.as_bytes()[..at];
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let col = at - before.iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
-        let bad = e.as_bytes().get(at).copied().unwrap_or(0);
-        let message = format!("not UTF-8 text: byte {col} of line {line} (0x{bad:02X}) is not valid UTF-8; save the file as UTF-8");
-        vec![Problem::new(file.clone(), line as u32, message)]
-    })
 }
 
 /// Validate one template file (for `holdspace check`).

@@ -84,7 +84,7 @@ pub fn validate_quick_tags(tags: &[QuickTag]) -> Result<(), Vec<String>> {
 pub fn parse_quick_tags(text: &str, file: &str) -> Result<Vec<QuickTag>, Vec<Problem>> {
     let f: TagsFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
-        vec![Problem::new(file, line, crate::template::friendly(e.message()))]
+        vec![Problem::new(file, line, crate::source::friendly(e.message()))]
     })?;
     let doc = SpanDoc::new(text);
     let probs: Vec<Problem> = tag_problems(&f.quick_tags)
@@ -109,17 +109,7 @@ pub fn load_quick_tags_file(path: &Path) -> Result<Option<Vec<QuickTag>>, Vec<Pr
     if !path.exists() {
         return Ok(None);
     }
-    let text = crate::loader::read_limited(path)?;
+    let text = crate::source::read_limited(path)?;
     parse_quick_tags(&text, &path.display().to_string()).map(Some)
 }
 
-/// The tags for a session: the template's own list, else the clinic's file, else the defaults.
-pub fn effective_quick_tags(template: &crate::Template, clinic: Option<&[QuickTag]>) -> Vec<QuickTag> {
-    if let Some(t) = &template.quick_tags {
-        return t.clone();
-    }
-    if let Some(c) = clinic {
-        return c.to_vec();
-    }
-    default_quick_tags()
-}

@@ -9,8 +9,8 @@ pub(crate) enum Seg {
     Idx(usize),
 }
 
-/// 1-based line of a byte offset.
-pub(crate) fn line_of(text: &str, offset: usize) -> u32 {
+/// 1-based line of a byte offset: the one line counter for every file the app reads.
+pub fn line_of(text: &str, offset: usize) -> u32 {
     let end = offset.min(text.len());
     let bytes = &text.as_bytes()[..end];
     (bytes.iter().filter(|b| **b == b'\n').count() + 1) as u32

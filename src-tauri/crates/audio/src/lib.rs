@@ -28,7 +28,7 @@ pub use engine::{
 pub use error::AudioError;
 pub use preflight::{preflight, preflight_with_cache, DeviceCheck, PreflightItem};
 pub use library::{resolve, Resolution, ResolvedTrack, TrackLocation};
-pub use m3u::{export_m3u8, read_m3u, write_m3u8, ExportEntry, M3uEntry};
+pub use m3u::{export_m3u8, export_m3u8_titled, read_m3u, ExportEntry, M3uEntry};
 pub use playlist::{Phase, Playlist, PlaylistTrack};
 
 pub use loudness::{

@@ -247,24 +247,39 @@ pub fn to_playlist(entries: &[M3uEntry], title: &str, music_folder: &Path) -> Pl
     }
 }
 
-/// Render an M3U8 list. Paths are written relative to `relative_to` when given and possible.
-pub fn export_m3u8(entries: &[ExportEntry], relative_to: Option<&Path>) -> String {
+/// A name or path on one line: control characters (a newline would start a new entry) become
+/// spaces.
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
+}
+
+/// Render an M3U8 list: the one M3U8 writer of the app (playlists exported from the library and
+/// "what played" in a session). Paths are written relative to `relative_to` when given and
+/// possible; `title` becomes a `#PLAYLIST:` line; an entry without a path is kept as a comment
+/// so the list stays complete.
+pub fn export_m3u8_titled(title: Option<&str>, entries: &[ExportEntry], relative_to: Option<&Path>) -> String {
     let mut out = String::from("#EXTM3U\n");
+    if let Some(t) = title {
+        out.push_str(&format!("#PLAYLIST:{}\n", one_line(t)));
+    }
     for e in entries {
         let secs = e.duration_seconds.map(|d| d.round() as i64).unwrap_or(-1);
-        let name = if e.artist.is_empty() { e.title.clone() } else { format!("{} - {}", e.artist, e.title) };
-        out.push_str(&format!("#EXTINF:{secs},{}\n", name.replace(['\n', '\r'], " ")));
+        let (artist, title) = (one_line(&e.artist), one_line(&e.title));
+        let name = if artist.is_empty() { title } else if title.is_empty() { artist } else { format!("{artist} - {title}") };
         let p = relative_to.and_then(|base| e.path.strip_prefix(base).ok()).unwrap_or(&e.path);
-        out.push_str(&p.to_string_lossy());
-        out.push('\n');
+        let path = one_line(&p.to_string_lossy());
+        if path.is_empty() {
+            out.push_str(&format!("# played, no file path recorded: {name}\n"));
+            continue;
+        }
+        out.push_str(&format!("#EXTINF:{secs},{name}\n{path}\n"));
     }
     out
 }
 
-/// Write an M3U8 file (UTF-8, LF).
-pub fn write_m3u8(path: &Path, entries: &[ExportEntry], relative_to: Option<&Path>) -> crate::Result<()> {
-    std::fs::write(path, export_m3u8(entries, relative_to))
-        .map_err(|e| crate::AudioError::Write { path: path.to_path_buf(), message: e.to_string() })
+/// [`export_m3u8_titled`] without a title.
+pub fn export_m3u8(entries: &[ExportEntry], relative_to: Option<&Path>) -> String {
+    export_m3u8_titled(None, entries, relative_to)
 }
 
 #[cfg(test)]

@@ -2,34 +2,29 @@
 //! integration work.
 
 use crate::report::SessionReport;
+use holdspace_audio::ExportEntry;
+use std::path::PathBuf;
 
-fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
-}
-
-/// `#EXTM3U`, then per track started (in order): `#EXTINF:<secs>,<artist> - <title>` and its
-/// path. `<secs>` is how long it played in the session (-1 when unknown).
+/// `#EXTM3U`, a `#PLAYLIST:` line naming the session, then per track started (in order):
+/// `#EXTINF:<secs>,<artist> - <title>` and its path. `<secs>` is how long it played in the
+/// session (-1 when unknown). Written by the audio crate's one M3U8 writer.
 pub fn m3u8_text(report: &SessionReport) -> String {
-    let mut out = String::from("#EXTM3U\n");
-    out.push_str(&format!(
-        "#PLAYLIST:Holdspace session {} ({}) {}\n",
+    let title = format!(
+        "Holdspace session {} ({}) {}",
         report.session.id,
-        one_line(&report.session.client_code),
+        report.session.client_code,
         report.session.created_at.format("%Y-%m-%d")
-    ));
-    for t in &report.summary.music {
-        let name = match (one_line(&t.artist), one_line(&t.title)) {
-            (a, ti) if a.is_empty() => ti,
-            (a, ti) if ti.is_empty() => a,
-            (a, ti) => format!("{a} - {ti}"),
-        };
-        let path = one_line(&t.path);
-        if path.is_empty() {
-            // Not playable without a file: kept as a comment so the list stays complete.
-            out.push_str(&format!("# played, no file path recorded: {name}\n"));
-            continue;
-        }
-        out.push_str(&format!("#EXTINF:{},{}\n{}\n", t.played_seconds.unwrap_or(-1), name, path));
-    }
-    out
+    );
+    let entries: Vec<ExportEntry> = report
+        .summary
+        .music
+        .iter()
+        .map(|t| ExportEntry {
+            path: PathBuf::from(&t.path),
+            title: t.title.clone(),
+            artist: t.artist.clone(),
+            duration_seconds: t.played_seconds.map(|s| s as f64),
+        })
+        .collect();
+    holdspace_audio::export_m3u8_titled(Some(&title), &entries, None)
 }

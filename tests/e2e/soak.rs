@@ -136,6 +136,9 @@ async fn crash_soak_loses_and_duplicates_nothing() {
         if lost + duplicated + integrity_failures > 0 {
             break;
         }
+        if (i + 1) % 25 == 0 {
+            eprintln!("soak: {} done, {} acknowledged, {lost} lost, {duplicated} duplicated, {integrity_failures} integrity failures, {timer_off} wrong T+", i + 1, acknowledged.len());
+        }
     }
     eprintln!(
         "soak: {iterations} iterations (idle {}, mid-typing {}, after Enter {}, outside reader {}, backup {}), {} notes acknowledged, {lost} lost, {duplicated} duplicated, {integrity_failures} integrity failures, {timer_off} resumed at a wrong T+",

@@ -7,12 +7,12 @@ use crate::decode::{decoded_length, probe};
 use crate::library::resolve;
 use crate::m3u;
 use crate::playlist::Playlist;
-pub use crate::playlist::{format_duration, PhaseSummary, Summary};
+pub use crate::playlist::{format_duration, PhaseSummary, PlaylistSummary};
 pub use holdspace_monitoring::Problem;
 
 
 /// Check a playlist (`.toml`) or M3U (`.m3u`, `.m3u8`) file.
-pub fn check_file(path: &Path) -> Result<Summary, Vec<Problem>> {
+pub fn check_file(path: &Path) -> Result<PlaylistSummary, Vec<Problem>> {
     let file = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
@@ -30,7 +30,7 @@ pub fn check_file(path: &Path) -> Result<Summary, Vec<Problem>> {
                     None => without += 1,
                 }
             }
-            Ok(Summary {
+            Ok(PlaylistSummary {
                 file,
                 kind: "m3u".into(),
                 title: None,
@@ -47,7 +47,7 @@ pub fn check_file(path: &Path) -> Result<Summary, Vec<Problem>> {
 /// What `holdspace check PLAYLIST.toml` found about the audio files (see [`check_playlist_audio`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AudioReport {
-    pub summary: Summary,
+    pub summary: PlaylistSummary,
     pub found: u32,
     pub moved: u32,
     /// Seconds of music counted by decoding every file found.

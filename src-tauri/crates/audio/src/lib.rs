@@ -19,7 +19,7 @@ pub mod safety;
 pub mod textfile;
 
 
-pub use check::{check_file, check_playlist_audio, format_duration, AudioReport, PhaseSummary, Problem, Summary};
+pub use check::{check_file, check_playlist_audio, format_duration, AudioReport, PhaseSummary, Problem, PlaylistSummary};
 pub use decode::{checked_length, decoded_length, identify, probe, Container, TrackInfo};
 pub use engine::{
     list_output_devices, DeviceState, DeviceStatus, Engine, EngineCommand, EngineConfig,
@@ -29,7 +29,7 @@ pub use error::AudioError;
 pub use preflight::{preflight, preflight_with_cache, DeviceCheck, PreflightItem};
 pub use library::{resolve, Resolution, ResolvedTrack, TrackLocation};
 pub use m3u::{export_m3u8, export_m3u8_titled, read_m3u, ExportEntry, M3uEntry};
-pub use playlist::{Phase, Playlist, PlaylistTrack};
+pub use playlist::{Playlist, PlaylistPhase, PlaylistTrack};
 
 pub use loudness::{
     analyse, gain_for, Loudness, LoudnessCache, LoudnessKey, MemoryLoudnessCache,
@@ -58,7 +58,7 @@ mod ts_tests {
             crate::EngineCommand::decl(&cfg),
             crate::EngineConfig::decl(&cfg),
             crate::TrackInfo::decl(&cfg),
-            crate::Summary::decl(&cfg),
+            crate::PlaylistSummary::decl(&cfg),
             crate::Problem::decl(&cfg),
             crate::PreflightItem::decl(&cfg),
             crate::Playlist::decl(&cfg),

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use holdspace_monitoring::Problem;
-use crate::playlist::{Phase, Playlist, PlaylistTrack};
+use crate::playlist::{Playlist, PlaylistPhase, PlaylistTrack};
 
 /// One entry of an M3U file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -243,7 +243,7 @@ pub fn to_playlist(entries: &[M3uEntry], title: &str, music_folder: &Path) -> Pl
         crossfade_seconds: 0.0,
         target_minutes: None,
         music_folder: None,
-        phases: vec![Phase { name: "imported".into(), tracks }],
+        phases: vec![PlaylistPhase { name: "imported".into(), tracks }],
     }
 }
 

@@ -61,14 +61,13 @@ pub struct Playlist {
     pub target_minutes: Option<f32>,
     /// Overrides the therapist's music folder, relative to the playlist file (the demo).
     pub music_folder: Option<String>,
-    pub phases: Vec<Phase>,
+    pub phases: Vec<PlaylistPhase>,
 }
 
-/// One phase of a playlist. Named `PlaylistPhase` in TypeScript: the protocol template has
-/// its own `Phase`.
+/// One phase of a playlist (the music's shape: settle, peak, return), not the protocol's
+/// `Phase` (pre-onset, peak, recovery).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-#[ts(rename = "PlaylistPhase")]
-pub struct Phase {
+pub struct PlaylistPhase {
     pub name: String,
     pub tracks: Vec<PlaylistTrack>,
 }
@@ -241,7 +240,7 @@ impl Playlist {
                             line,
                         });
                     }
-                    phases.push(Phase { name, tracks });
+                    phases.push(PlaylistPhase { name, tracks });
                 }
             }
         }
@@ -292,8 +291,8 @@ impl Playlist {
     }
 
     /// A one-line summary for `holdspace check`.
-    pub fn summary(&self, file: &str) -> Summary {
-        Summary {
+    pub fn summary(&self, file: &str) -> PlaylistSummary {
+        PlaylistSummary {
             file: file.to_string(),
             kind: "playlist".into(),
             title: Some(self.title.clone()),
@@ -358,7 +357,7 @@ pub struct PhaseSummary {
 
 /// What a valid file holds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-pub struct Summary {
+pub struct PlaylistSummary {
     pub file: String,
     /// "playlist" or "m3u".
     pub kind: String,
@@ -380,7 +379,7 @@ pub fn format_duration(seconds: f64) -> String {
     }
 }
 
-impl fmt::Display for Summary {
+impl fmt::Display for PlaylistSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} tracks, {}", self.file, self.tracks, format_duration(self.total_seconds))?;
         if self.tracks_without_length > 0 {

@@ -29,7 +29,7 @@ pub use discharge::{discharge_check, discharge_check_with_schedule, DischargeGat
 pub use error::{MonitoringError, Problem};
 pub use span::line_of;
 pub use loader::{
-    builtin_templates, check_template_file, list_templates, load_templates, LoadedTemplate, Summary,
+    builtin_templates, check_template_file, list_templates, load_templates, LoadedTemplate, TemplateSummary,
     TemplateCatalog, TemplateInfo, TemplateList, TemplateSource, BUILTIN, MAX_CLINIC_FILES,
 };
 pub use quick_tags::{

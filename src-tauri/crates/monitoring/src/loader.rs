@@ -78,7 +78,7 @@ pub struct TemplateList {
 
 /// Result of checking one file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct Summary {
+pub struct TemplateSummary {
     pub file: String,
     pub id: String,
     pub name: String,
@@ -87,18 +87,18 @@ pub struct Summary {
     pub line: String,
 }
 
-impl std::fmt::Display for Summary {
+impl std::fmt::Display for TemplateSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.line)
     }
 }
 
 /// Validate one template file (for `holdspace check`).
-pub fn check_template_file(path: &Path) -> Result<Summary, Vec<Problem>> {
+pub fn check_template_file(path: &Path) -> Result<TemplateSummary, Vec<Problem>> {
     let text = read_limited(path)?;
     let file = path.display().to_string();
     let t = parse_template(&text, &file)?;
-    Ok(Summary { line: format!("{file}: ok: {}", t.summary()), file, id: t.id, name: t.name, route: t.route })
+    Ok(TemplateSummary { line: format!("{file}: ok: {}", t.summary()), file, id: t.id, name: t.name, route: t.route })
 }
 
 /// The built-in templates, parsed. A broken built-in (caught by the tests) is reported, not fatal.

@@ -76,7 +76,7 @@ fn typescript_bindings_export() {
         ($($t:ty),* $(,)?) => { $( <$t as ts_rs::TS>::export_all(&cfg).expect(stringify!($t)); )* };
     }
     export!(
-        Template, TemplateInfo, TemplateList, TemplateCatalog, Summary, Problem, Vitals, Reading, Flag, FlagAck, ScaleLevel,
+        Template, TemplateInfo, TemplateList, TemplateCatalog, TemplateSummary, Problem, Vitals, Reading, Flag, FlagAck, ScaleLevel,
         CheckpointState, NextCheckpoint, PhaseView, TimerView, Recording, ChecklistEvent, ChecklistState, ChecklistItemDef,
         DischargeGate, QuickTag, ScoreItem, ScoreState, SessionPhase,
     );

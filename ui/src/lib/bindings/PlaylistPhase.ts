@@ -2,7 +2,7 @@
 import type { PlaylistTrack } from "./PlaylistTrack";
 
 /**
- * One phase of a playlist. Named `PlaylistPhase` in TypeScript: the protocol template has
- * its own `Phase`.
+ * One phase of a playlist (the music's shape: settle, peak, return), not the protocol's
+ * `Phase` (pre-onset, peak, recovery).
  */
 export type PlaylistPhase = { name: string, tracks: Array<PlaylistTrack>, };

@@ -54,7 +54,7 @@ impl AppState {
 
     /// The store, or the start-up error that keeps it closed.
     pub fn ready(&self) -> Result<&Ready, IpcError> {
-        self.ready.as_ref().map_err(|e| IpcError { kind: e.kind, message: e.message.clone() })
+        self.ready.as_ref().map_err(|e| e.clone())
     }
 
     pub fn startup_error(&self) -> Option<IpcError> {

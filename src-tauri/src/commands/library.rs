@@ -51,7 +51,7 @@ fn cache(state: &AppState) -> Option<Arc<dyn LoudnessCache>> {
 #[tauri::command(async)]
 pub fn playlist_details(state: State<'_, AppState>, path: String) -> CmdResult<PlaylistDetails> {
     let cache = cache(&state);
-    details(Path::new(&path), &music_folder(&state), cache.as_deref()).map_err(|m| invalid("playlist", m))
+    details(Path::new(&path), &music_folder(&state), cache.as_deref()).map_err(IpcError::in_files)
 }
 
 /// Starts loudness analysis of a playlist's files on a worker thread and returns how many
@@ -61,7 +61,7 @@ pub fn playlist_details(state: State<'_, AppState>, path: String) -> CmdResult<P
 pub fn analyse_loudness(app: tauri::AppHandle, state: State<'_, AppState>, path: String) -> CmdResult<u32> {
     let cache = cache(&state).ok_or_else(|| invalid("loudness", "the loudness cache (the database) is not open"))?;
     let m = state.music.get().ok_or_else(|| invalid("loudness", "the audio engine has not started yet"))?;
-    let d = details(Path::new(&path), &music_folder(&state), None).map_err(|m| invalid("playlist", m))?;
+    let d = details(Path::new(&path), &music_folder(&state), None).map_err(IpcError::in_files)?;
     let progress = app.clone();
     m.analysis
         .start(
@@ -88,7 +88,7 @@ pub fn import_m3u(state: State<'_, AppState>, path: String, title: Option<String
         return Err(invalid("m3u", "give the full path of an .m3u or .m3u8 file"));
     }
     import_into(&state.data_dir.join("playlists"), Path::new(path), title.as_deref(), &music_folder(&state))
-        .map_err(|ps| invalid("m3u", ps.join("\n")))
+        .map_err(IpcError::in_files)
 }
 
 /// Exports a playlist as an M3U8 file in `out_dir` and returns its path.
@@ -96,7 +96,7 @@ pub fn import_m3u(state: State<'_, AppState>, path: String, title: Option<String
 pub fn export_playlist_m3u8(state: State<'_, AppState>, path: String, out_dir: String) -> CmdResult<String> {
     export_into(Path::new(out_dir.trim()), Path::new(&path), &music_folder(&state))
         .map(|p| p.display().to_string())
-        .map_err(|ps| invalid("export", ps.join("\n")))
+        .map_err(IpcError::in_files)
 }
 
 #[tauri::command(async)]

@@ -16,7 +16,7 @@ fn audio(e: impl std::fmt::Display) -> IpcError {
 /// an engine failure is the sound system's (`audio`).
 fn load_error(e: holdspace_music::LoadError) -> IpcError {
     match e {
-        holdspace_music::LoadError::Playlist(_) => Error::invalid("playlist", e.to_string()).into(),
+        holdspace_music::LoadError::Playlist(problems) => IpcError::in_files(problems),
         holdspace_music::LoadError::Engine(_) => audio(e),
     }
 }

@@ -25,27 +25,27 @@ pub fn export_error(e: holdspace_export::Error) -> IpcError {
         E::Write { .. } | E::Io(_) => ErrorKind::Io,
         _ => ErrorKind::Storage,
     };
-    IpcError { kind, message: e.to_string() }
+    IpcError::new(kind, e.to_string())
 }
 
 /// The folder an export goes to: an absolute path to an existing folder.
 pub fn export_folder(out_dir: &str) -> CmdResult<PathBuf> {
     let trimmed = out_dir.trim();
     if trimmed.is_empty() {
-        return Err(IpcError { kind: ErrorKind::Invalid, message: "choose a folder to export to".into() });
+        return Err(IpcError::new(ErrorKind::Invalid, "choose a folder to export to"));
     }
     let path = PathBuf::from(trimmed);
     if !path.is_absolute() {
-        return Err(IpcError {
-            kind: ErrorKind::Invalid,
-            message: format!("{trimmed} is not a full path: give the whole path of the folder, e.g. /home/you/Documents"),
-        });
+        return Err(IpcError::new(
+            ErrorKind::Invalid,
+            format!("{trimmed} is not a full path: give the whole path of the folder, e.g. /home/you/Documents"),
+        ));
     }
     if !path.is_dir() {
-        return Err(IpcError {
-            kind: ErrorKind::Invalid,
-            message: format!("the folder {} does not exist or is not a folder; choose an existing folder", path.display()),
-        });
+        return Err(IpcError::new(
+            ErrorKind::Invalid,
+            format!("the folder {} does not exist or is not a folder; choose an existing folder", path.display()),
+        ));
     }
     Ok(path)
 }
@@ -156,10 +156,9 @@ pub async fn choose_export_folder(app: tauri::AppHandle, start: Option<String>) 
     }
     // An async command runs off the main thread, where the blocking call may wait.
     let Some(picked) = chooser.blocking_pick_folder() else { return Ok(None) };
-    let path = picked.into_path().map_err(|e| IpcError {
-        kind: ErrorKind::Invalid,
-        message: format!("the chosen folder is not a local folder: {e}"),
-    })?;
+    let path = picked
+        .into_path()
+        .map_err(|e| IpcError::new(ErrorKind::Invalid, format!("the chosen folder is not a local folder: {e}")))?;
     Ok(Some(path.display().to_string()))
 }
 

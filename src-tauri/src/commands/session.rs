@@ -83,14 +83,14 @@ pub fn end_session(state: State<'_, AppState>, session_id: i64, override_reason:
     let waiting = ready.outbox.pending_for(session_id);
     if waiting > 0 {
         // Ending first would leave them nowhere to go: an ended session takes no live entries.
-        return Err(IpcError {
-            kind: holdspace_core::ErrorKind::NotSavedYet,
-            message: format!(
+        return Err(IpcError::new(
+            holdspace_core::ErrorKind::NotSavedYet,
+            format!(
                 "{waiting} {} not saved yet; the session can end once {} saved (it happens by itself when storage works again)",
                 if waiting == 1 { "entry is" } else { "entries are" },
                 if waiting == 1 { "it is" } else { "they are" }
             ),
-        });
+        ));
     }
     let reason = override_reason.as_deref();
     let ended = match ready.catalog.get(&session.protocol) {

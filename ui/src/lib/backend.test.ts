@@ -47,6 +47,14 @@ describe('backend', () => {
     expect((err as BackendError).message).toBe('session 4 has already ended');
   });
 
+  it('keeps the problems of a file the user gave, each with its line', async () => {
+    mockIPC(() => {
+      throw { kind: 'invalid', message: 'a.m3u8:3: x.wv: cannot be decoded', problems: [{ file: 'a.m3u8', line: 3, message: 'x.wv: cannot be decoded' }] };
+    });
+    const err = (await backend.importM3u('/a.m3u8').catch((e: unknown) => e)) as BackendError;
+    expect(err.problems).toEqual([{ file: 'a.m3u8', line: 3, message: 'x.wv: cannot be decoded' }]);
+  });
+
   it('reports a transport failure as kind ipc', async () => {
     mockIPC(() => {
       throw 'command add_note not found';

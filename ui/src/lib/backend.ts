@@ -18,6 +18,7 @@ import type { Vitals } from './bindings/Vitals';
 import type { DoseInput } from './bindings/DoseInput';
 import type { Entry } from './bindings/Entry';
 import type { ErrorKind } from './bindings/ErrorKind';
+import type { Problem } from './bindings/Problem';
 import type { NewSession } from './bindings/NewSession';
 import type { SessionSummary } from './bindings/SessionSummary';
 import type { SessionView } from './bindings/SessionView';
@@ -46,6 +47,8 @@ export class BackendError extends Error {
   constructor(
     readonly kind: ErrorKind | 'ipc',
     message: string,
+    /** Problems in a file the user gave, one each with file and line (the message lists them). */
+    readonly problems: Problem[] = [],
   ) {
     super(message);
     this.name = 'BackendError';
@@ -71,7 +74,7 @@ export function newKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function isIpcError(e: unknown): e is { kind: ErrorKind; message: string } {
+function isIpcError(e: unknown): e is { kind: ErrorKind; message: string; problems?: Problem[] } {
   return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
 }
 
@@ -79,7 +82,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   try {
     return await invoke<T>(command, args);
   } catch (e) {
-    if (isIpcError(e)) throw e.kind === 'not_saved_yet' ? new NotSavedYet(e.message) : new BackendError(e.kind, e.message);
+    if (isIpcError(e))
+      throw e.kind === 'not_saved_yet' ? new NotSavedYet(e.message) : new BackendError(e.kind, e.message, e.problems ?? []);
     throw new BackendError('ipc', typeof e === 'string' ? e : String(e));
   }
 }

@@ -3,7 +3,7 @@
 //! export. Plain functions, used by the window's commands, the command line and the tests.
 
 use holdspace_audio::loudness::{gain_for, LoudnessCache, LoudnessKey, DEFAULT_MAX_TRUE_PEAK_DBTP, DEFAULT_TARGET_LUFS};
-use holdspace_audio::{m3u, ExportEntry, Loudness, PhaseSummary, Playlist, Resolution};
+use holdspace_audio::{m3u, ExportEntry, Loudness, PhaseSummary, Playlist, Problem, Resolution};
 use holdspace_core::files::{write_new_file, write_new_in};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -64,9 +64,11 @@ pub struct ImportResult {
     pub tracks: u32,
 }
 
-fn problems_text(problems: &[holdspace_audio::Problem]) -> String {
-    problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+/// A problem about a whole file or folder (no line).
+fn whole(path: &Path, message: String) -> Vec<Problem> {
+    vec![Problem::new(path.display().to_string(), 0, message)]
 }
+
 
 /// What the cache knows for one file, with the gain playback applies.
 pub fn cached_loudness(path: &Path, cache: &dyn LoudnessCache) -> Option<TrackLoudness> {
@@ -88,8 +90,8 @@ fn track_loudness(path: &Path, result: Result<Loudness, String>) -> TrackLoudnes
 }
 
 /// A playlist file read, summarised and resolved against `music_folder`.
-pub fn details(path: &Path, music_folder: &Path, cache: Option<&dyn LoudnessCache>) -> Result<PlaylistDetails, String> {
-    let playlist = Playlist::load(path).map_err(|p| problems_text(&p))?;
+pub fn details(path: &Path, music_folder: &Path, cache: Option<&dyn LoudnessCache>) -> Result<PlaylistDetails, Vec<Problem>> {
+    let playlist = Playlist::load(path)?;
     let summary = playlist.summary(&path.display().to_string());
     let resolution = holdspace_audio::resolve(&playlist, path, music_folder);
     let loudness = resolution
@@ -156,17 +158,17 @@ pub fn slug(title: &str) -> String {
 
 /// Reads an M3U/M3U8 file into a playlist (one phase, "imported"). Problems (unsupported
 /// URLs, unreadable file, no tracks) are `file:line: message` lines and nothing is made.
-pub fn m3u_to_playlist(m3u_path: &Path, title: Option<&str>, music_folder: &Path) -> Result<Playlist, Vec<String>> {
+pub fn m3u_to_playlist(m3u_path: &Path, title: Option<&str>, music_folder: &Path) -> Result<Playlist, Vec<Problem>> {
     // Problems name the M3U line and the audio file, never lines of the TOML made from it.
-    m3u::import(m3u_path, title, music_folder).map_err(|ps| ps.iter().map(|p| p.to_string()).collect())
+    m3u::import(m3u_path, title, music_folder)
 }
 
 /// Imports an M3U into a new TOML file in `dir` (created if needed; never overwrites).
-pub fn import_into(dir: &Path, m3u_path: &Path, title: Option<&str>, music_folder: &Path) -> Result<ImportResult, Vec<String>> {
+pub fn import_into(dir: &Path, m3u_path: &Path, title: Option<&str>, music_folder: &Path) -> Result<ImportResult, Vec<Problem>> {
     let playlist = m3u_to_playlist(m3u_path, title, music_folder)?;
-    std::fs::create_dir_all(dir).map_err(|e| vec![format!("{}: cannot create the folder: {e}", dir.display())])?;
+    std::fs::create_dir_all(dir).map_err(|e| whole(dir, format!("cannot create the folder: {e}")))?;
     let saved = write_new_in(dir, &slug(&playlist.title), "toml", playlist.to_toml().as_bytes())
-        .map_err(|e| vec![format!("{}: cannot write: {e}", dir.display())])?;
+        .map_err(|e| whole(dir, format!("cannot write: {e}")))?;
     Ok(ImportResult {
         saved_path: saved.display().to_string(),
         title: playlist.title.clone(),
@@ -176,8 +178,8 @@ pub fn import_into(dir: &Path, m3u_path: &Path, title: Option<&str>, music_folde
 
 /// The playlist's tracks as an M3U8 list: where each was found (moved ones at their new
 /// place), else where it was recorded.
-pub fn m3u8_text(playlist_path: &Path, music_folder: &Path, relative_to: Option<&Path>) -> Result<String, Vec<String>> {
-    let playlist = Playlist::load(playlist_path).map_err(|ps| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
+pub fn m3u8_text(playlist_path: &Path, music_folder: &Path, relative_to: Option<&Path>) -> Result<String, Vec<Problem>> {
+    let playlist = Playlist::load(playlist_path)?;
     let resolution = holdspace_audio::resolve(&playlist, playlist_path, music_folder);
     let entries: Vec<ExportEntry> = resolution
         .tracks
@@ -193,29 +195,29 @@ pub fn m3u8_text(playlist_path: &Path, music_folder: &Path, relative_to: Option<
 }
 
 /// Exports a playlist as `<dir>/<title>.m3u8` (a new file) and returns its path.
-pub fn export_into(dir: &Path, playlist_path: &Path, music_folder: &Path) -> Result<PathBuf, Vec<String>> {
+pub fn export_into(dir: &Path, playlist_path: &Path, music_folder: &Path) -> Result<PathBuf, Vec<Problem>> {
     if !dir.is_dir() {
-        return Err(vec![format!("{}: not a folder; choose an existing folder", dir.display())]);
+        return Err(whole(dir, "not a folder; choose an existing folder".into()));
     }
     let text = m3u8_text(playlist_path, music_folder, None)?;
     let title = Playlist::load(playlist_path).map(|p| p.title).unwrap_or_default();
-    write_new_in(dir, &slug(&title), "m3u8", text.as_bytes()).map_err(|e| vec![format!("{}: cannot write: {e}", dir.display())])
+    write_new_in(dir, &slug(&title), "m3u8", text.as_bytes()).map_err(|e| whole(dir, format!("cannot write: {e}")))
 }
 
-fn refuse_existing(out: &Path) -> Result<(), Vec<String>> {
+fn refuse_existing(out: &Path) -> Result<(), Vec<Problem>> {
     if out.exists() {
-        return Err(vec![format!("{}: already exists; choose a new file name (nothing is overwritten)", out.display())]);
+        return Err(whole(out, "already exists; choose a new file name (nothing is overwritten)".into()));
     }
     Ok(())
 }
 
-fn write_to(out: &Path, text: &str) -> Result<(), Vec<String>> {
-    write_new_file(out, text.as_bytes()).map_err(|e| vec![format!("{}: cannot write: {e}", out.display())])
+fn write_to(out: &Path, text: &str) -> Result<(), Vec<Problem>> {
+    write_new_file(out, text.as_bytes()).map_err(|e| whole(out, format!("cannot write: {e}")))
 }
 
 /// `holdspace playlist import`: an M3U/M3U8 file into a new playlist TOML at `out`. `Ok(line to
 /// print)` or the problems, each `file:line: message`.
-pub fn import_to_file(file: &Path, out: &Path, title: Option<&str>, music_folder: &Path) -> Result<String, Vec<String>> {
+pub fn import_to_file(file: &Path, out: &Path, title: Option<&str>, music_folder: &Path) -> Result<String, Vec<Problem>> {
     refuse_existing(out)?;
     let playlist = m3u_to_playlist(file, title, music_folder)?;
     write_to(out, &playlist.to_toml())?;
@@ -224,7 +226,7 @@ pub fn import_to_file(file: &Path, out: &Path, title: Option<&str>, music_folder
 
 /// `holdspace playlist export`: a playlist's tracks as a new M3U8 file at `out` (paths relative
 /// to its folder when inside it).
-pub fn export_to_file(playlist: &Path, out: &Path, music_folder: &Path) -> Result<String, Vec<String>> {
+pub fn export_to_file(playlist: &Path, out: &Path, music_folder: &Path) -> Result<String, Vec<Problem>> {
     refuse_existing(out)?;
     let base = out.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf);
     let base = base.and_then(|b| b.canonicalize().ok());
@@ -283,7 +285,7 @@ mod tests {
         let p = tmp.path().join("bad.toml");
         std::fs::write(&p, "title = \"x\"\ncrossfade_seconds = \"four\"\n").unwrap();
         let err = details(&p, tmp.path(), None).unwrap_err();
-        assert!(err.starts_with(&format!("{}:2:", p.display())), "{err}");
+        assert_eq!((err[0].file.as_str(), err[0].line), (p.display().to_string().as_str(), 2), "{err:?}");
     }
 
     #[test]
@@ -344,7 +346,7 @@ mod tests {
         std::fs::write(&m3u, "#EXTM3U\na.flac\nhttps://radio.example/stream\n").unwrap();
         let err = import_into(&tmp.path().join("pl"), &m3u, None, tmp.path()).unwrap_err();
         assert_eq!(err.len(), 1);
-        assert!(err[0].starts_with(&format!("{}:3: unsupported URL", m3u.display())), "{err:?}");
+        assert!(err[0].to_string().starts_with(&format!("{}:3: unsupported URL", m3u.display())), "{err:?}");
         assert!(!tmp.path().join("pl").exists(), "nothing is written when the file has problems");
     }
 
@@ -357,7 +359,7 @@ mod tests {
         let entries = m3u::read_m3u(&first).unwrap();
         let pl = Playlist::load(&demo()).unwrap();
         assert_eq!(entries.len(), pl.track_count());
-        assert!(export_into(&tmp.path().join("nope"), &demo(), tmp.path()).unwrap_err()[0].contains("not a folder"));
+        assert!(export_into(&tmp.path().join("nope"), &demo(), tmp.path()).unwrap_err()[0].message.contains("not a folder"));
     }
 
     /// The two `holdspace playlist` operations, as the command line runs them.
@@ -373,7 +375,10 @@ mod tests {
         };
         match result {
             Ok(line) => (std::process::ExitCode::SUCCESS, line, String::new()),
-            Err(problems) => (std::process::ExitCode::FAILURE, String::new(), problems.join("\n")),
+            Err(problems) => {
+                let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                (std::process::ExitCode::FAILURE, String::new(), lines.join("\n"))
+            }
         }
     }
 

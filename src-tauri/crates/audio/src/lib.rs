@@ -20,7 +20,7 @@ pub use check::{check_file, format_duration, PhaseSummary, Problem, Summary};
 pub use decode::{probe, TrackInfo};
 pub use engine::{
     list_output_devices, DeviceState, DeviceStatus, Engine, EngineCommand, EngineConfig,
-    EngineEvent, PlayState, Queue, QueueTrack, SkipReason, Status, UpNext,
+    EngineEvent, PlayPosition, PlayState, Queue, QueueTrack, SkipReason, Status, StatusUpdate, UpNext,
 };
 pub use error::AudioError;
 pub use preflight::{preflight, DeviceCheck, PreflightItem};

@@ -25,7 +25,10 @@ fn export_all(dir: &Path) {
     export!(holdspace_export::ReviewView, holdspace_export::TimelineQuery, holdspace_export::TimelinePage, holdspace_core::store::ReviewFilter, holdspace_core::store::ReviewRow);
     export!(crate::awake::AwakeStatus);
     export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, crate::music::PlaylistInfo);
-    export!(crate::events::MusicEventPayload, crate::settings::Settings);
+    export!(crate::events::MusicEventPayload, crate::events::MonitorChangedPayload, crate::settings::Settings);
+    export!(holdspace_audio::PlayPosition);
+    // The event names, as one constant object (ts-rs exports types, not values).
+    std::fs::write(dir.join("events.ts"), crate::events::name::typescript()).unwrap();
     export!(holdspace_core::outbox::PendingEntry, crate::events::EntriesSavedPayload, crate::events::SaveFailedPayload);
     use crate::commands::library as lib;
     export!(lib::PlaylistDetails, lib::LoudnessProgress, lib::LoudnessFinished, lib::LibraryProtocols, lib::ImportResult);

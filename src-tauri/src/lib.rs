@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod live;
 pub mod music;
 pub mod settings;
 pub mod state;

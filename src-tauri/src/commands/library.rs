@@ -309,11 +309,11 @@ pub fn analyse_loudness(app: tauri::AppHandle, state: State<'_, AppState>, path:
         }
         let done = Done;
         let tracks = analyse_files(&files, cache.as_ref(), &cancel, Duration::from_millis(150), |done, total, fraction| {
-            let _ = app.emit("loudness-progress", LoudnessProgress { playlist: path.clone(), done, total, fraction });
+            let _ = app.emit(crate::events::name::LOUDNESS_PROGRESS, LoudnessProgress { playlist: path.clone(), done, total, fraction });
         });
         let cancelled = cancel.load(Ordering::Relaxed);
         drop(done);
-        let _ = app.emit("loudness-finished", LoudnessFinished { playlist: path, cancelled, tracks });
+        let _ = app.emit(crate::events::name::LOUDNESS_FINISHED, LoudnessFinished { playlist: path, cancelled, tracks });
     });
     if let Err(e) = spawned {
         *ANALYSIS.lock().unwrap_or_else(|p| p.into_inner()) = None;

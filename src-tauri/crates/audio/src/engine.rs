@@ -575,7 +575,10 @@ impl Worker {
 
     fn run(&mut self, rx: Receiver<EngineCommand>) {
         loop {
-            match rx.recv_timeout(Duration::from_millis(10)) {
+            // Playing, track ends and the next track's preparation need a quick beat; otherwise
+            // commands wake the loop at once and only device checks wait for the beat.
+            let beat = if self.state == PlayState::Playing { 10 } else { 100 };
+            match rx.recv_timeout(Duration::from_millis(beat)) {
                 Ok(EngineCommand::Shutdown) => break,
                 Ok(cmd) => self.handle(cmd),
                 Err(RecvTimeoutError::Timeout) => {}

@@ -35,6 +35,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     steady_caret();
+    paint_without_compositing(app);
     // A session still open from before a restart keeps the computer awake again.
     state.sync_awake();
     crate::events::forward_outbox(app.handle());
@@ -51,6 +52,24 @@ fn steady_caret() {
         use gtk::prelude::GtkSettingsExt;
         if let Some(settings) = gtk::Settings::default() {
             settings.set_gtk_cursor_blink(false);
+        }
+    }
+}
+
+/// The live screen changes a few small texts a second. Composited mode repaints and composites
+/// the whole window for each (on software GL, as under Xvfb, most of the idle screen's CPU);
+/// plain painting redraws only what changed.
+fn paint_without_compositing(app: &tauri::App) {
+    #[cfg(target_os = "linux")]
+    if let Some(w) = app.get_webview_window("main") {
+        let set = w.with_webview(|wv| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = WebViewExt::settings(&wv.inner()) {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+        if let Err(e) = set {
+            eprintln!("holdspace: window painting left as it was: {e}");
         }
     }
 }

@@ -19,7 +19,7 @@ TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 a
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 E2E_BIN := target/debug/holdspace-e2e
 
-.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio bench soak clean
+.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio bench perf soak clean
 
 ## run: install what is missing, build, and open the app on the default data folder.
 run: setup ui demo-audio
@@ -84,6 +84,20 @@ demo-audio:
 ## against a baseline query in the same run. `make bench ARGS=--quick` for a small database.
 bench:
 	src-tauri/crates/export/bench.sh $(ARGS)
+
+## perf: the app against its floors, every figure a ratio from one interleaved run (README,
+## "Performance"): CPU playing vs mpv, CPU of the idle live screen and launch time vs a bare
+## Tauri window, memory with music vs the bare window plus mpv. Release builds; the bare
+## window is its own Cargo workspace (bench/perf/baseline-tauri), never part of `make test`.
+## Takes about 20 minutes; `make perf PERF_N=5` for more CPU pairs.
+PERF_PACKAGES := xvfb webkit2gtk-driver sox pulseaudio pulseaudio-utils libasound2-plugins mpv
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+BASE_TARGET_DIR ?= $(CURDIR)/bench/perf/baseline-tauri/target
+perf: setup ui demo-audio
+	$(call apt_install,$(PERF_PACKAGES))
+	$(CARGO) build --release -p holdspace
+	cd bench/perf/baseline-tauri && CARGO_TARGET_DIR=$(BASE_TARGET_DIR) $(CARGO) build --release
+	APP=$(TARGET_DIR)/release/holdspace BASE=$(BASE_TARGET_DIR)/release/baseline-tauri N=$(or $(PERF_N),3) bench/perf/run.sh
 
 ## bindings: regenerate the TypeScript types of the IPC seam from Rust.
 bindings:

@@ -34,11 +34,44 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
             std::process::exit(1);
         }
     }
+    steady_caret();
+    paint_without_compositing(app);
     // A session still open from before a restart keeps the computer awake again.
     state.sync_awake();
     crate::events::forward_outbox(app.handle());
+    crate::live::start(app.handle());
     start_music(app.handle(), &state);
     Ok(())
+}
+
+/// The note box's caret stays lit instead of blinking: the room sees no motion but the timer,
+/// and every blink is a repaint (a small one: measured, it was not what the idle screen spent).
+fn steady_caret() {
+    #[cfg(target_os = "linux")]
+    {
+        use gtk::prelude::GtkSettingsExt;
+        if let Some(settings) = gtk::Settings::default() {
+            settings.set_gtk_cursor_blink(false);
+        }
+    }
+}
+
+/// The live screen changes a few small texts a second. Composited mode repaints and composites
+/// the whole window for each (on software GL, as under Xvfb, most of the idle screen's CPU);
+/// plain painting redraws only what changed.
+fn paint_without_compositing(app: &tauri::App) {
+    #[cfg(target_os = "linux")]
+    if let Some(w) = app.get_webview_window("main") {
+        let set = w.with_webview(|wv| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = WebViewExt::settings(&wv.inner()) {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+        if let Err(e) = set {
+            eprintln!("holdspace: window painting left as it was: {e}");
+        }
+    }
 }
 
 /// Starts the audio engine and the thread that writes what it does to the timeline and tells
@@ -50,8 +83,12 @@ fn start_music(app: &tauri::AppHandle, state: &AppState) {
         eprintln!("holdspace: {p}");
     }
     let events = music.engine.take_events();
+    let updates = music.engine.take_status_updates();
     if state.music.set(music).is_err() {
         return;
+    }
+    if let Some(updates) = updates {
+        forward_music_status(app, updates);
     }
     let Some(events) = events else { return };
     let app = app.clone();
@@ -59,11 +96,30 @@ fn start_music(app: &tauri::AppHandle, state: &AppState) {
         for ev in events {
             let state = app.state::<AppState>();
             let entry = state.ready().ok().and_then(|r| record_music(r, &ev));
-            let _ = app.emit("music-event", crate::events::MusicEventPayload { event: ev, entry });
+            let _ = app.emit(crate::events::name::MUSIC_EVENT, crate::events::MusicEventPayload { event: ev, entry });
         }
     });
     if let Err(e) = spawned {
         eprintln!("holdspace: music events will not be recorded: {e}");
+    }
+}
+
+/// Tells the window each music status change and, while playing, the playhead when a shown
+/// second turns: the window never asks on a timer.
+fn forward_music_status(app: &tauri::AppHandle, updates: std::sync::mpsc::Receiver<holdspace_audio::StatusUpdate>) {
+    use crate::events::name;
+    use holdspace_audio::StatusUpdate;
+    let app = app.clone();
+    let spawned = std::thread::Builder::new().name("holdspace-music-status".into()).spawn(move || {
+        for u in updates {
+            let _ = match u {
+                StatusUpdate::Changed(status) => app.emit(name::MUSIC_STATUS, status),
+                StatusUpdate::Position(p) => app.emit(name::MUSIC_POSITION, p),
+            };
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("holdspace: the window will not hear music status changes: {e}");
     }
 }
 

@@ -24,7 +24,10 @@ fn export_all(dir: &Path) {
     export!(holdspace_export::ReviewView, holdspace_export::TimelineQuery, holdspace_export::TimelinePage, holdspace_core::store::ReviewFilter, holdspace_core::store::ReviewRow);
     export!(crate::awake::AwakeStatus, holdspace_export::Format, holdspace_core::PracticeAction);
     export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, holdspace_music::PlaylistInfo);
-    export!(crate::events::MusicEventPayload, holdspace_music::Settings);
+    export!(crate::events::MusicEventPayload, crate::events::MonitorChangedPayload, holdspace_music::Settings);
+    export!(holdspace_audio::PlayPosition);
+    // The event names, as one constant object (ts-rs exports types, not values).
+    std::fs::write(dir.join("events.ts"), crate::events::name::typescript()).unwrap();
     export!(holdspace_core::outbox::PendingEntry, crate::events::EntriesSavedPayload, crate::events::SaveFailedPayload);
     // Numbers the UI must agree with, from the Rust constants themselves.
     let limits = format!(

@@ -11,4 +11,5 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod live;
 pub mod state;

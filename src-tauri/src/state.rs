@@ -116,7 +116,10 @@ impl Ready {
     pub fn save(&self, session_id: i64, key: Option<String>, op: WriteOp) -> Result<Vec<Entry>, Error> {
         let key = key.unwrap_or_else(holdspace_core::outbox::app_key);
         match self.outbox.submit(Write { key, session_id, at: self.now(), op })? {
-            Submitted::Saved(entries) => Ok(entries),
+            Submitted::Saved(entries) => {
+                crate::live::FEED.saved(session_id);
+                Ok(entries)
+            }
             Submitted::NotSavedYet(p) => Err(Error::from(&p)),
         }
     }

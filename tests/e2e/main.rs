@@ -10,4 +10,5 @@ mod library;
 mod network;
 mod keyboard;
 mod storage;
+mod push;
 mod soak;

@@ -68,8 +68,8 @@ pub fn analyse_loudness(app: tauri::AppHandle, state: State<'_, AppState>, path:
             path,
             playable_files(&d),
             cache,
-            move |p| drop(progress.emit("loudness-progress", p)),
-            move |f| drop(app.emit("loudness-finished", f)),
+            move |p| drop(progress.emit(crate::events::name::LOUDNESS_PROGRESS, p)),
+            move |f| drop(app.emit(crate::events::name::LOUDNESS_FINISHED, f)),
         )
         .map_err(|e| invalid("loudness", e))
 }

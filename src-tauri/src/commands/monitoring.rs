@@ -1,6 +1,6 @@
 use crate::error::CmdResult;
 use crate::state::AppState;
-use holdspace_core::monitor::{monitor_view, MonitorView};
+use holdspace_core::monitor::MonitorView;
 use holdspace_core::monitoring::{
     checklist_items, dissociation_levels, effective_quick_tags, moaas_levels, ChecklistAction, ChecklistItemDef,
     QuickTag, ScaleLevel, Stage, Template, TemplateInfo, Vitals,
@@ -57,14 +57,12 @@ pub fn protocol_details(state: State<'_, AppState>, session_id: i64) -> CmdResul
     })
 }
 
-/// Phase, checkpoints, checklists, flags and the discharge gate, recomputed now.
+/// Phase, checkpoints, checklists, flags and the discharge gate now: the live screen's first
+/// snapshot; later states come as `monitor-changed` (see `live.rs`).
 #[tauri::command(async)]
 pub fn monitor(state: State<'_, AppState>, session_id: i64) -> CmdResult<MonitorView> {
     let ready = state.ready()?;
-    let session = ready.store.session(session_id)?;
-    let t = ready.template(&session.protocol)?;
-    let entries = ready.store.entries(session_id)?;
-    Ok(monitor_view(t, &session, &entries, ready.now().timestamp_millis()))
+    Ok(crate::live::FEED.view(ready, session_id)?)
 }
 
 #[tauri::command(async)]

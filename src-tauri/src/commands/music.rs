@@ -5,7 +5,7 @@ use holdspace_audio::{list_output_devices, preflight_with_cache, DeviceCheck, St
 use holdspace_core::{Entry, EntryBody, Error, PreflightCheck};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use tauri::State;
+use tauri::{Emitter, State};
 use ts_rs::TS;
 
 fn audio(e: impl std::fmt::Display) -> IpcError {
@@ -58,7 +58,7 @@ pub fn list_playlists(state: State<'_, AppState>) -> Vec<PlaylistInfo> {
 
 /// Loads a playlist into the player (stopped) and records it on the open session.
 #[tauri::command(async)]
-pub fn load_playlist(state: State<'_, AppState>, path: String) -> CmdResult<MusicState> {
+pub fn load_playlist(app: tauri::AppHandle, state: State<'_, AppState>, path: String) -> CmdResult<MusicState> {
     let m = music(&state)?;
     let loaded = m.load(Path::new(&path)).map_err(load_error)?;
     if let Ok(ready) = state.ready() {
@@ -67,9 +67,17 @@ pub fn load_playlist(state: State<'_, AppState>, path: String) -> CmdResult<Musi
             ready.save(session.id, None, holdspace_core::store::WriteOp::Append { body })?;
         }
     }
+    loaded_changed(&app);
     music_state(state)
 }
 
+/// The loaded playlist changed: the window fetches `music_state` once (it is not sent on a timer).
+fn loaded_changed(app: &tauri::AppHandle) {
+    let _ = app.emit(crate::events::name::MUSIC_LOADED, ());
+}
+
+/// Everything about music at once (with the loaded playlist's resolution): asked when the
+/// live screen opens and after `music-loaded`; status changes come as `music-status`.
 #[tauri::command(async)]
 pub fn music_state(state: State<'_, AppState>) -> CmdResult<MusicState> {
     let m = music(&state)?;
@@ -130,7 +138,7 @@ pub fn set_output_device(state: State<'_, AppState>, device: Option<String>) -> 
 }
 
 #[tauri::command(async)]
-pub fn set_music_folder(state: State<'_, AppState>, folder: String) -> CmdResult<MusicState> {
+pub fn set_music_folder(app: tauri::AppHandle, state: State<'_, AppState>, folder: String) -> CmdResult<MusicState> {
     let m = music(&state)?;
     let path = Path::new(folder.trim());
     if !path.is_dir() {
@@ -144,6 +152,7 @@ pub fn set_music_folder(state: State<'_, AppState>, folder: String) -> CmdResult
     settings.save(&state.data_dir).map_err(|e| IpcError::from(Error::Io(e)))?;
     if let Some(loaded) = m.loaded() {
         m.load(Path::new(&loaded.path)).map_err(load_error)?;
+        loaded_changed(&app);
     }
     music_state(state)
 }

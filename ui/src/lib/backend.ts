@@ -41,6 +41,9 @@ import type { Format } from './bindings/Format';
 import type { PracticeAction } from './bindings/PracticeAction';
 import type { EntriesSavedPayload } from './bindings/EntriesSavedPayload';
 import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
+import type { MonitorChangedPayload } from './bindings/MonitorChangedPayload';
+import type { PlayPosition } from './bindings/PlayPosition';
+import { EVENTS } from './bindings/events';
 
 /** A failed command: `kind` is what the UI switches on; `message` is shown as written. */
 export class BackendError extends Error {
@@ -102,17 +105,21 @@ export const backend = {
   /** Entries kept because storage could not take them yet. */
   pendingWrites: () => call<PendingEntry[]>('pending_writes'),
   onPendingChanged: (handler: (pending: PendingEntry[]) => void): Promise<UnlistenFn> =>
-    listen<PendingEntry[]>('pending-changed', (e) => handler(e.payload)),
+    listen<PendingEntry[]>(EVENTS.pendingChanged, (e) => handler(e.payload)),
   onEntriesSaved: (handler: (p: EntriesSavedPayload) => void): Promise<UnlistenFn> =>
-    listen<EntriesSavedPayload>('entries-saved', (e) => handler(e.payload)),
+    listen<EntriesSavedPayload>(EVENTS.entriesSaved, (e) => handler(e.payload)),
   onSaveFailed: (handler: (p: SaveFailedPayload) => void): Promise<UnlistenFn> =>
-    listen<SaveFailedPayload>('save-failed', (e) => handler(e.payload)),
+    listen<SaveFailedPayload>(EVENTS.saveFailed, (e) => handler(e.payload)),
   /** Ends through the discharge gate; rejects with kind `discharge_blocked` unless overridden. */
   endSession: (sessionId: number, overrideReason: string | null = null) =>
     call<Entry>('end_session', { sessionId, overrideReason }),
   listProtocols: () => call<TemplateInfo[]>('list_protocols'),
   protocolDetails: (sessionId: number) => call<ProtocolDetails>('protocol_details', { sessionId }),
+  /** The monitor state now, once; later states come through onMonitorChanged. */
   monitor: (sessionId: number) => call<MonitorView>('monitor', { sessionId }),
+  /** Pushed when an entry is saved or a check falls due (never on a timer). */
+  onMonitorChanged: (handler: (p: MonitorChangedPayload) => void): Promise<UnlistenFn> =>
+    listen<MonitorChangedPayload>(EVENTS.monitorChanged, (e) => handler(e.payload)),
   recordVitals: (sessionId: number, vitals: Vitals, key = newKey()) =>
     call<Entry[]>('record_vitals', { sessionId, vitals, key }),
   ackFlag: (sessionId: number, flagId: string, actionTaken: string, key = newKey()) =>
@@ -147,7 +154,19 @@ export const backend = {
   keepAwakeStatus: () => call<AwakeStatus>('keep_awake_status'),
   listPlaylists: () => call<PlaylistInfo[]>('list_playlists'),
   loadPlaylist: (path: string) => call<MusicState>('load_playlist', { path }),
+  /** Status, loaded playlist (with its resolution) and settings: once, and after onMusicLoaded. */
   musicState: () => call<MusicState>('music_state'),
+  /** The whole status, pushed when anything but the playhead changes. */
+  onMusicStatus: (handler: (s: Status) => void): Promise<UnlistenFn> =>
+    listen<Status>(EVENTS.musicStatus, (e) => handler(e.payload)),
+  /** While playing: the playhead, pushed when a shown second turns. */
+  onMusicPosition: (handler: (p: PlayPosition) => void): Promise<UnlistenFn> =>
+    listen<PlayPosition>(EVENTS.musicPosition, (e) => handler(e.payload)),
+  /** Another playlist was loaded: ask musicState once. */
+  onMusicLoaded: (handler: () => void): Promise<UnlistenFn> => listen<null>(EVENTS.musicLoaded, () => handler()),
+  /** The app clock moved (test builds): the backend's time now. */
+  onClockChanged: (handler: (nowIso: string) => void): Promise<UnlistenFn> =>
+    listen<string>(EVENTS.clockChanged, (e) => handler(e.payload)),
   musicControl: (control: MusicControl) => call<Status>('music_control', { control }),
   outputDevices: () => call<string[]>('output_devices'),
   setOutputDevice: (device: string | null) => call<MusicState>('set_output_device', { device }),
@@ -163,15 +182,15 @@ export const backend = {
   exportPlaylistM3u8: (path: string, outDir: string) => call<string>('export_playlist_m3u8', { path, outDir }),
   libraryProtocols: () => call<LibraryProtocols>('library_protocols'),
   onLoudnessProgress: (handler: (p: LoudnessProgress) => void): Promise<UnlistenFn> =>
-    listen<LoudnessProgress>('loudness-progress', (e) => handler(e.payload)),
+    listen<LoudnessProgress>(EVENTS.loudnessProgress, (e) => handler(e.payload)),
   onLoudnessFinished: (handler: (p: LoudnessFinished) => void): Promise<UnlistenFn> =>
-    listen<LoudnessFinished>('loudness-finished', (e) => handler(e.payload)),
+    listen<LoudnessFinished>(EVENTS.loudnessFinished, (e) => handler(e.payload)),
   /** A preparation practice's start or end on the session's timeline. */
   logPractice: (sessionId: number, practice: string, action: PracticeAction, detail: string, key = newKey()) =>
     call<Entry>('log_practice', { sessionId, practice, action, detail, key }),
   /** The audio engine's reports, each with the timeline entry it became. */
   onMusicEvent: (handler: (payload: MusicEventPayload) => void): Promise<UnlistenFn> =>
-    listen<MusicEventPayload>('music-event', (e) => handler(e.payload)),
+    listen<MusicEventPayload>(EVENTS.musicEvent, (e) => handler(e.payload)),
   setFullscreen: async (on: boolean) => {
     try {
       await getCurrentWindow().setFullscreen(on);

@@ -1,8 +1,10 @@
 //! The audio engine: one named thread owns the output device and everything that plays.
 //!
 //! The rest of the app sends [`EngineCommand`]s over a channel, reads a [`Status`] snapshot
-//! without ever waiting for the audio thread, and receives [`EngineEvent`]s (what played, what
-//! was skipped, device lost...) to write to the session timeline.
+//! without ever waiting for the audio thread, receives [`EngineEvent`]s (what played, what
+//! was skipped, device lost...) to write to the session timeline, and can be told of every
+//! status change ([`StatusUpdate`]): the whole status when something but the playhead moved,
+//! the playhead alone when a shown second turns while playing.
 //!
 //! Every level change is ramped per sample inside the mixing core (`deck.rs`): volume, pause
 //! and resume, skip, seek, stop and fade to silence. Tracks crossfade with equal-power curves
@@ -12,7 +14,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -228,6 +230,67 @@ pub struct Status {
     pub frames_played: u64,
 }
 
+/// Where the playhead is: all that changes while a track plays on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct PlayPosition {
+    #[ts(type = "number")]
+    pub position_ms: u64,
+    #[ts(type = "number | null")]
+    pub track_left_ms: Option<u64>,
+    #[ts(type = "number | null")]
+    pub phase_left_ms: Option<u64>,
+}
+
+/// What changed, for whoever shows the status (see [`Engine::take_status_updates`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatusUpdate {
+    /// State, track, volume, device, queue or up next changed.
+    Changed(Status),
+    /// Only the playhead moved, far enough that a shown second (track or phase left) turned.
+    Position(PlayPosition),
+}
+
+/// Updates waiting for a reader; a reader that stops reading loses updates, never the engine.
+const UPDATE_BACKLOG: usize = 256;
+
+/// What the playhead changes between full publications, kept outside the status lock.
+#[derive(Default)]
+struct Playhead {
+    position_ms: AtomicU64,
+    frames_played: AtomicU64,
+}
+
+/// The published status: everything but the playhead, refreshed only when it changes.
+struct Published {
+    status: Status,
+    /// Length of the tracks after the current one in its phase (None: one has no length).
+    phase_rest_ms: Option<u64>,
+}
+
+/// What a full publication depends on; compared on every pump without allocating.
+#[derive(Debug, Clone, PartialEq)]
+struct PublishKey {
+    state: PlayState,
+    index: Option<usize>,
+    queued: Option<usize>,
+    volume_bits: u32,
+    total_frames: Option<u64>,
+    queue_generation: u64,
+}
+
+fn hold<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn left_ms(duration_ms: Option<u64>, position_ms: u64, phase_rest_ms: Option<u64>) -> (Option<u64>, Option<u64>) {
+    let track_left = duration_ms.map(|d| d.saturating_sub(position_ms));
+    let phase_left = match (track_left, phase_rest_ms) {
+        (Some(a), Some(b)) => Some(a.saturating_add(b)),
+        _ => None,
+    };
+    (track_left, phase_left)
+}
+
 impl Status {
     fn initial(volume: f32) -> Self {
         Status {
@@ -309,8 +372,10 @@ pub(crate) fn open_output(
 /// Handle to the engine thread. Dropping it stops the thread.
 pub struct Engine {
     tx: Sender<EngineCommand>,
-    status: Arc<Mutex<Status>>,
+    status: Arc<Mutex<Published>>,
+    playhead: Arc<Playhead>,
     events: Mutex<Option<Receiver<EngineEvent>>>,
+    updates: Mutex<Option<Receiver<StatusUpdate>>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -325,16 +390,21 @@ impl Engine {
     pub fn start_with_cache(config: EngineConfig, cache: Option<Arc<dyn LoudnessCache>>) -> Engine {
         let (tx, rx) = mpsc::channel();
         let (etx, erx) = mpsc::channel();
-        let status = Arc::new(Mutex::new(Status::initial(config.initial_volume)));
-        let st = status.clone();
+        let (utx, urx) = mpsc::sync_channel(UPDATE_BACKLOG);
+        let status =
+            Arc::new(Mutex::new(Published { status: Status::initial(config.initial_volume), phase_rest_ms: None }));
+        let playhead = Arc::new(Playhead::default());
+        let (st, ph) = (status.clone(), playhead.clone());
         let thread = std::thread::Builder::new()
             .name("holdspace-audio".into())
             .spawn(move || {
                 let mut w = Worker::new(config, cache, st, etx);
+                w.playhead = ph;
+                w.updates = Some(utx);
                 w.run(rx);
             })
             .ok();
-        Engine { tx, status, events: Mutex::new(Some(erx)), thread }
+        Engine { tx, status, playhead, events: Mutex::new(Some(erx)), updates: Mutex::new(Some(urx)), thread }
     }
 
     /// Send a command. Fails only if the engine thread has gone.
@@ -344,10 +414,22 @@ impl Engine {
 
     /// A copy of the current status (a short lock; never waits for audio work).
     pub fn status(&self) -> Status {
-        match self.status.lock() {
-            Ok(s) => s.clone(),
-            Err(e) => e.into_inner().clone(),
+        let (mut s, rest) = {
+            let p = hold(&self.status);
+            (p.status.clone(), p.phase_rest_ms)
+        };
+        if s.track_index.is_some() {
+            s.position_ms = self.playhead.position_ms.load(Ordering::Relaxed);
+            (s.track_left_ms, s.phase_left_ms) = left_ms(s.duration_ms, s.position_ms, rest);
         }
+        s.frames_played = self.playhead.frames_played.load(Ordering::Relaxed);
+        s
+    }
+
+    /// Take the status updates (once): a full [`Status`] on every change but the playhead's,
+    /// and the playhead while playing each time a shown second turns (at most a few a second).
+    pub fn take_status_updates(&self) -> Option<Receiver<StatusUpdate>> {
+        self.updates.lock().ok().and_then(|mut u| u.take())
     }
 
     /// Take the event receiver (once), e.g. to forward events from the shell's own thread.
@@ -394,7 +476,17 @@ struct Output {
 struct Worker {
     cfg: EngineConfig,
     cache: Option<Arc<dyn LoudnessCache>>,
-    status: Arc<Mutex<Status>>,
+    status: Arc<Mutex<Published>>,
+    playhead: Arc<Playhead>,
+    updates: Option<SyncSender<StatusUpdate>>,
+    /// What the last full publication was made from, and the device it showed.
+    published: Option<(PublishKey, DeviceStatus)>,
+    /// Track and phase seconds left last told, and the rest of the phase after this track.
+    shown_left: Option<(Option<u64>, Option<u64>)>,
+    phase_rest_ms: Option<u64>,
+    duration_ms: Option<u64>,
+    /// Counts loads, so a new queue republishes even with the same shape.
+    queue_generation: u64,
     events: Sender<EngineEvent>,
     core: Arc<Mutex<Core>>,
     queue: Queue,
@@ -432,7 +524,7 @@ impl Worker {
     fn new(
         cfg: EngineConfig,
         cache: Option<Arc<dyn LoudnessCache>>,
-        status: Arc<Mutex<Status>>,
+        status: Arc<Mutex<Published>>,
         events: Sender<EngineEvent>,
     ) -> Self {
         let core = Arc::new(Mutex::new(Core::new(cfg.initial_volume.clamp(0.0, 1.0))));
@@ -441,6 +533,13 @@ impl Worker {
             cfg,
             cache,
             status,
+            playhead: Arc::new(Playhead::default()),
+            updates: None,
+            published: None,
+            shown_left: None,
+            phase_rest_ms: None,
+            duration_ms: None,
+            queue_generation: 0,
             events,
             core,
             queue: Queue::default(),
@@ -480,7 +579,10 @@ impl Worker {
 
     fn run(&mut self, rx: Receiver<EngineCommand>) {
         loop {
-            match rx.recv_timeout(Duration::from_millis(10)) {
+            // Playing, track ends and the next track's preparation need a quick beat; otherwise
+            // commands wake the loop at once and only device checks wait for the beat.
+            let beat = if self.state == PlayState::Playing { 10 } else { 100 };
+            match rx.recv_timeout(Duration::from_millis(beat)) {
                 Ok(EngineCommand::Shutdown) => break,
                 Ok(cmd) => self.handle(cmd),
                 Err(RecvTimeoutError::Timeout) => {}
@@ -704,6 +806,7 @@ impl Worker {
                     core.crossfade_frames = frames(secs_to_ms(queue.crossfade_seconds));
                 }
                 self.queue = queue;
+                self.queue_generation += 1;
                 self.index = None;
                 self.prepared_after = None;
                 self.pending_skips.clear();
@@ -918,6 +1021,8 @@ impl Worker {
         }
     }
 
+    /// Publishes the status: the playhead on every pump (two atomics), the rest only when it
+    /// changed; and tells the reader what changed.
     fn publish(&mut self) {
         let (cur, queued_idx, volume, frames_out) = {
             let core = lock(&self.core);
@@ -925,13 +1030,62 @@ impl Worker {
             (cur, core.queued.as_ref().map(|l| l.index), core.volume.target(), core.frames_out)
         };
         let to_ms = |f: u64| f.saturating_mul(1000) / SAMPLE_RATE as u64;
+        let index = cur.map(|c| c.0).or(self.index);
+        let position_ms = cur.map_or(0, |c| to_ms(c.1));
+        self.playhead.position_ms.store(position_ms, Ordering::Relaxed);
+        self.playhead.frames_played.store(frames_out, Ordering::Relaxed);
+        let key = PublishKey {
+            state: self.state,
+            index,
+            queued: queued_idx,
+            volume_bits: volume.to_bits(),
+            total_frames: cur.and_then(|c| c.2),
+            queue_generation: self.queue_generation,
+        };
+        let unchanged = self.published.as_ref().is_some_and(|(k, d)| *k == key && *d == self.device);
+        if !unchanged {
+            let s = self.full_status(index, cur, queued_idx, volume, frames_out);
+            self.duration_ms = s.duration_ms;
+            *hold(&self.status) = Published { status: s.clone(), phase_rest_ms: self.phase_rest_ms };
+            self.published = Some((key, self.device.clone()));
+            self.shown_left = None;
+            self.tell(StatusUpdate::Changed(s));
+            return;
+        }
+        if self.state != PlayState::Playing || index.is_none() {
+            return;
+        }
+        let (track_left_ms, phase_left_ms) = left_ms(self.duration_ms, position_ms, self.phase_rest_ms);
+        let shown = (track_left_ms.map(|v| v / 1000), phase_left_ms.map(|v| v / 1000));
+        if self.shown_left != Some(shown) {
+            self.shown_left = Some(shown);
+            self.tell(StatusUpdate::Position(PlayPosition { position_ms, track_left_ms, phase_left_ms }));
+        }
+    }
+
+    fn tell(&self, u: StatusUpdate) {
+        if let Some(tx) = &self.updates {
+            // Full when nobody reads: the update is dropped, the status stays readable.
+            let _ = tx.try_send(u);
+        }
+    }
+
+    fn full_status(
+        &mut self,
+        index: Option<usize>,
+        cur: Option<(usize, u64, Option<u64>)>,
+        queued_idx: Option<usize>,
+        volume: f32,
+        frames_out: u64,
+    ) -> Status {
+        let to_ms = |f: u64| f.saturating_mul(1000) / SAMPLE_RATE as u64;
         let mut s = Status::initial(volume);
         s.state = self.state;
         s.playlist_title = self.queue.title.clone();
         s.track_count = self.queue.tracks.len() as u32;
         s.device = self.device.clone();
         s.frames_played = frames_out;
-        let index = cur.map(|c| c.0).or(self.index);
+        self.phase_rest_ms = None;
         if let Some(i) = index {
             if let Some(t) = self.queue.tracks.get(i) {
                 s.track_index = Some(i as u32);
@@ -942,26 +1096,23 @@ impl Worker {
                     Some((_, p, tot)) => (to_ms(p), tot.map(to_ms).or(t.duration_ms)),
                     None => (0, t.duration_ms),
                 };
-                s.position_ms = pos;
-                s.duration_ms = total;
-                s.track_left_ms = total.map(|d| d.saturating_sub(pos));
-                let mut phase_left = s.track_left_ms;
+                let mut rest = Some(0u64);
                 for later in self.queue.tracks.iter().skip(i + 1).take_while(|x| x.phase == t.phase) {
-                    phase_left = match (phase_left, later.duration_ms) {
+                    rest = match (rest, later.duration_ms) {
                         (Some(a), Some(b)) => Some(a.saturating_add(b)),
                         _ => None,
                     };
                 }
-                s.phase_left_ms = phase_left;
+                self.phase_rest_ms = rest;
+                s.position_ms = pos;
+                s.duration_ms = total;
+                (s.track_left_ms, s.phase_left_ms) = left_ms(total, pos, rest);
             }
             let next = queued_idx.unwrap_or(i + 1);
             if let Some(t) = self.queue.tracks.get(next) {
                 s.up_next = Some(UpNext { index: next as u32, title: t.title.clone(), artist: t.artist.clone(), phase: t.phase.clone() });
             }
         }
-        match self.status.lock() {
-            Ok(mut g) => *g = s,
-            Err(e) => *e.into_inner() = s,
-        }
+        s
     }
 }

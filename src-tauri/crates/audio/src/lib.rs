@@ -23,7 +23,7 @@ pub use check::{check_file, check_playlist_audio, format_duration, AudioReport, 
 pub use decode::{checked_length, decoded_length, identify, probe, Container, TrackInfo};
 pub use engine::{
     list_output_devices, DeviceState, DeviceStatus, Engine, EngineCommand, EngineConfig,
-    EngineEvent, PlayState, Queue, QueueTrack, SkipReason, Status, UpNext,
+    EngineEvent, PlayPosition, PlayState, Queue, QueueTrack, SkipReason, Status, StatusUpdate, UpNext,
 };
 pub use error::AudioError;
 pub use preflight::{preflight, preflight_with_cache, DeviceCheck, PreflightItem};

@@ -201,8 +201,6 @@ export const backend = {
   isFullscreen: () => getCurrentWindow().isFullscreen(),
   /** Test builds only: moves the app clock forward. */
   advanceClock: (minutes: number) => call<string>('advance_clock', { minutes }),
-  onEvent: <T>(name: string, handler: (payload: T) => void): Promise<UnlistenFn> =>
-    listen<T>(name, (e) => handler(e.payload)),
 };
 
 export type Backend = typeof backend;

@@ -245,7 +245,7 @@ pub struct PlayPosition {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StatusUpdate {
     /// State, track, volume, device, queue or up next changed.
-    Changed(Status),
+    Changed(Box<Status>),
     /// Only the playhead moved, far enough that a shown second (track or phase left) turned.
     Position(PlayPosition),
 }
@@ -1049,7 +1049,7 @@ impl Worker {
             *hold(&self.status) = Published { status: s.clone(), phase_rest_ms: self.phase_rest_ms };
             self.published = Some((key, self.device.clone()));
             self.shown_left = None;
-            self.tell(StatusUpdate::Changed(s));
+            self.tell(StatusUpdate::Changed(Box::new(s)));
             return;
         }
         if self.state != PlayState::Playing || index.is_none() {

@@ -118,7 +118,16 @@ async fn window_size_and_position_are_remembered() {
     let before = app.client.get_window_rect().await.unwrap();
     // Saved soon after the resize, not only at a clean exit, so it survives a crash too.
     let state = app.config_dir.join("org.holdspace.app/.window-state.json");
-    app.wait_for("the window state to be saved", || async { state.exists().then_some(()) }).await;
+    // Wait for the save that holds the new size: a save from the window's first layout may
+    // already be there, and killing the app before the resize is saved would test nothing.
+    let (w, h) = (before.2 as u64, before.3 as u64);
+    app.wait_for("the new window size to be saved", || async {
+        let text = std::fs::read_to_string(&state).ok()?;
+        let saved: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let holds = saved.as_object()?.values().any(|win| win["width"].as_u64() == Some(w) && win["height"].as_u64() == Some(h));
+        holds.then_some(())
+    })
+    .await;
     app.kill().await;
 
     let app = App::launch(tmp.path()).await;

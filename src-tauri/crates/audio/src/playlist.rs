@@ -31,20 +31,8 @@ pub const TRACK_SECONDS: (f64, f64) = (0.5, 24.0 * 3600.0);
 /// Plausible planned session length, in minutes (1 min to 24 h).
 pub const TARGET_MINUTES: (f64, f64) = (1.0, 24.0 * 60.0);
 
-/// Why a name cannot be shown as it is: control characters (NUL, escape sequences that would
-/// drive a terminal) and bidirectional overrides (which reorder what is printed).
-pub fn name_problem(field: &str, s: &str) -> Option<String> {
-    let bad = s.chars().find(|c| {
-        (c.is_control() && *c != '\t') || matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-    })?;
-    let what = match bad {
-        '\0' => "a NUL character".to_string(),
-        '\u{1b}' => "an escape character (terminal control sequence)".to_string(),
-        c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
-        c => format!("a text-direction override (U+{:04X})", c as u32),
-    };
-    Some(format!("{field} contains {what}; remove it"))
-}
+/// Names are checked as the templates' are (control characters, text-direction overrides).
+pub use holdspace_monitoring::name_problem;
 
 /// Routes a playlist can be meant for.
 pub const ROUTES: &[&str] = &["im", "iv", "sublingual", "nasal", "any"];

@@ -52,4 +52,6 @@ pub fn tmp() -> tempfile::TempDir {
 pub fn p(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
 }
+// The same file mutations as the template parser's property tests: one copy, kept there.
+#[path = "../../../monitoring/tests/support/mutate.rs"]
 pub mod mutate;

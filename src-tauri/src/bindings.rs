@@ -37,8 +37,29 @@ fn export_all(dir: &Path) {
         holdspace_core::store::SLICE_MAX
     );
     std::fs::write(dir.join("limits.ts"), limits).unwrap();
+    std::fs::write(dir.join("labels.ts"), labels_typescript()).unwrap();
     use holdspace_music::library as lib;
     export!(lib::PlaylistDetails, lib::LoudnessProgress, lib::LoudnessFinished, crate::commands::library::LibraryProtocols, lib::ImportResult);
+}
+
+/// The words a clinician uses for routes and measurements, from the one place they live in
+/// Rust (`Route::label`, `MeasurementKind::label`), so screen, timeline and chart agree.
+fn labels_typescript() -> String {
+    use holdspace_core::monitoring::{MeasurementKind, Route};
+    let map = |pairs: Vec<(&str, &str)>| -> String {
+        pairs.iter().map(|(k, v)| format!("  {k}: {},\n", serde_json::Value::from(*v))).collect()
+    };
+    format!(
+        "// Generated from Rust by src-tauri/src/bindings.rs. Do not edit.\n\n\
+         import type {{ MeasurementKind }} from './MeasurementKind';\n\
+         import type {{ Route }} from './Route';\n\n\
+         /** What a clinician calls each route (Route::label). */\n\
+         export const ROUTE_LABELS: Record<Route, string> = {{\n{}}};\n\n\
+         /** What a clinician calls each measurement a check asks for (MeasurementKind::label). */\n\
+         export const MEASURE_LABELS: Record<MeasurementKind, string> = {{\n{}}};\n",
+        map(Route::ALL.iter().map(|r| (r.as_str(), r.label())).collect()),
+        map(MeasurementKind::ALL.iter().map(|m| (m.as_str(), m.label())).collect()),
+    )
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<PathBuf, String> {

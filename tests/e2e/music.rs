@@ -7,7 +7,7 @@ use holdspace_e2e::App;
 use std::path::{Path, PathBuf};
 
 /// Sends the app's default ALSA device to a raw file (S16LE, 44.1 kHz, stereo).
-fn capture_config(data_dir: &Path) -> PathBuf {
+pub(crate) fn capture_config(data_dir: &Path) -> PathBuf {
     let capture = data_dir.join("capture.raw");
     let alsa = holdspace_e2e::config_dir_for(data_dir).join("alsa");
     std::fs::create_dir_all(&alsa).unwrap();

@@ -48,10 +48,11 @@ pub fn get_session(state: State<'_, AppState>, session_id: i64) -> CmdResult<Ses
 #[tauri::command(async)]
 pub fn start_session(state: State<'_, AppState>, new_session: NewSession) -> CmdResult<SessionView> {
     let ready = state.ready()?;
-    if !new_session.protocol.trim().is_empty() {
-        ready.template(new_session.protocol.trim())?;
-    }
-    let (session, _) = ready.store.start_session(new_session)?;
+    let name = match new_session.protocol.trim() {
+        "" => String::new(),
+        id => ready.template(id)?.name.clone(),
+    };
+    let (session, _) = ready.store.start_session_named(new_session, &name)?;
     state.awake.hold();
     view(&state, session.id)
 }

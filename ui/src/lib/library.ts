@@ -1,5 +1,6 @@
 // The Settings / Library screen's pure logic: durations, track locations, loudness numbers,
 // threshold rows with their sources, and checkpoint wording. Tested in library.test.ts.
+import { measuresText } from './measures';
 import type { CheckpointDef } from './bindings/CheckpointDef';
 import type { LoudnessProgress } from './bindings/LoudnessProgress';
 import type { ResolvedTrack } from './bindings/ResolvedTrack';
@@ -78,22 +79,9 @@ export function thresholdRows(t: Thresholds): ThresholdRow[] {
   ];
 }
 
-const MEASURES: Record<string, string> = {
-  bp: 'BP',
-  hr: 'heart rate',
-  spo2: 'SpO2',
-  rr: 'respiratory rate',
-  temp: 'temperature',
-  moaas: 'MOAA/S',
-  dissociation: 'dissociation',
-  nausea: 'nausea',
-  distress: 'distress',
-  note: 'a note',
-};
-
 /** When a checkpoint falls and what it asks for, in words. */
 export function checkpointText(c: CheckpointDef): string {
-  const what = c.record.map((r) => MEASURES[r] ?? r).join(', ');
+  const what = measuresText(c.record);
   let when: string;
   switch (c.kind) {
     case 'once':

@@ -1,14 +1,7 @@
 import type { Route } from './bindings/Route';
+import { ROUTE_LABELS } from './bindings/labels';
 
-/** What a clinician calls each route (the same words as `Route::label` in Rust). */
-export const ROUTE_LABELS: Record<Route, string> = {
-  intramuscular: 'Intramuscular injection',
-  sublingual: 'Sublingual lozenge',
-  intravenous: 'IV infusion',
-  intranasal: 'Esketamine nasal spray',
-  oral: 'Oral',
-  other: 'Other route',
-};
+export { ROUTE_LABELS };
 
 /** Routes with a built-in protocol, each with the one it usually runs. Oral and other routes
  * are offered when the clinic has a template for them. */

@@ -59,6 +59,8 @@ function monitor(status: 'upcoming' | 'due', dueMs: number): MonitorView {
     checklist: { stages: [], score: null, skipped: [] },
     flags: [],
     discharge: { allowed: false, blockers: [], minutes_remaining: 60 },
+    risks: [],
+    before_dosing: [],
   };
 }
 

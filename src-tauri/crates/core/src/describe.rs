@@ -126,7 +126,8 @@ fn music_text(m: &MusicEvent) -> String {
 /// the entry's author (signatures and addenda name theirs).
 pub fn describe_body(body: &EntryBody, author: &str) -> String {
     match body {
-        EntryBody::SessionStarted { client_code, therapist, route, protocol, intention } => {
+        EntryBody::SessionStarted { client_code, therapist, route, protocol, protocol_name, intention } => {
+            let protocol = if protocol_name.trim().is_empty() { protocol } else { protocol_name };
             let mut s = format!("Session started · client {client_code} · {therapist} · {} · protocol {protocol}", route.label());
             if !intention.trim().is_empty() {
                 s.push_str(&format!(" · intention: {}", intention.trim()));
@@ -143,12 +144,15 @@ pub fn describe_body(body: &EntryBody, author: &str) -> String {
         }
         EntryBody::Vitals { reading } => vitals_text(reading),
         EntryBody::Flag { flag, .. } => format!("Flag: {} (source: {})", flag.rule_text, flag.source),
-        EntryBody::FlagAck { action_taken, .. } => {
-            if action_taken.trim().is_empty() {
-                "Flag acknowledged".into()
-            } else {
-                format!("Flag acknowledged · {}", action_taken.trim())
+        EntryBody::FlagAck { flag_text, action_taken, .. } => {
+            let mut s = String::from("Flag acknowledged");
+            if !flag_text.trim().is_empty() {
+                s.push_str(&format!(": {}", flag_text.trim()));
             }
+            if !action_taken.trim().is_empty() {
+                s.push_str(&format!(" · action: {}", action_taken.trim()));
+            }
+            s
         }
         EntryBody::Checklist { label, action, .. } => format!("{label}: {}", checklist_action_text(action)),
         EntryBody::Tag { label, adverse_event, .. } => {
@@ -181,12 +185,15 @@ pub fn describe_body(body: &EntryBody, author: &str) -> String {
         EntryBody::DischargeOverride { blockers, reason } => {
             format!("Discharge override: {reason} (open: {})", blockers.join("; "))
         }
-        EntryBody::SessionEnded { reason } => {
-            if reason.trim().is_empty() {
-                "Session ended".into()
-            } else {
-                format!("Session ended · {}", reason.trim())
+        EntryBody::SessionEnded { reason, open_at_end } => {
+            let mut s = String::from("Session ended");
+            if !reason.trim().is_empty() {
+                s.push_str(&format!(" · {}", reason.trim()));
             }
+            if !open_at_end.is_empty() {
+                s.push_str(&format!(" · open at the end: {}", open_at_end.join("; ")));
+            }
+            s
         }
         EntryBody::Amendment { amends_seq, reason, correction } => {
             format!("Amends entry {amends_seq}: {correction} (reason: {reason})")

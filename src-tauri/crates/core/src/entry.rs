@@ -38,6 +38,9 @@ pub enum EntryBody {
         therapist: String,
         route: Route,
         protocol: String,
+        /// The protocol template's name as the clinic wrote it (empty when it was not known).
+        #[serde(default)]
+        protocol_name: String,
         intention: String,
     },
     Dose(Dose),
@@ -58,6 +61,10 @@ pub enum EntryBody {
     },
     FlagAck {
         flag_id: String,
+        /// The acknowledged flag's words, as shown when it was acknowledged (empty in entries
+        /// written before they were kept).
+        #[serde(default)]
+        flag_text: String,
         #[serde(default)]
         action_taken: String,
     },
@@ -94,6 +101,9 @@ pub enum EntryBody {
         /// Why the session ended early or against a gate, when the therapist gave one.
         #[serde(default)]
         reason: String,
+        /// What was still open when it ended (flags, checks, checklist items), as shown.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        open_at_end: Vec<String>,
     },
     /// A correction of an earlier entry, which stays as it was.
     Amendment {

@@ -4,11 +4,13 @@
 //! instead of rereading the timeline) and knows the next instant its state turns by the clock
 //! alone; nothing is kept on disk, so a restart folds the record again and resumes exactly.
 
-use crate::entry::{Entry, EntryBody};
+use crate::entry::{Entry, EntryBody, MusicAction};
+use crate::risks::{before_dosing, open_risks, LastBp};
 use crate::session::Session;
 use holdspace_monitoring::{
-    compute_checklist_state, discharge_check_with_schedule, CheckpointStatus, ChecklistEvent, ChecklistState,
-    DischargeGate, Flag, Reading, Recording, Schedule, Template, TimerView,
+    compute_checklist_state_observed, discharge_check_with_schedule, CheckpointKind, CheckpointStatus, ChecklistEvent,
+    ChecklistState, DischargeGate, Flag, MeasurementKind, Observable, Observation, Reading, Recording, Schedule,
+    Template, TimerView,
 };
 use serde::Serialize;
 use ts_rs::TS;
@@ -29,6 +31,11 @@ pub struct MonitorView {
     pub checklist: ChecklistState,
     pub flags: Vec<FlagView>,
     pub discharge: DischargeGate,
+    /// What is still open, in words (flags, a flagged last BP, overdue checks, open items):
+    /// shown before ending, and kept with the end of the session.
+    pub risks: Vec<String>,
+    /// Before the first dose: flags so far and open pre-dose items, for the dose panel.
+    pub before_dosing: Vec<String>,
 }
 
 /// Dose times (ms), first dose first.
@@ -72,6 +79,35 @@ pub fn checklist_events(entries: &[Entry]) -> Vec<ChecklistEvent> {
         .collect()
 }
 
+/// What the template's baseline needs: the pre-dose check's measurements, or BP.
+fn baseline_needs(template: &Template) -> Vec<MeasurementKind> {
+    template
+        .checkpoints
+        .iter()
+        .find(|c| c.kind == CheckpointKind::PreDose)
+        .map(|c| c.record.clone())
+        .unwrap_or_else(|| vec![MeasurementKind::Bp])
+}
+
+/// What an entry shows the app by itself, for checklist items it satisfies: a complete
+/// baseline reading before the first dose, a track starting.
+pub fn observation(template: &Template, e: &Entry) -> Option<Observation> {
+    let what = match &e.body {
+        EntryBody::Vitals { reading } if e.elapsed_ms.is_none() => {
+            let kinds = reading.kinds();
+            baseline_needs(template).iter().all(|k| kinds.contains(k)).then_some(Observable::BaselineVitals)?
+        }
+        EntryBody::Music { event } if event.action == MusicAction::TrackStarted => Observable::MusicPlaying,
+        _ => return None,
+    };
+    Some(Observation { what, seq: e.seq, at_ms: e.at.timestamp_millis(), text: e.text.clone() })
+}
+
+/// Every observation in `entries`, oldest first.
+pub fn observations(template: &Template, entries: &[Entry]) -> Vec<Observation> {
+    entries.iter().filter_map(|e| observation(template, e)).collect()
+}
+
 pub fn flags(entries: &[Entry]) -> Vec<FlagView> {
     let mut out: Vec<FlagView> = entries
         .iter()
@@ -83,7 +119,7 @@ pub fn flags(entries: &[Entry]) -> Vec<FlagView> {
         })
         .collect();
     for e in entries {
-        if let EntryBody::FlagAck { flag_id, action_taken } = &e.body {
+        if let EntryBody::FlagAck { flag_id, action_taken, .. } = &e.body {
             if let Some(f) = out.iter_mut().find(|f| &f.flag.id == flag_id && f.ack_seq.is_none()) {
                 f.ack_seq = Some(e.seq);
                 f.action_taken = action_taken.clone();
@@ -119,6 +155,8 @@ pub struct LiveMonitor {
     flags: Vec<FlagView>,
     /// Acknowledgements not matched to a flag yet, oldest first: (flag id, seq, action taken).
     unmatched_acks: Vec<(String, i64, String)>,
+    observations: Vec<Observation>,
+    last_bp: Option<LastBp>,
     folded: usize,
 }
 
@@ -133,6 +171,8 @@ impl LiveMonitor {
             checklist_events: Vec::new(),
             flags: Vec::new(),
             unmatched_acks: Vec::new(),
+            observations: Vec::new(),
+            last_bp: None,
             folded: 0,
         }
     }
@@ -149,6 +189,9 @@ impl LiveMonitor {
     /// Folds the next entry in written order; true when it can change the view.
     pub fn fold(&mut self, e: &Entry) -> bool {
         self.folded += 1;
+        let observed = observation(&self.template, e);
+        let seen = observed.is_some();
+        self.observations.extend(observed);
         match &e.body {
             EntryBody::Dose(d) => {
                 let at = d.given_at.timestamp_millis();
@@ -156,6 +199,9 @@ impl LiveMonitor {
                 self.doses.insert(pos, at);
             }
             EntryBody::Vitals { reading } => {
+                if let (Some(systolic), Some(diastolic)) = (reading.systolic, reading.diastolic) {
+                    self.last_bp = Some(LastBp { seq: e.seq, systolic, diastolic, elapsed_ms: e.elapsed_ms });
+                }
                 self.recordings.push(Recording { at_ms: e.at.timestamp_millis(), kinds: reading.kinds(), occurrence_id: None })
             }
             EntryBody::Checklist { item_id, action, .. } => self.checklist_events.push(ChecklistEvent {
@@ -174,7 +220,7 @@ impl LiveMonitor {
                     action_taken: ack.map(|a| a.2).unwrap_or_default(),
                 });
             }
-            EntryBody::FlagAck { flag_id, action_taken } => {
+            EntryBody::FlagAck { flag_id, action_taken, .. } => {
                 match self.flags.iter_mut().find(|f| &f.flag.id == flag_id && f.ack_seq.is_none()) {
                     Some(f) => {
                         f.ack_seq = Some(e.seq);
@@ -183,7 +229,7 @@ impl LiveMonitor {
                     None => self.unmatched_acks.push((flag_id.clone(), e.seq, action_taken.clone())),
                 }
             }
-            _ => return false,
+            _ => return seen,
         }
         true
     }
@@ -196,10 +242,12 @@ impl LiveMonitor {
     pub fn view(&self, now_ms: i64) -> MonitorView {
         let t = &self.template;
         let timer = Schedule::timer_view(t, &self.doses, now_ms, &self.recordings);
-        let checklist = compute_checklist_state(t, &self.checklist_events);
+        let checklist = compute_checklist_state_observed(t, &self.checklist_events, &self.observations);
         let first_dose_ms = self.first_dose_ms().unwrap_or(now_ms);
         let discharge = discharge_check_with_schedule(t, first_dose_ms, now_ms, &checklist, &timer.checkpoints);
-        MonitorView { timer, checklist, flags: self.flags.clone(), discharge }
+        let risks = open_risks(&timer, &checklist, &self.flags, self.last_bp.as_ref());
+        let before_dosing = if self.doses.is_empty() { before_dosing(&checklist, &self.flags) } else { Vec::new() };
+        MonitorView { timer, checklist, flags: self.flags.clone(), discharge, risks, before_dosing }
     }
 
     /// The first instant after `now_ms` at which the view changes by the clock alone (a check
@@ -270,10 +318,22 @@ mod tests {
             .map(|r| Recording { at_ms: r.at_ms, kinds: r.vitals.kinds(), occurrence_id: None })
             .collect();
         let timer = Schedule::timer_view(t, &dose_times(entries), now_ms, &recordings);
-        let checklist = compute_checklist_state(t, &checklist_events(entries));
+        let checklist = compute_checklist_state_observed(t, &checklist_events(entries), &observations(t, entries));
         let first = session.first_dose_at.map(|t| t.timestamp_millis()).unwrap_or(now_ms);
         let discharge = discharge_check_with_schedule(t, first, now_ms, &checklist, &timer.checkpoints);
-        MonitorView { timer, checklist, flags: flags(entries), discharge }
+        let last_bp = entries.iter().rev().find_map(|e| match &e.body {
+            EntryBody::Vitals { reading } => Some(LastBp {
+                seq: e.seq,
+                systolic: reading.systolic?,
+                diastolic: reading.diastolic?,
+                elapsed_ms: e.elapsed_ms,
+            }),
+            _ => None,
+        });
+        let flags = flags(entries);
+        let risks = open_risks(&timer, &checklist, &flags, last_bp.as_ref());
+        let before_dosing = if dose_times(entries).is_empty() { before_dosing(&checklist, &flags) } else { Vec::new() };
+        MonitorView { timer, checklist, flags, discharge, risks, before_dosing }
     }
 
     /// The session as the store held it once these entries were written.

@@ -107,7 +107,7 @@ pub fn add_demo_session(store: &Store, clock: &FakeClock) -> Result<i64> {
     let at = |min: i64| clock.set(dose_at + Duration::minutes(min));
     let at_s = |secs: i64| clock.set(dose_at + Duration::seconds(secs));
 
-    let (session, _) = store.start_session(NewSession {
+    let (session, _) = store.start_session_named(NewSession {
         client_code: DEMO_CLIENT_CODE.into(),
         therapist: DEMO_THERAPIST.into(),
         route: Route::Intramuscular,
@@ -115,7 +115,7 @@ pub fn add_demo_session(store: &Store, clock: &FakeClock) -> Result<i64> {
         intention: "DEMO DATA, not a real client: added by `holdspace demo` to show the review screen. \
                     Intention: to meet old grief with more kindness."
             .into(),
-    })?;
+    }, &template.name)?;
     let id = session.id;
     clock.set(start + Duration::minutes(1));
     store.add_note(id, "DEMO DATA: this whole session is an invented example, not a clinical record.")?;

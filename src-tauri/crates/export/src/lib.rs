@@ -11,6 +11,7 @@ mod error;
 mod files;
 mod json_export;
 mod m3u;
+mod open_items;
 mod pdf;
 pub mod report;
 pub mod review;

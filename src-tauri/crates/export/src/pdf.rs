@@ -245,7 +245,7 @@ fn summary_section(l: &mut Layout, r: &SessionReport) {
     l.heading("Summary");
     l.kv("Client code", &s.client_code);
     l.kv("Therapist (monitoring)", &s.therapist);
-    l.kv("Protocol", &s.protocol);
+    l.kv("Protocol", &s.protocol_name);
     l.kv("Route", s.route.label());
     if !s.intention.trim().is_empty() {
         l.kv("Intention", &s.intention);
@@ -259,6 +259,14 @@ fn summary_section(l: &mut Layout, r: &SessionReport) {
     l.kv("Session started", &local(s.started_at));
     l.kv("First dose", &opt(s.first_dose_at.map(local), "no dose recorded"));
     l.kv("Session ended (discharge)", &opt(s.ended_at.map(local), "not ended"));
+    if let Some(p) = &s.pre_dose_checklist {
+        let na = if p.not_applicable > 0 { format!(" ({} not applicable)", p.not_applicable) } else { String::new() };
+        let open = if p.open.is_empty() { String::new() } else { format!("; open: {}", p.open.join("; ")) };
+        l.kv("Pre-dose checklist", &format!("{} of {} items done{na}{open}", p.done, p.total));
+    }
+    if !s.open_items.is_empty() {
+        l.kv("Open on the record", &s.open_items.join("\n"));
+    }
     let doses: Vec<String> = s
         .doses
         .iter()
@@ -271,7 +279,7 @@ fn summary_section(l: &mut Layout, r: &SessionReport) {
                 d.t_plus.clone().unwrap_or_default(),
                 num(d.amount),
                 d.unit,
-                d.route.as_str(),
+                d.route.label(),
                 if d.lot.is_empty() { "not recorded" } else { &d.lot }
             )
         })
@@ -354,13 +362,21 @@ fn summary_section(l: &mut Layout, r: &SessionReport) {
             )
         })
         .collect();
+    // Each open item is listed once, above; the summary lines only count them.
     match d.complete {
         Some(true) => lines.push("All required discharge items done.".into()),
-        Some(false) => lines.push(format!("Open required items: {}", d.open_required.join("; "))),
+        Some(false) => lines.push(format!("{} required item(s) open, marked [ ] above.", d.open_required.len())),
         None => {}
     }
     if let Some(reason) = &d.override_reason {
-        lines.push(format!("Discharged with an override: {reason} (open: {})", d.override_blockers.join("; ")));
+        let listed = |b: &String| d.items.iter().any(|i| b.contains(&i.label));
+        let other: Vec<&String> = d.override_blockers.iter().filter(|b| !listed(b)).collect();
+        let also = if other.is_empty() {
+            String::new()
+        } else {
+            format!("; also open then: {}", other.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; "))
+        };
+        lines.push(format!("Discharged with an override: {reason}{also}"));
     }
     l.kv("Discharge checklist", &if lines.is_empty() { "nothing recorded".into() } else { lines.join("\n") });
 }
@@ -431,10 +447,10 @@ fn chart_section(l: &mut Layout, r: &SessionReport, th: &Thresholds) {
     l.heading("Chart: blood pressure, heart rate and SpO2");
     let origin = r.summary.first_dose_at.unwrap_or(r.summary.started_at);
     let minutes = |t: DateTime<Utc>| (t - origin).num_milliseconds() as f32 / 60_000.0;
-    let mut sys = Series { label: "Systolic", color: RED, pts: vec![] };
-    let mut dia = Series { label: "Diastolic", color: ORANGE, pts: vec![] };
-    let mut hr = Series { label: "Heart rate", color: BLUE, pts: vec![] };
-    let mut spo2 = Series { label: "SpO2", color: GREEN, pts: vec![] };
+    let mut sys = Series { label: "Systolic (mmHg)", color: RED, pts: vec![] };
+    let mut dia = Series { label: "Diastolic (mmHg)", color: ORANGE, pts: vec![] };
+    let mut hr = Series { label: "Heart rate (/min)", color: BLUE, pts: vec![] };
+    let mut spo2 = Series { label: "SpO2 (%)", color: GREEN, pts: vec![] };
     let mut doses = Vec::new();
     let mut tags = Vec::new();
     let mut tracks = Vec::new();
@@ -518,6 +534,8 @@ fn chart_section(l: &mut Layout, r: &SessionReport, th: &Thresholds) {
         l.text_at(MARGIN, y1(v) + 2.5, 6.5, false, &format!("{v}"), GREY);
         v += 20.0;
     }
+    // The upper axis carries two units; say both where the eye meets the numbers.
+    l.text_at(MARGIN, top1 - 3.0, 6.5, true, "mmHg, /min", GREY);
     for v in [lo2.ceil(), ((lo2 + 100.0) / 2.0).round(), 100.0] {
         l.line(vec![(left - 3.0, y2(v)), (left, y2(v))], 0.5, GREY, false);
         l.text_at(MARGIN, y2(v) + 2.5, 6.5, false, &format!("{v}%"), GREY);

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use holdspace_core::store::IntegrationNote;
 use holdspace_core::{Entry, EntryBody, MusicAction, Route, Session, SessionState, Store};
 use holdspace_monitoring::{
-    checklist_items, compute_checklist_state, moaas_wording, ChecklistAction, ChecklistEvent, FlagRule, InputKind,
+    checklist_items, compute_checklist_state_observed, moaas_wording, ChecklistAction, ChecklistEvent, Crossing, FlagRule, InputKind,
     ItemStatus, Stage, Template, Vitals,
 };
 use serde::{Deserialize, Serialize};
@@ -48,7 +48,10 @@ pub struct TimelineItem {
 pub struct ReportSummary {
     pub client_code: String,
     pub therapist: String,
+    /// The protocol template's id.
     pub protocol: String,
+    /// Its name, as the clinic wrote it (the id when the template is not known).
+    pub protocol_name: String,
     pub route: Route,
     pub intention: String,
     pub state: SessionState,
@@ -76,6 +79,37 @@ pub struct ReportSummary {
     pub addenda: Vec<AddendumLine>,
     pub signature: Option<Signature>,
     pub music: Vec<PlayedTrack>,
+    /// What is still open on the record (unacknowledged flags, checklist items not done,
+    /// music the record cannot vouch for), shown before signing.
+    pub open_items: Vec<String>,
+    /// The pre-dose checklist in one line's worth (None without the template).
+    pub pre_dose_checklist: Option<StageSummary>,
+}
+
+/// How far a checklist stage got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StageSummary {
+    /// Items done, observed or marked not applicable.
+    pub done: u32,
+    pub total: u32,
+    pub not_applicable: u32,
+    /// Labels of the items still open, required ones marked.
+    pub open: Vec<String>,
+}
+
+fn stage_summary(entries: &[Entry], template: Option<&Template>, stage: Stage) -> Option<StageSummary> {
+    let t = template?;
+    let state = compute_checklist_state_observed(t, &holdspace_core::monitor::checklist_events(entries), &holdspace_core::monitor::observations(t, entries));
+    let s = state.stage(stage)?;
+    let total = s.items.len() as u32;
+    let open: Vec<String> = s
+        .items
+        .iter()
+        .filter(|i| i.is_open())
+        .map(|i| if i.item.required { format!("{} (required)", i.item.label) } else { i.item.label.clone() })
+        .collect();
+    let not_applicable = s.items.iter().filter(|i| matches!(i.status, ItemStatus::NotApplicable { .. })).count() as u32;
+    Some(StageSummary { done: total - open.len() as u32, total, not_applicable, open })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -131,11 +165,10 @@ pub struct FlagLine {
     pub at: DateTime<Utc>,
     pub t_plus: Option<String>,
     pub flag_id: String,
-    pub rule: FlagRule,
-    pub field: String,
-    pub value: f64,
-    pub threshold: f64,
+    /// Every threshold the reading crossed (one flag per reading).
+    pub crossings: Vec<Crossing>,
     pub rule_text: String,
+    pub source: String,
     pub acknowledged: bool,
     pub ack_seq: Option<i64>,
     pub ack_at: Option<DateTime<Utc>>,
@@ -366,11 +399,9 @@ fn flag_lines(entries: &[Entry]) -> Vec<FlagLine> {
                 at: e.at,
                 t_plus: t_plus(e.elapsed_ms),
                 flag_id: flag.id.clone(),
-                rule: flag.rule,
-                field: flag.field.clone(),
-                value: flag.value,
-                threshold: flag.threshold,
+                crossings: flag.crossings.clone(),
                 rule_text: flag.rule_text.clone(),
+                source: flag.source.clone(),
                 acknowledged: false,
                 ack_seq: None,
                 ack_at: None,
@@ -381,7 +412,7 @@ fn flag_lines(entries: &[Entry]) -> Vec<FlagLine> {
         })
         .collect();
     for e in entries {
-        if let EntryBody::FlagAck { flag_id, action_taken } = &e.body {
+        if let EntryBody::FlagAck { flag_id, action_taken, .. } = &e.body {
             if let Some(f) = out.iter_mut().find(|f| &f.flag_id == flag_id && !f.acknowledged) {
                 f.acknowledged = true;
                 f.ack_seq = Some(e.seq);
@@ -406,13 +437,14 @@ fn discharge_outcome(entries: &[Entry], template: Option<&Template>) -> Discharg
     let status_text = |s: &ItemStatus| match s {
         ItemStatus::Open => "open".to_string(),
         ItemStatus::Ticked => "ticked".to_string(),
+        ItemStatus::Observed { seq, .. } => format!("recorded by the app (entry #{seq})"),
         ItemStatus::NotApplicable { reason } => format!("not applicable ({reason})"),
         ItemStatus::Text { value } => value.clone(),
         ItemStatus::Number { value } => holdspace_core::describe::num(*value),
     };
     if let Some(t) = template {
         let events: Vec<ChecklistEvent> = holdspace_core::monitor::checklist_events(entries);
-        let state = compute_checklist_state(t, &events);
+        let state = compute_checklist_state_observed(t, &events, &holdspace_core::monitor::observations(t, entries));
         if let Some(stage) = state.stage(Stage::Discharge) {
             let items = stage
                 .items
@@ -489,6 +521,20 @@ fn ready_minutes_recorded(entries: &[Entry], template: Option<&Template>) -> Opt
         }
     }
     value
+}
+
+/// The protocol's name: the template's, else the one the session started with, else its id.
+fn protocol_name(session: &Session, entries: &[Entry], template: Option<&Template>) -> String {
+    if let Some(t) = template {
+        return t.name.clone();
+    }
+    entries
+        .iter()
+        .find_map(|e| match &e.body {
+            EntryBody::SessionStarted { protocol_name, .. } if !protocol_name.trim().is_empty() => Some(protocol_name.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| session.protocol.clone())
 }
 
 fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) -> ReportSummary {
@@ -597,10 +643,13 @@ fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) 
         (Some(by), Some(at)) => Some(Signature { signed_by: by.clone(), signed_at: at, statement: statement.unwrap_or_default() }),
         _ => None,
     };
+    let flags = flag_lines(entries);
+    let music = played_tracks(entries, ended_at);
     ReportSummary {
         client_code: session.client_code.clone(),
         therapist: session.therapist.clone(),
         protocol: session.protocol.clone(),
+        protocol_name: protocol_name(session, entries, template),
         route: session.route,
         intention: session.intention.clone(),
         state: session.state,
@@ -614,14 +663,16 @@ fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) 
         min_observation_met,
         ready_to_leave,
         vitals: vital_ranges(entries),
-        flags: flag_lines(entries),
+        open_items: crate::open_items::open_items(entries, template, &flags, &music),
+        pre_dose_checklist: stage_summary(entries, template, Stage::PreDose),
+        flags,
         adverse_events,
         tags,
         discharge: discharge_outcome(entries, template),
         amendments,
         addenda,
         signature,
-        music: played_tracks(entries, ended_at),
+        music,
     }
 }
 
@@ -745,10 +796,12 @@ fn rems_terms(session: &Session, entries: &[Entry], summary: &ReportSummary) -> 
         .flags
         .iter()
         .filter(|f| {
-            matches!(
-                f.rule,
-                FlagRule::Spo2LowOnce | FlagRule::Spo2LowTwice | FlagRule::RespiratoryRateLow | FlagRule::RespiratoryRateHigh
-            )
+            f.crossings.iter().any(|c| {
+                matches!(
+                    c.rule,
+                    FlagRule::Spo2LowOnce | FlagRule::Spo2LowTwice | FlagRule::RespiratoryRateLow | FlagRule::RespiratoryRateHigh
+                )
+            })
         })
         .count() as i64;
     RemsTerms {

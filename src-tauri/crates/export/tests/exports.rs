@@ -107,7 +107,6 @@ fn the_pdf_opens_and_its_text_holds_the_summary_values() {
     for want in [
         "DEMO-1",
         "Dr A. Demo",
-        "im-ketamine",
         "DEMO-LOT-2231",
         "50 mg",
         "184/96",
@@ -125,6 +124,15 @@ fn the_pdf_opens_and_its_text_holds_the_summary_values() {
         "Chart",
     ] {
         assert!(text.contains(want), "the PDF text lacks {want:?}:\n{text}");
+    }
+    // A clinician's words, not the app's ids: the protocol by name, the route as it is
+    // called, the chart's units, a line for the pre-dose checklist.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [template.name.as_str(), "Intramuscular injection, lot", "mmHg, /min", "Heart rate (/min)", "Pre-dose checklist"] {
+        assert!(flat.contains(want), "the PDF text lacks {want:?}:\n{text}");
+    }
+    for internal in ["im-ketamine", "intramuscular,", ":systolic_high", ":flag"] {
+        assert!(!flat.contains(internal), "the PDF shows the internal {internal:?}:\n{text}");
     }
     clock.advance(Duration::hours(1));
     store.sign(id, "Dr A. Demo", "I reviewed this record.").unwrap();

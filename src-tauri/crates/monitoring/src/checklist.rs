@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::error::MonitoringError;
 use crate::scores::{compute_score, score_items, ScoreState};
 use crate::span::Seg;
-use crate::template::{ChecklistItemDef, Checklists, DischargeScoring, InputKind, Template};
+use crate::template::{ChecklistItemDef, Checklists, DischargeScoring, InputKind, Observable, Template};
 
 /// The three checklist stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -67,6 +67,7 @@ fn generated_discharge_items(scoring: DischargeScoring) -> Vec<ChecklistItemDef>
         allow_not_applicable: false,
         help: "Compared with the client before the dose (ketamine emergency-medicine guidance, 2011)".into(),
         levels: vec![],
+        observed_by: None,
     };
     match scoring {
         DischargeScoring::ReturnToBaseline => vec![
@@ -88,6 +89,7 @@ fn generated_discharge_items(scoring: DischargeScoring) -> Vec<ChecklistItemDef>
                 allow_not_applicable: false,
                 help: String::new(),
                 levels: si.levels,
+                observed_by: None,
             })
             .collect(),
     }
@@ -139,6 +141,9 @@ pub(crate) fn validate_checklists(t: &Template, push: &mut dyn FnMut(&[Seg], Str
             }
             if from_template && it.input == InputKind::Score {
                 push(&at("input"), format!("checklist item `{}`: input = \"score\" is reserved; choose discharge_scoring instead", it.id));
+            }
+            if it.observed_by.is_some() && it.input != InputKind::Tick {
+                push(&at("observed_by"), format!("checklist item `{}`: observed_by only applies to input = \"tick\"", it.id));
             }
             if it.input == InputKind::Choice && it.options.len() < 2 {
                 push(&at("options"), format!("checklist item `{}`: a choice needs at least 2 options", it.id));
@@ -194,12 +199,26 @@ pub struct ChecklistEvent {
     pub action: ChecklistAction,
 }
 
+/// An entry the app saw that satisfies the items observed by `what`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Observation {
+    pub what: Observable,
+    /// The entry that shows it.
+    pub seq: i64,
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    /// What the entry says, for the item's line ("Vitals: BP 128/82 ...").
+    pub text: String,
+}
+
 /// The state of one item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ItemStatus {
     Open,
     Ticked,
+    /// Satisfied by what the app saw (entry `seq`), not ticked by hand.
+    Observed { seq: i64, text: String },
     NotApplicable { reason: String },
     Text { value: String },
     Number { value: f64 },
@@ -329,6 +348,12 @@ pub fn validate_checklist_event(t: &Template, e: &ChecklistEvent) -> Result<(), 
 /// Replay checklist events (in stored order; the last event for an item wins).
 /// Invalid events are skipped and listed, never fatal.
 pub fn compute_checklist_state(t: &Template, events: &[ChecklistEvent]) -> ChecklistState {
+    compute_checklist_state_observed(t, events, &[])
+}
+
+/// The same, with what the app observed: an item still open after replay (never ticked, or
+/// cleared) is satisfied by the first observation of its kind.
+pub fn compute_checklist_state_observed(t: &Template, events: &[ChecklistEvent], observed: &[Observation]) -> ChecklistState {
     let mut stages: Vec<StageState> = Stage::ALL
         .iter()
         .map(|s| StageState {
@@ -365,6 +390,13 @@ pub fn compute_checklist_state(t: &Template, events: &[ChecklistEvent]) -> Check
         } else {
             slot.at_ms = Some(e.at_ms);
             slot.author = Some(e.author.clone());
+        }
+    }
+    for it in stages.iter_mut().flat_map(|s| s.items.iter_mut()).filter(|it| it.is_open()) {
+        if let Some(o) = it.item.observed_by.and_then(|w| observed.iter().find(|o| o.what == w)) {
+            it.status = ItemStatus::Observed { seq: o.seq, text: o.text.clone() };
+            it.at_ms = Some(o.at_ms);
+            it.author = None;
         }
     }
     for s in &mut stages {

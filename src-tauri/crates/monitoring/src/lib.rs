@@ -22,8 +22,8 @@ mod ack;
 
 pub use ack::{unacknowledged, FlagAck};
 pub use checklist::{
-    checklist_items, compute_checklist_state, default_items, validate_checklist_event, ChecklistAction, ChecklistEvent,
-    ChecklistState, ItemState, ItemStatus, SkippedEvent, Stage, StageState,
+    checklist_items, compute_checklist_state, compute_checklist_state_observed, default_items, validate_checklist_event, ChecklistAction, ChecklistEvent,
+    ChecklistState, ItemState, ItemStatus, Observation, SkippedEvent, Stage, StageState,
 };
 pub use discharge::{discharge_check, discharge_check_with_schedule, DischargeGate};
 pub use error::{MonitoringError, Problem};
@@ -42,10 +42,10 @@ pub use parse::parse_template;
 pub use source::{name_problem, read_limited, MAX_FILE_BYTES};
 pub use template::{
     effective_quick_tags, ChecklistItemDef, CheckpointDef, CheckpointKind, Checklists, DischargeScoring, InputKind,
-    MeasurementKind, Phase, Route, Template,
+    MeasurementKind, Observable, Phase, Route, Template,
 };
 pub use thresholds::{BpRise, LowHigh, MoaasThreshold, PreDoseBp, SessionBp, Spo2Threshold, Thresholds};
 pub use vitals::{
-    baseline_bp, dissociation_levels, evaluate_flags, moaas_levels, moaas_wording, session_phase, Flag, FlagRule, Reading,
+    baseline_bp, dissociation_levels, evaluate_flag, moaas_levels, moaas_wording, session_phase, Crossing, Flag, FlagRule, Reading,
     ScaleLevel, SessionPhase, Vitals, DISSOCIATION_LEVELS, MOAAS_LEVELS, RANGES,
 };

@@ -7,6 +7,17 @@ use ts_rs::TS;
 use crate::quick_tags::{default_quick_tags, QuickTag};
 use crate::thresholds::Thresholds;
 
+/// Something the app sees for itself, which satisfies a checklist item without a tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Observable {
+    /// A reading before the first dose holding what the template's pre-dose check asks for
+    /// (BP when it has none).
+    BaselineVitals,
+    /// A track started playing.
+    MusicPlaying,
+}
+
 /// How an item is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -55,6 +66,10 @@ pub struct ChecklistItemDef {
     /// For score items: the wording of level 0, 1, 2.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<String>,
+    /// An observation that satisfies the item by itself (a tick or "not applicable" still
+    /// takes precedence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_by: Option<Observable>,
 }
 
 fn yes() -> bool {
@@ -132,6 +147,52 @@ pub enum MeasurementKind {
     Nausea,
     Distress,
     Note,
+}
+
+impl MeasurementKind {
+    pub const ALL: [MeasurementKind; 10] = [
+        MeasurementKind::Bp,
+        MeasurementKind::Hr,
+        MeasurementKind::Spo2,
+        MeasurementKind::Rr,
+        MeasurementKind::Temp,
+        MeasurementKind::Moaas,
+        MeasurementKind::Dissociation,
+        MeasurementKind::Nausea,
+        MeasurementKind::Distress,
+        MeasurementKind::Note,
+    ];
+
+    /// What a clinician calls it, for the screen and the chart (the UI's words come from here).
+    pub fn label(self) -> &'static str {
+        match self {
+            MeasurementKind::Bp => "BP",
+            MeasurementKind::Hr => "heart rate",
+            MeasurementKind::Spo2 => "SpO2",
+            MeasurementKind::Rr => "respiratory rate",
+            MeasurementKind::Temp => "temperature",
+            MeasurementKind::Moaas => "MOAA/S",
+            MeasurementKind::Dissociation => "dissociation",
+            MeasurementKind::Nausea => "nausea",
+            MeasurementKind::Distress => "distress",
+            MeasurementKind::Note => "a note",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasurementKind::Bp => "bp",
+            MeasurementKind::Hr => "hr",
+            MeasurementKind::Spo2 => "spo2",
+            MeasurementKind::Rr => "rr",
+            MeasurementKind::Temp => "temp",
+            MeasurementKind::Moaas => "moaas",
+            MeasurementKind::Dissociation => "dissociation",
+            MeasurementKind::Nausea => "nausea",
+            MeasurementKind::Distress => "distress",
+            MeasurementKind::Note => "note",
+        }
+    }
 }
 
 /// A phase of the session for the timer display, starting `start_min` after the first dose.
@@ -262,7 +323,7 @@ impl Template {
             "{} \"{}\" ({}): {} phases, {} checkpoints, observe at least {} min, shift on booster {}",
             self.id,
             self.name,
-            self.route.as_str(),
+            self.route.label(),
             self.phases.len(),
             self.checkpoints.len(),
             self.min_observation_min,

@@ -219,12 +219,9 @@ impl FlagRule {
     }
 }
 
-/// A value past a threshold. Shown to the clinician, who acknowledges it; never a decision.
+/// One threshold a reading crossed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct Flag {
-    /// Stable id: `<reading id>:<rule>`; an acknowledgement references it.
-    pub id: String,
-    pub reading_id: String,
+pub struct Crossing {
     pub rule: FlagRule,
     /// The field the value comes from (`systolic`, `spo2`, ...).
     pub field: String,
@@ -234,9 +231,77 @@ pub struct Flag {
     pub threshold: f64,
     /// Comparison used: `>`, `>=`, `<`, `<=`.
     pub comparison: String,
-    /// Human wording, e.g. "Pre-dose systolic 150 is above 140".
-    pub rule_text: String,
+    /// Human wording, e.g. "Systolic 185 is at or above 180".
+    pub text: String,
     pub source: String,
+}
+
+/// A reading past one or more thresholds: one flag per reading, listing every threshold it
+/// crossed, so one reading asks for one acknowledgement. Shown to the clinician, who
+/// acknowledges it; never a decision.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Flag {
+    /// Stable id: `<reading id>:flag` (flags recorded before one-flag-per-reading are
+    /// `<reading id>:<rule>`); an acknowledgement references it.
+    pub id: String,
+    pub reading_id: String,
+    pub crossings: Vec<Crossing>,
+    /// Every crossing in one line, e.g. "Systolic 185 is at or above 180 · Diastolic 112 is
+    /// at or above 110".
+    pub rule_text: String,
+    /// Where the thresholds come from (each source once).
+    pub source: String,
+}
+
+impl Flag {
+    pub fn new(reading_id: &str, crossings: Vec<Crossing>) -> Flag {
+        let rule_text = crossings.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" · ");
+        let mut sources: Vec<&str> = Vec::new();
+        for c in &crossings {
+            if !sources.contains(&c.source.as_str()) {
+                sources.push(&c.source);
+            }
+        }
+        let source = sources.join("; ");
+        Flag { id: format!("{reading_id}:flag"), reading_id: reading_id.to_string(), crossings, rule_text, source }
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = FlagRule> + '_ {
+        self.crossings.iter().map(|c| c.rule)
+    }
+}
+
+/// A flag as stored: today's shape, or the one-threshold shape recorded before (kept
+/// readable, so an old session's record reads as it was written).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredFlag {
+    PerReading { id: String, reading_id: String, crossings: Vec<Crossing>, rule_text: String, source: String },
+    OneThreshold {
+        id: String,
+        reading_id: String,
+        rule: FlagRule,
+        field: String,
+        value: f64,
+        threshold: f64,
+        comparison: String,
+        rule_text: String,
+        source: String,
+    },
+}
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match StoredFlag::deserialize(d)? {
+            StoredFlag::PerReading { id, reading_id, crossings, rule_text, source } => {
+                Flag { id, reading_id, crossings, rule_text, source }
+            }
+            StoredFlag::OneThreshold { id, reading_id, rule, field, value, threshold, comparison, rule_text, source } => {
+                let crossing = Crossing { rule, field, value, threshold, comparison, text: rule_text.clone(), source: source.clone() };
+                Flag { id, reading_id, crossings: vec![crossing], rule_text, source }
+            }
+        })
+    }
 }
 
 /// Whether a reading was taken before the first dose or after.
@@ -265,24 +330,28 @@ pub fn baseline_bp(readings: &[Reading], first_dose_ms: Option<i64>) -> Option<(
         })
 }
 
-/// Flags for `reading`, given the thresholds, the first dose time (None: not dosed yet)
-/// and the readings before it (oldest first; used for the baseline and consecutive SpO2).
+/// The flag for `reading`, if it crossed any threshold, given the thresholds, the first dose
+/// time (None: not dosed yet) and the readings before it (oldest first; used for the baseline
+/// and consecutive SpO2).
 ///
-/// When SpO2 is below `below_once`, only that flag is raised (not also the "twice" flag).
-pub fn evaluate_flags(th: &Thresholds, first_dose_ms: Option<i64>, prior: &[Reading], reading: &Reading) -> Vec<Flag> {
+/// When SpO2 is below `below_once`, only that crossing is listed (not also the "twice" one).
+pub fn evaluate_flag(th: &Thresholds, first_dose_ms: Option<i64>, prior: &[Reading], reading: &Reading) -> Option<Flag> {
+    let crossings = crossings(th, first_dose_ms, prior, reading);
+    (!crossings.is_empty()).then(|| Flag::new(&reading.id, crossings))
+}
+
+fn crossings(th: &Thresholds, first_dose_ms: Option<i64>, prior: &[Reading], reading: &Reading) -> Vec<Crossing> {
     let mut out = Vec::new();
     let v = &reading.vitals;
     let phase = session_phase(first_dose_ms, reading.at_ms);
     let mut add = |rule: FlagRule, field: &str, value: f64, threshold: f64, cmp: &str, text: String, source: &str| {
-        out.push(Flag {
-            id: format!("{}:{}", reading.id, rule.as_str()),
-            reading_id: reading.id.clone(),
+        out.push(Crossing {
             rule,
             field: field.to_string(),
             value,
             threshold,
             comparison: cmp.to_string(),
-            rule_text: text,
+            text,
             source: source.to_string(),
         })
     };

@@ -33,9 +33,10 @@ fn esketamine_session_story() {
     // Baseline BP 150/95: accepted and flagged with threshold and source.
     let base = Reading { id: "e10".into(), at_ms: start + 5 * MIN, vitals: Vitals { systolic: Some(150), diastolic: Some(95), heart_rate: Some(72), spo2: Some(98), ..Default::default() } };
     base.vitals.validate().expect("accepted");
-    let flags = evaluate_flags(&t.thresholds, None, &[], &base);
-    assert_eq!(flags.len(), 2);
-    assert!(flags.iter().all(|f| f.threshold > 0.0 && !f.source.is_empty()));
+    let flags: Vec<Flag> = evaluate_flag(&t.thresholds, None, &[], &base).into_iter().collect();
+    assert_eq!(flags.len(), 1, "one reading, one flag");
+    assert_eq!(flags[0].crossings.len(), 2, "systolic and diastolic");
+    assert!(flags[0].crossings.iter().all(|c| c.threshold > 0.0 && !c.source.is_empty()));
     let acks: Vec<FlagAck> = flags.iter().map(|f| FlagAck { flag_id: f.id.clone(), at_ms: start + 6 * MIN, author: "therapist".into(), action_taken: Some("Prescriber informed; proceed".into()) }).collect();
     assert!(unacknowledged(&flags, &acks).is_empty());
     // Dose.
@@ -50,7 +51,7 @@ fn esketamine_session_story() {
     assert_eq!(bp40.status, CheckpointStatus::Due);
     // Record it: 170/100 is a rise of 20/5 over baseline (no flag) and completes the check.
     let r40 = Reading { id: "e20".into(), at_ms: dose + 41 * MIN, vitals: Vitals { systolic: Some(170), diastolic: Some(100), ..Default::default() } };
-    assert!(evaluate_flags(&t.thresholds, Some(dose), std::slice::from_ref(&base), &r40).is_empty());
+    assert!(evaluate_flag(&t.thresholds, Some(dose), std::slice::from_ref(&base), &r40).is_none());
     recs.push(Recording { at_ms: r40.at_ms, kinds: r40.vitals.kinds(), occurrence_id: None });
     let v = Schedule::timer_view(&t, &[dose], dose + 42 * MIN, &recs);
     assert_eq!(v.checkpoints.iter().find(|c| c.checkpoint_id == "bp-40").expect("x").status, CheckpointStatus::Done);

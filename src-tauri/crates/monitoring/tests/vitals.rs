@@ -15,16 +15,16 @@ fn reading(id: &str, min: i64, vitals: Vitals) -> Reading {
     Reading { id: id.into(), at_ms: T0 + min * MIN, vitals }
 }
 
-fn rules(flags: &[Flag]) -> Vec<FlagRule> {
-    flags.iter().map(|f| f.rule).collect()
+fn rules(flag: &Option<Flag>) -> Vec<FlagRule> {
+    flag.iter().flat_map(|f| f.rules()).collect()
 }
 
 fn after_dose(vitals: Vitals) -> Vec<FlagRule> {
-    rules(&evaluate_flags(&Thresholds::default(), Some(T0), &[], &reading("r", 10, vitals)))
+    rules(&evaluate_flag(&Thresholds::default(), Some(T0), &[], &reading("r", 10, vitals)))
 }
 
 fn pre_dose(vitals: Vitals) -> Vec<FlagRule> {
-    rules(&evaluate_flags(&Thresholds::default(), None, &[], &reading("r", -5, vitals)))
+    rules(&evaluate_flag(&Thresholds::default(), None, &[], &reading("r", -5, vitals)))
 }
 
 #[test]
@@ -95,14 +95,15 @@ fn pre_dose_bp_boundaries() {
     assert_eq!(pre_dose(bp(141, 90)), vec![FlagRule::PreDoseSystolicHigh]);
     assert_eq!(pre_dose(bp(140, 91)), vec![FlagRule::PreDoseDiastolicHigh]);
     assert_eq!(pre_dose(bp(139, 89)), vec![]);
-    let f = evaluate_flags(&Thresholds::default(), None, &[], &reading("e1", -5, bp(150, 95)));
-    assert_eq!(f.len(), 2);
-    assert_eq!(f[0].id, "e1:pre_dose_systolic_high");
-    assert_eq!(f[0].value, 150.0);
-    assert_eq!(f[0].threshold, 140.0);
-    assert_eq!(f[0].comparison, ">");
-    assert!(f[0].source.contains("label"));
-    assert!(f[0].rule_text.contains("150"));
+    // One reading, one flag, listing both halves it crossed, each source once.
+    let f = evaluate_flag(&Thresholds::default(), None, &[], &reading("e1", -5, bp(150, 95))).expect("flagged");
+    assert_eq!(f.id, "e1:flag");
+    assert_eq!(f.crossings.len(), 2);
+    assert_eq!(f.crossings[0].value, 150.0);
+    assert_eq!(f.crossings[0].threshold, 140.0);
+    assert_eq!(f.crossings[0].comparison, ">");
+    assert_eq!(f.rule_text, "Pre-dose systolic 150 is above 140 · Pre-dose diastolic 95 is above 90");
+    assert!(f.source.contains("label") && !f.source.contains(';'), "one source, once: {}", f.source);
     // After the dose the pre-dose rule no longer applies.
     assert_eq!(after_dose(bp(150, 95)), vec![]);
 }
@@ -120,22 +121,28 @@ fn session_bp_boundaries() {
 fn rise_over_baseline() {
     let th = Thresholds::default();
     let prior = vec![reading("b0", -10, bp(120, 80)), reading("b1", -5, bp(150, 100))];
-    let f = |s, d| rules(&evaluate_flags(&th, Some(T0), &prior, &reading("r", 40, bp(s, d))));
+    let f = |s, d| rules(&evaluate_flag(&th, Some(T0), &prior, &reading("r", 40, bp(s, d))));
     assert_eq!(f(159, 104), vec![]);
     assert_eq!(f(160, 104), vec![FlagRule::SystolicRise]);
     assert_eq!(f(161, 104), vec![FlagRule::SystolicRise]);
     assert_eq!(f(159, 105), vec![FlagRule::DiastolicRise]);
     assert_eq!(f(159, 106), vec![FlagRule::DiastolicRise]);
     assert_eq!(f(180, 110), vec![FlagRule::SystolicHigh, FlagRule::DiastolicHigh, FlagRule::SystolicRise, FlagRule::DiastolicRise]);
-    let flags = evaluate_flags(&th, Some(T0), &prior, &reading("r", 40, bp(165, 80)));
-    assert_eq!(flags[0].value, 45.0);
-    assert_eq!(flags[0].threshold, 40.0);
-    assert!(flags[0].rule_text.contains("baseline 120"), "{}", flags[0].rule_text);
+    let flag = evaluate_flag(&th, Some(T0), &prior, &reading("r", 40, bp(165, 80))).expect("flagged");
+    assert_eq!(flag.crossings[0].value, 45.0);
+    assert_eq!(flag.crossings[0].threshold, 40.0);
+    assert!(flag.rule_text.contains("baseline 120"), "{}", flag.rule_text);
+    // 185/112 crosses the session limit and the rise: one flag naming every threshold and
+    // both sources.
+    let flag = evaluate_flag(&th, Some(T0), &prior, &reading("r", 40, bp(185, 112))).expect("flagged");
+    assert_eq!(flag.crossings.len(), 4, "{}", flag.rule_text);
+    assert!(flag.rule_text.starts_with("Systolic 185 is at or above 180 · Diastolic 112 is at or above 110"), "{}", flag.rule_text);
+    assert_eq!(flag.source.matches("; ").count(), 1, "two sources: {}", flag.source);
     // The baseline is the first pre-dose BP; post-dose readings never become the baseline.
     assert_eq!(baseline_bp(&prior, Some(T0)), Some((120, 80)));
     let only_after = vec![reading("a", 5, bp(100, 60))];
     assert_eq!(baseline_bp(&only_after, Some(T0)), None);
-    assert_eq!(rules(&evaluate_flags(&th, Some(T0), &only_after, &reading("r", 40, bp(170, 100)))), vec![]);
+    assert_eq!(rules(&evaluate_flag(&th, Some(T0), &only_after, &reading("r", 40, bp(170, 100)))), vec![]);
 }
 
 fn spo2(n: i32) -> Vitals {
@@ -147,7 +154,7 @@ fn spo2_once_and_consecutive() {
     let th = Thresholds::default();
     let f = |prev: Option<i32>, cur: i32| {
         let prior: Vec<Reading> = prev.into_iter().map(|p| reading("p", 20, spo2(p))).collect();
-        rules(&evaluate_flags(&th, Some(T0), &prior, &reading("r", 25, spo2(cur))))
+        rules(&evaluate_flag(&th, Some(T0), &prior, &reading("r", 25, spo2(cur))))
     };
     // Below 90 once.
     assert_eq!(f(None, 90), vec![]);
@@ -161,9 +168,9 @@ fn spo2_once_and_consecutive() {
     assert_eq!(f(Some(92), 89), vec![FlagRule::Spo2LowOnce]);
     // Readings without SpO2 in between do not break the run; a normal one does.
     let prior = vec![reading("a", 10, spo2(92)), reading("b", 15, bp(120, 80))];
-    assert_eq!(rules(&evaluate_flags(&th, Some(T0), &prior, &reading("r", 20, spo2(91)))), vec![FlagRule::Spo2LowTwice]);
+    assert_eq!(rules(&evaluate_flag(&th, Some(T0), &prior, &reading("r", 20, spo2(91)))), vec![FlagRule::Spo2LowTwice]);
     let prior = vec![reading("a", 10, spo2(92)), reading("b", 15, spo2(97))];
-    assert_eq!(rules(&evaluate_flags(&th, Some(T0), &prior, &reading("r", 20, spo2(91)))), vec![]);
+    assert_eq!(rules(&evaluate_flag(&th, Some(T0), &prior, &reading("r", 20, spo2(91)))), vec![]);
     // Applies before the dose too.
     assert_eq!(pre_dose(spo2(88)), vec![FlagRule::Spo2LowOnce]);
 }
@@ -188,26 +195,29 @@ fn heart_rate_respiratory_rate_moaas_boundaries() {
     assert_eq!(m(2), vec![]);
     assert_eq!(m(1), vec![FlagRule::MoaasLow]);
     assert_eq!(m(0), vec![FlagRule::MoaasLow]);
-    let f = evaluate_flags(&Thresholds::default(), Some(T0), &[], &reading("x", 3, Vitals { moaas: Some(1), ..v() }));
-    assert!(f[0].rule_text.contains("trapezius"), "{}", f[0].rule_text);
+    let f = evaluate_flag(&Thresholds::default(), Some(T0), &[], &reading("x", 3, Vitals { moaas: Some(1), ..v() })).expect("flagged");
+    assert!(f.rule_text.contains("trapezius"), "{}", f.rule_text);
 }
 
 #[test]
 fn clinic_thresholds_are_used() {
     let th = Thresholds { heart_rate: LowHigh { below: 45, above: 110, source: "Our clinic".into() }, ..Default::default() };
-    let f = evaluate_flags(&th, Some(T0), &[], &reading("x", 3, Vitals { heart_rate: Some(111), ..v() }));
-    assert_eq!(f[0].threshold, 110.0);
-    assert_eq!(f[0].source, "Our clinic");
-    assert!(evaluate_flags(&th, Some(T0), &[], &reading("x", 3, Vitals { heart_rate: Some(47), ..v() })).is_empty());
+    let f = evaluate_flag(&th, Some(T0), &[], &reading("x", 3, Vitals { heart_rate: Some(111), ..v() })).expect("flagged");
+    assert_eq!(f.crossings[0].threshold, 110.0);
+    assert_eq!(f.source, "Our clinic");
+    assert!(evaluate_flag(&th, Some(T0), &[], &reading("x", 3, Vitals { heart_rate: Some(47), ..v() })).is_none());
 }
 
 #[test]
 fn acknowledgements() {
-    let flags = evaluate_flags(&Thresholds::default(), None, &[], &reading("e1", -5, bp(150, 95)));
-    let ack = FlagAck { flag_id: "e1:pre_dose_systolic_high".into(), at_ms: -4 * MIN, author: "AB".into(), action_taken: Some("Rechecked after 5 min".into()) };
+    let flags: Vec<Flag> = [("e1", bp(150, 95)), ("e2", Vitals { heart_rate: Some(130), ..v() })]
+        .into_iter()
+        .filter_map(|(id, vitals)| evaluate_flag(&Thresholds::default(), None, &[], &reading(id, -5, vitals)))
+        .collect();
+    let ack = FlagAck { flag_id: "e1:flag".into(), at_ms: -4 * MIN, author: "AB".into(), action_taken: Some("Rechecked after 5 min".into()) };
     let open = unacknowledged(&flags, std::slice::from_ref(&ack));
-    assert_eq!(open.len(), 1);
-    assert_eq!(open[0].rule, FlagRule::PreDoseDiastolicHigh);
+    assert_eq!(open.len(), 1, "one acknowledgement covers the whole reading");
+    assert_eq!(open[0].id, "e2:flag");
     let json = serde_json::to_string(&ack).expect("json");
     assert_eq!(serde_json::from_str::<FlagAck>(&json).expect("back"), ack);
 }
@@ -221,4 +231,19 @@ fn scales_have_wordings() {
     let j = serde_json::to_value(Vitals { spo2: Some(97), ..v() }).expect("j");
     assert_eq!(j["spo2"], 97);
     assert!(serde_json::from_str::<Vitals>(r#"{"spo2": 97, "bogus": 1}"#).is_err());
+}
+
+#[test]
+fn a_flag_recorded_one_threshold_at_a_time_still_reads() {
+    // Flags stored before one-flag-per-reading: one threshold each, its own id.
+    let old = r#"{"id":"36:systolic_high","reading_id":"36","rule":"systolic_high","field":"systolic","value":185.0,
+        "threshold":180.0,"comparison":">=","rule_text":"Systolic 185 is at or above 180","source":"Published esketamine series use 180/110"}"#;
+    let f: Flag = serde_json::from_str(old).expect("an old flag reads");
+    assert_eq!(f.id, "36:systolic_high");
+    assert_eq!(f.rules().collect::<Vec<_>>(), vec![FlagRule::SystolicHigh]);
+    assert_eq!(f.rule_text, "Systolic 185 is at or above 180");
+    // Today's shape round-trips.
+    let now = evaluate_flag(&Thresholds::default(), Some(T0), &[], &reading("r", 10, bp(185, 112))).expect("flagged");
+    let back: Flag = serde_json::from_str(&serde_json::to_string(&now).expect("json")).expect("reads back");
+    assert_eq!(back, now);
 }

@@ -8,15 +8,28 @@ import type { PreflightCheck } from "./PreflightCheck";
 import type { Route } from "./Route";
 import type { Vitals } from "./Vitals";
 
-export type EntryBody = { "kind": "session_started", client_code: string, therapist: string, route: Route, protocol: string, intention: string, } | { "kind": "dose" } & Dose | { "kind": "note", text: string, 
+export type EntryBody = { "kind": "session_started", client_code: string, therapist: string, route: Route, protocol: string, 
+/**
+ * The protocol template's name as the clinic wrote it (empty when it was not known).
+ */
+protocol_name: string, intention: string, } | { "kind": "dose" } & Dose | { "kind": "note", text: string, 
 /**
  * Marked during the session as a theme to take into integration work.
  */
-theme: boolean, } | { "kind": "vitals", reading: Vitals, } | { "kind": "flag", reading_seq: number, flag: Flag, } | { "kind": "flag_ack", flag_id: string, action_taken: string, } | { "kind": "checklist", item_id: string, label: string, action: ChecklistAction, } | { "kind": "tag", tag_id: string, label: string, adverse_event: boolean, } | { "kind": "music", event: MusicEvent, } | { "kind": "preflight", checks: Array<PreflightCheck>, } | { "kind": "practice", practice: string, action: PracticeAction, detail: string, } | { "kind": "discharge_override", blockers: Array<string>, reason: string, } | { "kind": "session_ended", 
+theme: boolean, } | { "kind": "vitals", reading: Vitals, } | { "kind": "flag", reading_seq: number, flag: Flag, } | { "kind": "flag_ack", flag_id: string, 
+/**
+ * The acknowledged flag's words, as shown when it was acknowledged (empty in entries
+ * written before they were kept).
+ */
+flag_text: string, action_taken: string, } | { "kind": "checklist", item_id: string, label: string, action: ChecklistAction, } | { "kind": "tag", tag_id: string, label: string, adverse_event: boolean, } | { "kind": "music", event: MusicEvent, } | { "kind": "preflight", checks: Array<PreflightCheck>, } | { "kind": "practice", practice: string, action: PracticeAction, detail: string, } | { "kind": "discharge_override", blockers: Array<string>, reason: string, } | { "kind": "session_ended", 
 /**
  * Why the session ended early or against a gate, when the therapist gave one.
  */
-reason: string, } | { "kind": "amendment", 
+reason: string, 
+/**
+ * What was still open when it ended (flags, checks, checklist items), as shown.
+ */
+open_at_end?: Array<string>, } | { "kind": "amendment", 
 /**
  * The sequence number of the entry corrected.
  */

@@ -3,4 +3,4 @@
 /**
  * The state of one item.
  */
-export type ItemStatus = { "kind": "open" } | { "kind": "ticked" } | { "kind": "not_applicable", reason: string, } | { "kind": "text", value: string, } | { "kind": "number", value: number, };
+export type ItemStatus = { "kind": "open" } | { "kind": "ticked" } | { "kind": "observed", seq: number, text: string, } | { "kind": "not_applicable", reason: string, } | { "kind": "text", value: string, } | { "kind": "number", value: number, };

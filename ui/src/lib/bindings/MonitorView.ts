@@ -4,4 +4,13 @@ import type { DischargeGate } from "./DischargeGate";
 import type { FlagView } from "./FlagView";
 import type { TimerView } from "./TimerView";
 
-export type MonitorView = { timer: TimerView, checklist: ChecklistState, flags: Array<FlagView>, discharge: DischargeGate, };
+export type MonitorView = { timer: TimerView, checklist: ChecklistState, flags: Array<FlagView>, discharge: DischargeGate, 
+/**
+ * What is still open, in words (flags, a flagged last BP, overdue checks, open items):
+ * shown before ending, and kept with the end of the session.
+ */
+risks: Array<string>, 
+/**
+ * Before the first dose: flags so far and open pre-dose items, for the dose panel.
+ */
+before_dosing: Array<string>, };

@@ -9,10 +9,19 @@ import type { ReadyToLeave } from "./ReadyToLeave";
 import type { Route } from "./Route";
 import type { SessionState } from "./SessionState";
 import type { Signature } from "./Signature";
+import type { StageSummary } from "./StageSummary";
 import type { TagLine } from "./TagLine";
 import type { VitalRange } from "./VitalRange";
 
-export type ReportSummary = { client_code: string, therapist: string, protocol: string, route: Route, intention: string, state: SessionState, started_at: string, first_dose_at: string | null, 
+export type ReportSummary = { client_code: string, therapist: string, 
+/**
+ * The protocol template's id.
+ */
+protocol: string, 
+/**
+ * Its name, as the clinic wrote it (the id when the template is not known).
+ */
+protocol_name: string, route: Route, intention: string, state: SessionState, started_at: string, first_dose_at: string | null, 
 /**
  * When the session ended (discharge).
  */
@@ -33,4 +42,13 @@ min_observation_met: boolean | null, ready_to_leave: ReadyToLeave, vitals: Array
 /**
  * Every quick tag, adverse or not.
  */
-tags: Array<TagLine>, discharge: DischargeOutcome, amendments: Array<AmendmentLine>, addenda: Array<AddendumLine>, signature: Signature | null, music: Array<PlayedTrack>, };
+tags: Array<TagLine>, discharge: DischargeOutcome, amendments: Array<AmendmentLine>, addenda: Array<AddendumLine>, signature: Signature | null, music: Array<PlayedTrack>, 
+/**
+ * What is still open on the record (unacknowledged flags, checklist items not done,
+ * music the record cannot vouch for), shown before signing.
+ */
+open_items: Array<string>, 
+/**
+ * The pre-dose checklist in one line's worth (None without the template).
+ */
+pre_dose_checklist: StageSummary | null, };

@@ -9,7 +9,7 @@ use crate::entry::{Entry, EntryBody};
 use crate::error::{Error, Result};
 use crate::monitor::{monitor_view, readings};
 use holdspace_monitoring::{
-    checklist_items, evaluate_flags, validate_checklist_event, ChecklistAction, ChecklistEvent, QuickTag, Reading,
+    checklist_items, evaluate_flag, validate_checklist_event, ChecklistAction, ChecklistEvent, QuickTag, Reading,
     Stage, Template, Vitals,
 };
 use chrono::{DateTime, Utc};
@@ -50,9 +50,10 @@ impl Store {
         let reading = Reading { id: entry.seq.to_string(), at_ms: now.timestamp_millis(), vitals };
         let first_dose_ms = session.first_dose_at.map(|t| t.timestamp_millis());
         let mut out = vec![entry];
-        for (i, flag) in evaluate_flags(&template.thresholds, first_dose_ms, &prior, &reading).into_iter().enumerate() {
+        // One flag per reading, listing every threshold it crossed: one acknowledgement.
+        if let Some(flag) = evaluate_flag(&template.thresholds, first_dose_ms, &prior, &reading) {
             let body = EntryBody::Flag { reading_seq: out[0].seq, flag };
-            let flag_key = key.map(|k| format!("{k}/{}", i + 1));
+            let flag_key = key.map(|k| format!("{k}/1"));
             out.push(insert_entry_keyed(&tx, &session, now, &session.therapist, body, flag_key.as_deref())?);
         }
         tx.commit()?;
@@ -80,16 +81,16 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let session = load_session(&tx, session_id)?;
         require_open(&session)?;
-        let raised: Option<i64> = tx
+        let raised: Option<String> = tx
             .query_row(
-                "SELECT seq FROM entries WHERE session_id = ?1 AND kind = 'flag' AND json_extract(body, '$.flag.id') = ?2",
+                "SELECT json_extract(body, '$.flag.rule_text') FROM entries WHERE session_id = ?1 AND kind = 'flag' AND json_extract(body, '$.flag.id') = ?2",
                 params![session_id, flag_id],
                 |r| r.get(0),
             )
             .optional()?;
-        if raised.is_none() {
+        let Some(flag_text) = raised else {
             return Err(Error::NotFound { what: format!("flag {flag_id} in session {session_id}") });
-        }
+        };
         let acked: Option<i64> = tx
             .query_row(
                 "SELECT seq FROM entries WHERE session_id = ?1 AND kind = 'flag_ack' AND json_extract(body, '$.flag_id') = ?2",
@@ -100,7 +101,8 @@ impl Store {
         if let Some(seq) = acked {
             return Err(Error::invalid("flag", format!("already acknowledged (entry {seq})")));
         }
-        let body = EntryBody::FlagAck { flag_id: flag_id.to_string(), action_taken: action_taken.to_string() };
+        // The flag's words go with the acknowledgement, so the log says which was acknowledged.
+        let body = EntryBody::FlagAck { flag_id: flag_id.to_string(), flag_text, action_taken: action_taken.to_string() };
         let entry = insert_entry_keyed(&tx, &session, now, &session.therapist, body, key)?;
         tx.commit()?;
         Ok(entry)
@@ -157,13 +159,14 @@ impl Store {
     /// override reason is given, and then the override is logged before the end.
     pub fn end_session_gated(&self, session_id: i64, template: &Template, override_reason: Option<&str>) -> Result<Entry> {
         let now = self.clock.now();
-        let gate = {
+        let (gate, risks) = {
             let mut conn = self.conn();
             let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
             let session = load_session(&tx, session_id)?;
             require_open(&session)?;
             let entries = entries_in(&tx, session_id)?;
-            monitor_view(template, &session, &entries, now.timestamp_millis()).discharge
+            let view = monitor_view(template, &session, &entries, now.timestamp_millis());
+            (view.discharge, view.risks)
         };
         let reason = override_reason.map(str::trim).unwrap_or("");
         if !gate.allowed {
@@ -175,6 +178,6 @@ impl Store {
             }
             self.append(session_id, EntryBody::DischargeOverride { blockers: gate.blockers, reason: reason.to_string() })?;
         }
-        self.end_session(session_id, if gate.allowed { reason } else { "" })
+        self.end_session_with(session_id, if gate.allowed { reason } else { "" }, risks)
     }
 }

@@ -45,14 +45,17 @@ fn esketamine_session_flags_checkpoints_gate_and_restart() {
             _ => None,
         })
         .collect();
-    assert_eq!(flags.len(), 2, "systolic and diastolic: {flags:?}");
+    assert_eq!(flags.len(), 1, "one reading, one flag: {flags:?}");
+    assert_eq!(flags[0].0.crossings.len(), 2, "listing systolic and diastolic: {flags:?}");
     assert!(flags.iter().all(|(f, seq)| *seq == written[0].seq && !f.source.is_empty()));
     assert_eq!(store.record_vitals(s.id, &t, bp(400, 95)).unwrap_err().kind(), ErrorKind::Invalid);
 
-    // Both flags acknowledged; a second acknowledgement is refused.
-    for (f, _) in &flags {
-        store.ack_flag(s.id, &f.id, "rechecked after 5 min rest").unwrap();
-    }
+    // One acknowledgement, which names the flag; a second is refused.
+    let ack = store.ack_flag(s.id, &flags[0].0.id, "rechecked after 5 min rest").unwrap();
+    assert_eq!(
+        ack.text,
+        "Flag acknowledged: Pre-dose systolic 150 is above 140 · Pre-dose diastolic 95 is above 90 · action: rechecked after 5 min rest"
+    );
     assert!(store.ack_flag(s.id, &flags[0].0.id, "again").is_err());
     assert_eq!(store.ack_flag(s.id, "nope", "").unwrap_err().kind(), ErrorKind::NotFound);
 
@@ -105,4 +108,105 @@ fn esketamine_session_flags_checkpoints_gate_and_restart() {
     store.end_session_gated(s.id, &t, Some("client stable, escort arrived, prescriber agreed")).unwrap();
     let kinds: Vec<&str> = store.entries(s.id).unwrap().iter().map(|e| e.body.kind()).collect();
     assert_eq!(kinds[kinds.len() - 2..], ["discharge_override", "session_ended"]);
+}
+
+fn full(s: i32, d: i32) -> Vitals {
+    Vitals { heart_rate: Some(80), spo2: Some(98), respiratory_rate: Some(14), ..bp(s, d) }
+}
+
+fn item<'a>(view: &'a crate::monitor::MonitorView, id: &str) -> &'a holdspace_monitoring::ItemState {
+    view.checklist.stages.iter().flat_map(|s| s.items.iter()).find(|i| i.item.id == id).unwrap()
+}
+
+#[test]
+fn what_the_app_sees_satisfies_items_and_what_is_open_is_kept_at_the_end() {
+    use crate::entry::{MusicAction, MusicEvent};
+    use holdspace_monitoring::ItemStatus;
+    let tmp = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::at_nine());
+    let t = template("im-ketamine");
+    let store = Store::open(&tmp.path().join(DB_FILE), clock.clone()).unwrap();
+    let (s, _) = store
+        .start_session_named(
+            NewSession {
+                client_code: "K-7".into(),
+                therapist: "Dr Rowe".into(),
+                route: Route::Intramuscular,
+                protocol: t.id.clone(),
+                intention: String::new(),
+            },
+            &t.name,
+        )
+        .unwrap();
+    let view = |store: &Store| {
+        monitor_view(&t, &store.session(s.id).unwrap(), &store.entries(s.id).unwrap(), clock.now().timestamp_millis())
+    };
+    // The session record names the protocol as the clinic does, not by its file id.
+    assert!(store.entries(s.id).unwrap()[0].text.contains(&format!("protocol {}", t.name)));
+
+    // A reading without everything the baseline check asks for does not count as baseline...
+    store.record_vitals(s.id, &t, bp(128, 82)).unwrap();
+    assert!(matches!(item(&view(&store), "baseline_vitals").status, ItemStatus::Open));
+    // ... a complete one does, linked to its entry.
+    let baseline = store.record_vitals(s.id, &t, full(128, 82)).unwrap();
+    match &item(&view(&store), "baseline_vitals").status {
+        ItemStatus::Observed { seq, text } => {
+            assert_eq!(*seq, baseline[0].seq);
+            assert!(text.contains("128/82"), "{text}");
+        }
+        other => panic!("baseline vitals not observed: {other:?}"),
+    }
+    assert!(matches!(item(&view(&store), "during.music_started").status, ItemStatus::Open));
+    let music = MusicEvent {
+        action: MusicAction::TrackStarted,
+        title: "Slow Water".into(),
+        artist: String::new(),
+        phase: "settle".into(),
+        path: "a.ogg".into(),
+        detail: String::new(),
+    };
+    let started = store.append(s.id, EntryBody::Music { event: music }).unwrap();
+    assert!(matches!(item(&view(&store), "during.music_started").status, ItemStatus::Observed { seq, .. } if seq == started.seq));
+
+    // The dose panel lists what is still open before dosing, without what was observed.
+    let before = view(&store).before_dosing;
+    assert!(before.contains(&"Checklist (pre-dose) required item open: Informed consent signed".to_string()), "{before:?}");
+    assert!(!before.iter().any(|b| b.contains("Baseline vitals recorded")), "{before:?}");
+    store
+        .record_dose(
+            s.id,
+            DoseInput { substance: "ketamine".into(), amount: 50.0, unit: "mg".into(), route: Route::Intramuscular, lot: "K1".into(), minutes_ago: None },
+        )
+        .unwrap();
+    assert!(view(&store).before_dosing.is_empty(), "nothing is 'before dosing' once dosed");
+    // A flagged BP, acknowledged, stays the last BP: still said before ending.
+    clock.advance(Duration::minutes(30));
+    let flagged = store.record_vitals(s.id, &t, full(185, 112)).unwrap();
+    let flag = flagged.iter().find_map(|e| match &e.body {
+        EntryBody::Flag { flag, .. } => Some(flag.clone()),
+        _ => None,
+    });
+    let flag = flag.expect("185/112 is flagged");
+    let risks = view(&store).risks;
+    assert!(risks.iter().any(|r| r.starts_with("Flag not acknowledged: Systolic 185")), "{risks:?}");
+    store.ack_flag(s.id, &flag.id, "informed the prescriber").unwrap();
+    let risks = view(&store).risks;
+    assert!(!risks.iter().any(|r| r.starts_with("Flag not acknowledged")), "{risks:?}");
+    assert!(risks.iter().any(|r| r.contains("The last BP was 185/112 at T+00:30:00, flagged (acknowledged)")), "{risks:?}");
+    // Left 20 minutes: the next check is overdue.
+    clock.advance(Duration::minutes(20));
+    let risks = view(&store).risks;
+    assert!(risks.iter().any(|r| r.starts_with("Check overdue:")), "{risks:?}");
+    assert!(!risks.iter().any(|r| r.contains("Baseline vitals recorded") || r.contains("Music started")), "observed items are not open: {risks:?}");
+
+    // Ending keeps what was open on the record.
+    clock.advance(Duration::minutes(60));
+    let ended = store.end_session_gated(s.id, &t, Some("escort arrived early; prescriber agreed")).unwrap();
+    match &ended.body {
+        EntryBody::SessionEnded { open_at_end, .. } => {
+            assert!(open_at_end.iter().any(|r| r.contains("The last BP was 185/112")), "{open_at_end:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(ended.text.contains("open at the end: "), "{}", ended.text);
 }

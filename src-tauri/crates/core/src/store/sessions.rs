@@ -10,6 +10,12 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 impl Store {
     /// Starts a session and writes its first timeline entry, in one transaction.
     pub fn start_session(&self, new: NewSession) -> Result<(Session, Entry)> {
+        self.start_session_named(new, "")
+    }
+
+    /// The same, with the protocol template's name for the record (so the timeline and the
+    /// chart read "Intramuscular ketamine", not the template's file id).
+    pub fn start_session_named(&self, new: NewSession, protocol_name: &str) -> Result<(Session, Entry)> {
         let new = new.validated()?;
         let now = self.clock.now();
         let mut conn = self.conn();
@@ -33,6 +39,7 @@ impl Store {
             therapist: new.therapist,
             route: new.route,
             protocol: new.protocol,
+            protocol_name: protocol_name.trim().to_string(),
             intention: new.intention,
         };
         let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
@@ -80,6 +87,11 @@ impl Store {
 
     /// Ends the session: writes the closing entry and marks it ended, in one transaction.
     pub fn end_session(&self, id: i64, reason: &str) -> Result<Entry> {
+        self.end_session_with(id, reason, Vec::new())
+    }
+
+    /// The same, keeping what was still open at the end (as the therapist was shown it).
+    pub fn end_session_with(&self, id: i64, reason: &str, open_at_end: Vec<String>) -> Result<Entry> {
         let reason = reason.trim();
         if reason.chars().count() > 2_000 {
             return Err(Error::invalid("reason", "at most 2000 characters"));
@@ -91,7 +103,7 @@ impl Store {
         if session.state != SessionState::Open {
             return Err(Error::SessionClosed(format!("session {id} has already ended")));
         }
-        let body = EntryBody::SessionEnded { reason: reason.to_string() };
+        let body = EntryBody::SessionEnded { reason: reason.to_string(), open_at_end };
         let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
         tx.execute(
             "UPDATE sessions SET state = 'ended', ended_ms = ?2 WHERE id = ?1",

@@ -189,6 +189,7 @@ fn generate(dir: &Path, c: &Config) -> Result<Generated, Box<dyn std::error::Err
                         therapist: "Dr Bench".into(),
                         route: Route::Intramuscular,
                         protocol: "im-ketamine".into(),
+                        protocol_name: "Intramuscular ketamine".into(),
                         intention: "Benchmark data".into(),
                     },
                     1 => EntryBody::Dose(Dose {
@@ -200,7 +201,7 @@ fn generate(dir: &Path, c: &Config) -> Result<Generated, Box<dyn std::error::Err
                         lot: "B-1".into(),
                         booster: false,
                     }),
-                    _ if i + 1 == n => EntryBody::SessionEnded { reason: String::new() },
+                    _ if i + 1 == n => EntryBody::SessionEnded { reason: String::new(), open_at_end: Vec::new() },
                     _ => body(&mut rng, i),
                 };
                 if matches!(b, EntryBody::Note { .. }) {

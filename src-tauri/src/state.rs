@@ -133,6 +133,11 @@ impl Ready {
     }
 
     /// The template a session runs on.
+    /// The protocol template a session runs on.
+    pub fn session_template(&self, session_id: i64) -> Result<&Template, Error> {
+        self.template(&self.store.session(session_id)?.protocol)
+    }
+
     pub fn template(&self, protocol: &str) -> Result<&Template, Error> {
         self.catalog.get(protocol).ok_or_else(|| Error::NotFound {
             what: format!("protocol template {protocol:?} (it may have been removed from the data folder)"),

@@ -68,7 +68,7 @@ pub fn monitor(state: State<'_, AppState>, session_id: i64) -> CmdResult<Monitor
 #[tauri::command(async)]
 pub fn record_vitals(state: State<'_, AppState>, session_id: i64, vitals: Vitals, key: Option<String>) -> CmdResult<Vec<Entry>> {
     let ready = state.ready()?;
-    let template = Box::new(ready.template(&ready.store.session(session_id)?.protocol)?.clone());
+    let template = Box::new(ready.session_template(session_id)?.clone());
     Ok(ready.save(session_id, key, WriteOp::Vitals { template, vitals })?)
 }
 
@@ -92,14 +92,14 @@ pub fn record_checklist(
     key: Option<String>,
 ) -> CmdResult<Entry> {
     let ready = state.ready()?;
-    let template = Box::new(ready.template(&ready.store.session(session_id)?.protocol)?.clone());
+    let template = Box::new(ready.session_template(session_id)?.clone());
     Ok(ready.save_one(session_id, key, WriteOp::Checklist { template, item_id, action })?)
 }
 
 #[tauri::command(async)]
 pub fn add_tag(state: State<'_, AppState>, session_id: i64, tag_id: String, key: Option<String>) -> CmdResult<Entry> {
     let ready = state.ready()?;
-    let t = ready.template(&ready.store.session(session_id)?.protocol)?;
+    let t = ready.session_template(session_id)?;
     let tags = effective_quick_tags(t, ready.clinic_tags.as_deref());
     let tag = tags
         .iter()

@@ -23,11 +23,21 @@ impl Default for Settings {
 }
 
 pub const FILE: &str = "settings.json";
+const MAX_BYTES: u64 = 64 * 1024;
 
 impl Settings {
     /// Reads the settings; a missing file gives the defaults, an unreadable one too, with why.
     pub fn load(data_dir: &Path) -> (Settings, Option<String>) {
         let path = data_dir.join(FILE);
+        // Three short fields: anything large, or not a plain file (a pipe would block the
+        // start), is not these settings and is never read.
+        match std::fs::metadata(&path) {
+            Ok(m) if !m.is_file() || m.len() > MAX_BYTES => {
+                let why = if m.is_file() { format!("{} bytes, far more than settings need", m.len()) } else { "not a regular file".into() };
+                return (Settings::default(), Some(format!("{}: {why}; not read, using the defaults", path.display())));
+            }
+            _ => {}
+        }
         match std::fs::read_to_string(&path) {
             Ok(text) => match serde_json::from_str(&text) {
                 Ok(s) => (s, None),
@@ -59,6 +69,23 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_file_or_a_pipe_in_place_of_the_settings_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join(FILE), vec![b' '; 100_000]).unwrap();
+        let (s, why) = Settings::load(tmp.path());
+        assert_eq!(s, Settings::default());
+        assert!(why.is_some_and(|w| w.contains("100000 bytes")));
+        std::fs::remove_file(tmp.path().join(FILE)).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(tmp.path().join(FILE)).status();
+        if made.is_ok_and(|s| s.success()) {
+            // Opening a FIFO with no writer would block forever: it must not be opened.
+            let (s, why) = Settings::load(tmp.path());
+            assert_eq!(s, Settings::default());
+            assert!(why.is_some_and(|w| w.contains("not a regular file")));
+        }
+    }
 
     #[test]
     fn settings_round_trip_and_survive_a_bad_file() {

@@ -66,6 +66,17 @@ pub enum EntryBody {
         label: String,
         action: ChecklistAction,
     },
+    /// A scheduled check the clinician marked missed, with the reason; it stays missed and
+    /// shows as missed in the review and the exports.
+    CheckMissed {
+        /// Which occurrence (`<checkpoint id>@pre` or `<checkpoint id>@<dose index>+<minutes>`).
+        occurrence_id: String,
+        label: String,
+        /// When it was due, milliseconds after the first dose (None for a pre-dose check).
+        #[ts(type = "number | null")]
+        due_elapsed_ms: Option<i64>,
+        reason: String,
+    },
     /// A one-key observation or adverse event.
     Tag {
         tag_id: String,
@@ -123,6 +134,7 @@ impl EntryBody {
             EntryBody::Flag { .. } => "flag",
             EntryBody::FlagAck { .. } => "flag_ack",
             EntryBody::Checklist { .. } => "checklist",
+            EntryBody::CheckMissed { .. } => "check_missed",
             EntryBody::Tag { .. } => "tag",
             EntryBody::Music { .. } => "music",
             EntryBody::Preflight { .. } => "preflight",

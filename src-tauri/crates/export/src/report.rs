@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use holdspace_core::store::IntegrationNote;
 use holdspace_core::{Entry, EntryBody, MusicAction, Route, Session, SessionState, Store};
 use holdspace_monitoring::{
-    checklist_items, compute_checklist_state, moaas_wording, ChecklistAction, ChecklistEvent, FlagRule, InputKind,
-    ItemStatus, Stage, Template, Vitals,
+    checklist_items, compute_checklist_state, moaas_wording, ChecklistAction, ChecklistEvent, CheckpointKind,
+    CheckpointStatus, FlagRule, InputKind, ItemStatus, MeasurementKind, Stage, Template, Vitals,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -76,6 +76,44 @@ pub struct ReportSummary {
     pub addenda: Vec<AddendumLine>,
     pub signature: Option<Signature>,
     pub music: Vec<PlayedTrack>,
+    /// Every scheduled check that fell due before the end: on time, late or missed (empty
+    /// without a template or a dose).
+    pub checks: Vec<CheckLine>,
+}
+
+/// How a scheduled check went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckOutcome {
+    /// Satisfied before it fell overdue.
+    OnTime,
+    /// Satisfied after it fell overdue, within the protocol's lateness allowance.
+    Late,
+    /// Never satisfied: marked missed with a reason, or left open until its allowance passed
+    /// or the session ended.
+    Missed,
+}
+
+/// One scheduled check and what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckLine {
+    pub occurrence_id: String,
+    pub label: String,
+    /// What it asked to be recorded.
+    pub record: Vec<MeasurementKind>,
+    /// When it was due; `None` for the check before dosing.
+    pub due_t_plus: Option<String>,
+    pub outcome: CheckOutcome,
+    pub satisfied_at: Option<DateTime<Utc>>,
+    pub satisfied_t_plus: Option<String>,
+    /// Whole minutes after its time, when it was satisfied late.
+    pub late_by_min: Option<i64>,
+    /// The clinician's reason, when it was marked missed.
+    pub missed_reason: Option<String>,
+    /// For a missed check: what the last reading toward it lacked.
+    pub missing: Vec<MeasurementKind>,
+    /// One line in the clinician's words (the PDF and the review show it).
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -622,7 +660,68 @@ fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) 
         addenda,
         signature,
         music: played_tracks(entries, ended_at),
+        checks: check_lines(session, entries, template, ended_at),
     }
+}
+
+/// The schedule as it stood at the end (or the last entry, for a session still open): every
+/// check due by then, with how it went. Checks not yet due at the end are left out.
+fn check_lines(session: &Session, entries: &[Entry], template: Option<&Template>, ended_at: Option<DateTime<Utc>>) -> Vec<CheckLine> {
+    let (Some(t), Some(first)) = (template, session.first_dose_at) else { return Vec::new() };
+    let Some(end) = ended_at.or_else(|| entries.last().map(|e| e.at)) else { return Vec::new() };
+    let view = holdspace_core::monitor::monitor_view(t, session, entries, end.timestamp_millis());
+    let first_ms = first.timestamp_millis();
+    let t_plus_of = |ms: i64| t_plus(Some(ms.saturating_sub(first_ms)));
+    view.timer
+        .checkpoints
+        .into_iter()
+        .filter(|c| c.status != CheckpointStatus::Upcoming)
+        .map(|c| {
+            let due_t_plus = if c.kind == CheckpointKind::PreDose { None } else { c.due_ms.and_then(t_plus_of) };
+            let outcome = match (c.completed_at_ms, c.late_by_ms) {
+                (Some(_), Some(_)) => CheckOutcome::Late,
+                (Some(_), None) => CheckOutcome::OnTime,
+                (None, _) => CheckOutcome::Missed,
+            };
+            let satisfied_at = c.completed_at_ms.and_then(DateTime::from_timestamp_millis);
+            let satisfied_t_plus = c.completed_at_ms.and_then(t_plus_of);
+            let late_by_min = c.late_by_ms.map(|ms| ms / 60_000);
+            let when = due_t_plus.as_deref().map_or_else(|| "before dosing".to_string(), |d| format!("due {d}"));
+            let text = match outcome {
+                CheckOutcome::OnTime => format!("{} ({when}): done at {}", c.label, satisfied_t_plus.as_deref().unwrap_or("?")),
+                CheckOutcome::Late => format!(
+                    "{} ({when}): LATE, done at {}, {} min after its time",
+                    c.label,
+                    satisfied_t_plus.as_deref().unwrap_or("?"),
+                    late_by_min.unwrap_or(0)
+                ),
+                CheckOutcome::Missed => {
+                    let mut s = format!("{} ({when}): MISSED", c.label);
+                    if !c.missing.is_empty() {
+                        s.push_str(&format!(", a reading lacked {}", MeasurementKind::list(&c.missing)));
+                    }
+                    match &c.missed_reason {
+                        Some(r) => s.push_str(&format!("; reason: {r}")),
+                        None => s.push_str("; no reason recorded"),
+                    }
+                    s
+                }
+            };
+            CheckLine {
+                occurrence_id: c.occurrence_id,
+                label: c.label,
+                record: c.record,
+                due_t_plus,
+                outcome,
+                satisfied_at,
+                satisfied_t_plus,
+                late_by_min,
+                missed_reason: c.missed_reason,
+                missing: if c.completed_at_ms.is_none() { c.missing } else { Vec::new() },
+                text,
+            }
+        })
+        .collect()
 }
 
 fn played_tracks(entries: &[Entry], ended_at: Option<DateTime<Utc>>) -> Vec<PlayedTrack> {

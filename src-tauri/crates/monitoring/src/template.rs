@@ -134,6 +134,63 @@ pub enum MeasurementKind {
     Note,
 }
 
+impl MeasurementKind {
+    pub const ALL: [MeasurementKind; 10] = [
+        MeasurementKind::Bp,
+        MeasurementKind::Hr,
+        MeasurementKind::Spo2,
+        MeasurementKind::Rr,
+        MeasurementKind::Temp,
+        MeasurementKind::Moaas,
+        MeasurementKind::Dissociation,
+        MeasurementKind::Nausea,
+        MeasurementKind::Distress,
+        MeasurementKind::Note,
+    ];
+
+    /// What a clinician calls it ("MOAA/S", "heart rate"), for the screen and the record.
+    pub fn label(self) -> &'static str {
+        match self {
+            MeasurementKind::Bp => "BP",
+            MeasurementKind::Hr => "heart rate",
+            MeasurementKind::Spo2 => "SpO2",
+            MeasurementKind::Rr => "respiratory rate",
+            MeasurementKind::Temp => "temperature",
+            MeasurementKind::Moaas => "MOAA/S",
+            MeasurementKind::Dissociation => "dissociation",
+            MeasurementKind::Nausea => "nausea",
+            MeasurementKind::Distress => "distress",
+            MeasurementKind::Note => "note",
+        }
+    }
+
+    /// The snake_case name used in templates and the IPC types.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasurementKind::Bp => "bp",
+            MeasurementKind::Hr => "hr",
+            MeasurementKind::Spo2 => "spo2",
+            MeasurementKind::Rr => "rr",
+            MeasurementKind::Temp => "temp",
+            MeasurementKind::Moaas => "moaas",
+            MeasurementKind::Dissociation => "dissociation",
+            MeasurementKind::Nausea => "nausea",
+            MeasurementKind::Distress => "distress",
+            MeasurementKind::Note => "note",
+        }
+    }
+
+    /// "BP, heart rate and MOAA/S".
+    pub fn list(kinds: &[MeasurementKind]) -> String {
+        let words: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+        match words.split_last() {
+            None => String::new(),
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+}
+
 /// A phase of the session for the timer display, starting `start_min` after the first dose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -181,6 +238,9 @@ pub struct CheckpointDef {
     /// Overrides the template's `overdue_after_min` for this checkpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue_after_min: Option<i32>,
+    /// Overrides the template's `late_within_min` for this checkpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_within_min: Option<i32>,
 }
 
 /// How readiness for discharge is judged.
@@ -211,6 +271,18 @@ fn default_window_before() -> i32 {
 fn default_overdue_after() -> i32 {
     5
 }
+fn default_late_within() -> i32 {
+    DEFAULT_LATE_WITHIN_MIN
+}
+fn default_late_within_source() -> String {
+    DEFAULT_LATE_WITHIN_SOURCE.to_string()
+}
+
+/// How late a reading may come and still satisfy a check, when a template does not say.
+pub const DEFAULT_LATE_WITHIN_MIN: i32 = 10;
+/// Where that default comes from (no published figure: the schedule's own spacing).
+pub const DEFAULT_LATE_WITHIN_SOURCE: &str = "Holdspace default, not a published figure: a reading up to 10 min after a check's time still counts for it, marked late; the clinic sets its own";
+
 fn default_ready_score() -> i32 {
     9
 }
@@ -239,6 +311,14 @@ pub struct Template {
     /// A checkpoint not done this many minutes after its time is overdue.
     #[serde(default = "default_overdue_after")]
     pub overdue_after_min: i32,
+    /// A complete reading up to this many minutes after a checkpoint's time still satisfies it
+    /// (late once it is overdue); after that the check is missed. Never less than
+    /// `overdue_after_min`.
+    #[serde(default = "default_late_within")]
+    pub late_within_min: i32,
+    /// Where `late_within_min` comes from; shown beside it.
+    #[serde(default = "default_late_within_source")]
+    pub late_within_source: String,
     #[serde(default = "default_scoring")]
     pub discharge_scoring: DischargeScoring,
     /// Score at or above which Modified Aldrete / PADSS reads "ready".

@@ -106,3 +106,64 @@ fn esketamine_session_flags_checkpoints_gate_and_restart() {
     let kinds: Vec<&str> = store.entries(s.id).unwrap().iter().map(|e| e.body.kind()).collect();
     assert_eq!(kinds[kinds.len() - 2..], ["discharge_override", "session_ended"]);
 }
+
+/// The check: IM vitals every 15 min; at T+31 vitals without MOAA/S, then the check is
+/// marked missed with a reason, which the store keeps and the schedule reads back.
+#[test]
+fn a_check_is_marked_missed_with_a_reason_once_and_only_when_it_is_due() {
+    let clock = Arc::new(FakeClock::at_nine());
+    let t = template("im-ketamine");
+    let store = Store::open_in_memory(clock.clone()).unwrap();
+    let (s, _) = store
+        .start_session(NewSession {
+            client_code: "K-2".into(),
+            therapist: "Dr Rowe".into(),
+            route: Route::Intramuscular,
+            protocol: t.id.clone(),
+            intention: String::new(),
+        })
+        .unwrap();
+    let dose = DoseInput {
+        substance: "ketamine".into(),
+        amount: 50.0,
+        unit: "mg".into(),
+        route: Route::Intramuscular,
+        lot: String::new(),
+        minutes_ago: None,
+    };
+    store.record_dose(s.id, dose).unwrap();
+    let occ = "vitals-q15@0+30";
+    let refused = store.mark_check_missed(s.id, &t, occ, "asleep").unwrap_err();
+    assert!(refused.to_string().contains("not due yet"), "{refused}");
+    clock.advance(Duration::minutes(31));
+    store
+        .record_vitals(s.id, &t, Vitals { heart_rate: Some(70), spo2: Some(97), ..bp(120, 80) })
+        .unwrap();
+    let session = store.session(s.id).unwrap();
+    let view = |store: &Store| {
+        monitor_view(&t, &session, &store.entries(s.id).unwrap(), clock.now().timestamp_millis())
+            .timer
+            .checkpoints
+            .into_iter()
+            .find(|c| c.occurrence_id == occ)
+            .unwrap()
+    };
+    assert_eq!(view(&store).missing, vec![holdspace_monitoring::MeasurementKind::Moaas]);
+    assert_eq!(store.mark_check_missed(s.id, &t, occ, "  ").unwrap_err().kind(), ErrorKind::Invalid);
+    assert_eq!(store.mark_check_missed(s.id, &t, "no-such@0+1", "x").unwrap_err().kind(), ErrorKind::NotFound);
+    clock.advance(Duration::minutes(5));
+    let e = store.mark_check_missed(s.id, &t, occ, "client asleep; not woken").unwrap();
+    assert_eq!(e.text, "Check missed: Vitals and sedation (every 15 min) (due T+00:30:00) · reason: client asleep; not woken");
+    let c = view(&store);
+    assert_eq!((c.status, c.missed_reason.as_deref()), (CheckpointStatus::Missed, Some("client asleep; not woken")));
+    assert!(store.mark_check_missed(s.id, &t, occ, "again").unwrap_err().to_string().contains("already marked missed"));
+    // Through a keyed write, applied once.
+    let w = Write {
+        key: "k-missed-1".into(),
+        session_id: s.id,
+        at: clock.now(),
+        op: WriteOp::CheckMissed { template: Box::new(t.clone()), occurrence_id: "ratings@0+30".into(), reason: "declined".into() },
+    };
+    let first = store.apply(&w).unwrap();
+    assert_eq!(store.apply(&w).unwrap(), first);
+}

@@ -37,6 +37,17 @@ fn export_all(dir: &Path) {
         holdspace_core::store::SLICE_MAX
     );
     std::fs::write(dir.join("limits.ts"), limits).unwrap();
+    // The clinician's word for each measurement, so the window says "MOAA/S" as the record does.
+    use holdspace_core::monitoring::MeasurementKind;
+    let labels: Vec<String> = MeasurementKind::ALL.iter().map(|k| format!("  {}: {:?},", k.as_str(), k.label())).collect();
+    let measurements = format!(
+        "// Generated from Rust by src-tauri/src/bindings.rs. Do not edit.\n\n\
+         import type {{ MeasurementKind }} from './MeasurementKind';\n\n\
+         /** What a clinician calls each measurement (MeasurementKind::label). */\n\
+         export const MEASUREMENT_LABELS: Record<MeasurementKind, string> = {{\n{}\n}};\n",
+        labels.join("\n")
+    );
+    std::fs::write(dir.join("measurements.ts"), measurements).unwrap();
     use holdspace_music::library as lib;
     export!(lib::PlaylistDetails, lib::LoudnessProgress, lib::LoudnessFinished, crate::commands::library::LibraryProtocols, lib::ImportResult);
 }

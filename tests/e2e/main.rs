@@ -12,3 +12,6 @@ mod keyboard;
 mod storage;
 mod push;
 mod soak;
+mod checks;
+mod music_end;
+mod plain_errors;

@@ -44,9 +44,14 @@ function monitor(status: 'upcoming' | 'due', dueMs: number): MonitorView {
     due_ms: dueMs,
     window_opens_ms: dueMs - 60_000,
     overdue_ms: dueMs + 300_000,
+    late_until_ms: dueMs + 600_000,
     record: ['bp' as const],
     status,
     completed_at_ms: null,
+    late_by_ms: null,
+    missing: [],
+    missed_reason: null,
+    missed_at_ms: null,
   };
   return {
     timer: {
@@ -55,6 +60,7 @@ function monitor(status: 'upcoming' | 'due', dueMs: number): MonitorView {
       checkpoints: [check],
       due_count: status === 'due' ? 1 : 0,
       overdue_count: 0,
+      missed_unexplained_count: 0,
     },
     checklist: { stages: [], score: null, skipped: [] },
     flags: [],
@@ -76,7 +82,8 @@ function status(over: Partial<Status> = {}): Status {
     track_left_ms: 200_000,
     phase_left_ms: 400_000,
     volume: 0.6,
-    device: { state: 'ok', name: 'null sink', message: null },
+    fading: false,
+    device: { state: 'ok', name: 'null sink', message: null, detail: null },
     up_next: null,
     frames_played: 0,
     ...over,

@@ -164,6 +164,10 @@ pub struct MusicEvent {
     /// Extra words: the skip reason, "20% → 60%", the device name.
     #[serde(default)]
     pub detail: String,
+    /// The sound library's own words for a failure (a device that would not open), kept for
+    /// whoever diagnoses it; never part of the entry's text.
+    #[serde(default)]
+    pub technical_detail: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -188,7 +192,12 @@ pub enum MusicAction {
 pub struct PreflightCheck {
     pub name: String,
     pub ok: bool,
+    /// In plain words for the therapist.
     pub reason: String,
+    /// The library's or the system's own words for a failure, kept for whoever diagnoses it;
+    /// never part of the entry's text.
+    #[serde(default)]
+    pub technical_detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -218,6 +218,19 @@ impl Store {
     /// Ends the session through the discharge gate: with reminders open it is refused unless an
     /// override reason is given, and then the override is logged before the end.
     pub fn end_session_gated(&self, session_id: i64, template: &Template, override_reason: Option<&str>) -> Result<Entry> {
+        self.end_session_gated_with(session_id, template, override_reason, None)
+    }
+
+    /// As [`Store::end_session_gated`], writing `closing` (what the app did as the session
+    /// ended, e.g. the music fading out) just before the end, in the end's transaction, and only
+    /// when the end goes ahead.
+    pub fn end_session_gated_with(
+        &self,
+        session_id: i64,
+        template: &Template,
+        override_reason: Option<&str>,
+        closing: Option<EntryBody>,
+    ) -> Result<Entry> {
         let now = self.clock.now();
         let gate = {
             let mut conn = self.conn();
@@ -237,6 +250,6 @@ impl Store {
             }
             self.append(session_id, EntryBody::DischargeOverride { blockers: gate.blockers, reason: reason.to_string() })?;
         }
-        self.end_session(session_id, if gate.allowed { reason } else { "" })
+        self.end_session_with(session_id, if gate.allowed { reason } else { "" }, closing)
     }
 }

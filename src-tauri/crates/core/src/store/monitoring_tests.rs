@@ -167,3 +167,43 @@ fn a_check_is_marked_missed_with_a_reason_once_and_only_when_it_is_due() {
     let first = store.apply(&w).unwrap();
     assert_eq!(store.apply(&w).unwrap(), first);
 }
+
+/// What the app did as the session ended (the music fading out) is written just before the end,
+/// and only when the end goes ahead.
+#[test]
+fn a_closing_entry_is_written_before_the_end_only_when_the_session_ends() {
+    let clock = Arc::new(FakeClock::at_nine());
+    let t = template("esketamine-rems");
+    let store = Store::open_in_memory(clock.clone()).unwrap();
+    let (s, _) = store
+        .start_session(NewSession {
+            client_code: "K-3".into(),
+            therapist: "Dr Rowe".into(),
+            route: Route::Intranasal,
+            protocol: t.id.clone(),
+            intention: String::new(),
+        })
+        .unwrap();
+    let faded = || {
+        Some(EntryBody::Music {
+            event: crate::entry::MusicEvent {
+                action: crate::entry::MusicAction::FadedToSilence,
+                title: "First Light".into(),
+                artist: String::new(),
+                phase: String::new(),
+                path: String::new(),
+                detail: "the session ended; faded out over 8 s".into(),
+                technical_detail: String::new(),
+            },
+        })
+    };
+    // Blocked (no dose, no minimum observation): nothing is written.
+    let before = store.entries(s.id).unwrap().len();
+    assert_eq!(store.end_session_gated_with(s.id, &t, None, faded()).unwrap_err().kind(), ErrorKind::DischargeBlocked);
+    assert_eq!(store.entries(s.id).unwrap().len(), before);
+    store.end_session_gated_with(s.id, &t, Some("client left early"), faded()).unwrap();
+    let kinds: Vec<&str> = store.entries(s.id).unwrap().iter().map(|e| e.body.kind()).collect();
+    assert_eq!(kinds[kinds.len() - 3..], ["discharge_override", "music", "session_ended"]);
+    let music = store.entries(s.id).unwrap().into_iter().find(|e| e.body.kind() == "music").unwrap();
+    assert_eq!(music.text, "Faded to silence: First Light · the session ended; faded out over 8 s");
+}

@@ -34,14 +34,6 @@ async fn shown_check(app: &App, css: &str, id: &str) -> Option<(String, String)>
     Some((status, el.text().await.unwrap_or_default()))
 }
 
-async fn screenshots(app: &App, name: &str) {
-    for (w, h) in [(800, 560), (1280, 800), (1920, 1080)] {
-        app.client.set_window_rect(0, 0, w, h).await.expect("resize");
-        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-        app.screenshot(&format!("{name}-{w}x{h}")).await;
-    }
-    app.client.set_window_rect(0, 0, 1280, 800).await.expect("resize");
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missed_check_says_what_is_missing_clears_late_or_is_marked_missed_and_reaches_the_record() {
@@ -76,7 +68,7 @@ async fn a_missed_check_says_what_is_missing_clears_late_or_is_marked_missed_and
     // (The test's own seconds pass too: 8 min late, give or take one.)
     assert!(text.contains(" min late") && text.contains("min still counts"), "{text}");
     assert!(text.contains("lacked MOAA/S"), "{text}");
-    screenshots(&app, "checks-live-overdue-missing").await;
+    app.screenshots("checks-live-overdue-missing").await;
     vitals(&app, Some("4")).await;
     app.wait_for("the T+30 check to clear", || async {
         shown_check(&app, "checkpoint", "vitals-q15@0+30").await.is_none().then_some(())
@@ -92,7 +84,7 @@ async fn a_missed_check_says_what_is_missing_clears_late_or_is_marked_missed_and
         .await;
     assert!(text.contains("MISSED") && text.contains("due T+00:45:00"), "{text}");
     assert!(shown_check(&app, "checkpoint", "vitals-q15@0+45").await.is_none(), "no longer shown as overdue");
-    screenshots(&app, "checks-live-missed").await;
+    app.screenshots("checks-live-missed").await;
     app.alt('r').await;
     app.el("room-view").await;
     app.wait_for("the room view to show the missed check", || async {
@@ -168,7 +160,7 @@ async fn a_missed_check_says_what_is_missing_clears_late_or_is_marked_missed_and
         .execute("document.querySelector(`[data-testid='summary-checks']`).scrollIntoView()", vec![])
         .await
         .expect("scroll to the checks");
-    screenshots(&app, "checks-review-summary").await;
+    app.screenshots("checks-review-summary").await;
 
     // The JSON and the PDF say the same.
     let out = tmp.path().join("exports");
@@ -215,5 +207,10 @@ async fn settings_show_how_late_a_reading_may_come_with_its_source() {
     first.find(Locator::Css("summary")).await.expect("summary").click().await.expect("open the protocol");
     let text = app.text("protocol-late-within").await;
     assert!(text.contains("up to 10 min after its time") && text.contains("Holdspace default"), "{text}");
+    app.client
+        .execute("document.querySelector(`[data-testid='protocol-late-within']`).scrollIntoView()", vec![])
+        .await
+        .expect("scroll to it");
+    app.screenshots("settings-protocol-late-within").await;
     app.quit().await;
 }

@@ -48,14 +48,6 @@ async fn music_status(app: &App) -> serde_json::Value {
     m
 }
 
-async fn screenshots(app: &App, name: &str) {
-    for (w, h) in [(800, 560), (1280, 800), (1920, 1080)] {
-        app.client.set_window_rect(0, 0, w, h).await.expect("resize");
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        app.screenshot(&format!("{name}-{w}x{h}")).await;
-    }
-    app.client.set_window_rect(0, 0, 1280, 800).await.expect("resize");
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ending_the_session_fades_the_music_out_and_the_next_session_inherits_none() {
@@ -176,7 +168,7 @@ async fn music_heard_outside_a_session_shows_on_every_screen_with_a_fade_out() {
     assert!(played.get("error").is_none(), "{played}");
 
     indicator_playing(&app, "start").await;
-    screenshots(&app, "music-indicator-start").await;
+    app.screenshots("music-indicator-start").await;
     app.click("open-settings").await;
     indicator_playing(&app, "settings").await;
     app.screenshot("music-indicator-settings").await;
@@ -185,7 +177,7 @@ async fn music_heard_outside_a_session_shows_on_every_screen_with_a_fade_out() {
     app.click(&format!("open-{id}")).await;
     app.el("review-summary").await;
     indicator_playing(&app, "review").await;
-    screenshots(&app, "music-indicator-review").await;
+    app.screenshots("music-indicator-review").await;
 
     // The fade-out is a button (so Tab reaches it); it fades over the fade time and stops.
     app.click("music-indicator-fade").await;

@@ -50,11 +50,7 @@ async fn no_sound_device_and_no_keep_awake_service_are_said_in_plain_words() {
         })
         .await;
     assert!(notice.contains("the timer and record are not affected"), "{notice}");
-    for (w, h) in [(800, 560), (1280, 800), (1920, 1080)] {
-        app.client.set_window_rect(0, 0, w, h).await.expect("resize");
-        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-        app.screenshot(&format!("plain-errors-live-{w}x{h}")).await;
-    }
+    app.screenshots("plain-errors-live").await;
     let page = app.client.execute("return document.body.innerText", vec![]).await.expect("page text");
     assert_plain("the live screen", page.as_str().unwrap_or(""));
 

@@ -34,7 +34,8 @@ function check(over: Partial<CheckpointState>): CheckpointState {
 
 function timer(now: number, checks: CheckpointState[]): TimerView {
   return {
-    phase: { name: 'peak', description: '', elapsed_ms: now - DOSE, next_phase: null, next_phase_at_ms: null },
+    // The elapsed time is as of the last push, seconds ago; the dose time is what counts.
+    phase: { name: 'peak', description: '', elapsed_ms: now - DOSE - 4_000, first_dose_ms: DOSE, next_phase: null, next_phase_at_ms: null },
     next: null,
     checkpoints: checks,
     due_count: 0,
@@ -107,5 +108,16 @@ describe('the due cue', () => {
     });
     expect(queryAllByTestId('checkpoint-missed')).toHaveLength(1);
     expect(queryAllByTestId('mark-missed')).toHaveLength(0);
+  });
+
+  it('says how many checks are missed in one line in the room view', () => {
+    const now = DOSE + 45 * MIN;
+    const { getByTestId, queryAllByTestId } = render(PhaseCue, {
+      timer: timer(now, [check({ status: 'missed' }), check({ occurrence_id: 'x@0+15', status: 'missed' })]),
+      now,
+      large: true,
+    });
+    expect(queryAllByTestId('checkpoint-missed')).toHaveLength(0);
+    expect(getByTestId('checkpoint-missed-count').textContent).toContain('MISSED: 2 checks');
   });
 });

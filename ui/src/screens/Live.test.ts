@@ -55,7 +55,7 @@ function monitor(status: 'upcoming' | 'due', dueMs: number): MonitorView {
   };
   return {
     timer: {
-      phase: { name: 'onset', description: '', elapsed_ms: 0, next_phase: null, next_phase_at_ms: null },
+      phase: { name: 'onset', description: '', elapsed_ms: 0, first_dose_ms: Date.parse(DOSED), next_phase: null, next_phase_at_ms: null },
       next: { occurrence_id: check.occurrence_id, label: 'Vitals', status, due_ms: dueMs, countdown_ms: 0, record: ['bp'] },
       checkpoints: [check],
       due_count: status === 'due' ? 1 : 0,

@@ -684,11 +684,17 @@ fn check_lines(session: &Session, entries: &[Entry], template: Option<&Template>
                 (None, _) => CheckOutcome::Missed,
             };
             let satisfied_at = c.completed_at_ms.and_then(DateTime::from_timestamp_millis);
-            let satisfied_t_plus = c.completed_at_ms.and_then(t_plus_of);
+            // A check before dosing is done before the dose, whatever its T-.
+            let satisfied_t_plus = if c.kind == CheckpointKind::PreDose { None } else { c.completed_at_ms.and_then(t_plus_of) };
+            // Still within its time when the session ended, or past it with nobody saying why.
+            let open_at_end = matches!(c.status, CheckpointStatus::Due | CheckpointStatus::Overdue);
             let late_by_min = c.late_by_ms.map(|ms| ms / 60_000);
             let when = due_t_plus.as_deref().map_or_else(|| "before dosing".to_string(), |d| format!("due {d}"));
             let text = match outcome {
-                CheckOutcome::OnTime => format!("{} ({when}): done at {}", c.label, satisfied_t_plus.as_deref().unwrap_or("?")),
+                CheckOutcome::OnTime => match &satisfied_t_plus {
+                    Some(at) => format!("{} ({when}): done at {at}", c.label),
+                    None => format!("{} ({when}): done before the dose", c.label),
+                },
                 CheckOutcome::Late => format!(
                     "{} ({when}): LATE, done at {}, {} min after its time",
                     c.label,
@@ -702,6 +708,8 @@ fn check_lines(session: &Session, entries: &[Entry], template: Option<&Template>
                     }
                     match &c.missed_reason {
                         Some(r) => s.push_str(&format!("; reason: {r}")),
+                        None if open_at_end && c.kind == CheckpointKind::PreDose => s.push_str("; not done before the dose"),
+                        None if open_at_end => s.push_str("; not done before the session ended"),
                         None => s.push_str("; no reason recorded"),
                     }
                     s

@@ -406,7 +406,7 @@ fn late_and_missed_checks_reach_the_summary_the_json_and_the_pdf() {
     use holdspace_export::report::CheckOutcome;
     use holdspace_monitoring::Vitals;
     let dir = tempfile::tempdir().unwrap();
-    let (store, clock) = open(&dir.path().join("holdspace.db"), start());
+    let (store, clock) = open(&dir.path().join("holdspace.db"), start() - Duration::minutes(10));
     let t = builtin_template("im-ketamine").unwrap();
     let (s, _) = store
         .start_session(NewSession {
@@ -418,7 +418,9 @@ fn late_and_missed_checks_reach_the_summary_the_json_and_the_pdf() {
         })
         .unwrap();
     let full = Vitals { systolic: Some(120), diastolic: Some(80), heart_rate: Some(72), spo2: Some(98), respiratory_rate: Some(14), moaas: Some(5), ..Vitals::default() };
+    clock.set(start() - Duration::minutes(5));
     store.record_vitals(s.id, &t, full.clone()).unwrap();
+    clock.set(start());
     let dose = DoseInput { substance: "ketamine".into(), amount: 50.0, unit: "mg".into(), route: Route::Intramuscular, lot: String::new(), minutes_ago: None };
     store.record_dose(s.id, dose).unwrap();
     let at = |m: i64| clock.set(start() + Duration::minutes(m));
@@ -443,6 +445,10 @@ fn late_and_missed_checks_reach_the_summary_the_json_and_the_pdf() {
     let never = check("vitals-q15@0+60");
     assert_eq!((never.outcome, never.missed_reason.as_deref()), (CheckOutcome::Missed, None));
     assert!(!r.summary.checks.iter().any(|c| c.occurrence_id == "vitals-q15@0+90"), "not due before the end");
+    let open = check("vitals-q15@0+75");
+    assert_eq!(open.outcome, CheckOutcome::Missed);
+    assert!(open.text.ends_with("MISSED; not done before the session ended"), "{}", open.text);
+    assert!(check("baseline@pre").text.ends_with("done before the dose"), "{}", check("baseline@pre").text);
 
     let json = export(&store, Some(&t), s.id, Format::Json, dir.path()).unwrap();
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();

@@ -113,6 +113,9 @@ pub struct PhaseView {
     /// Time since the first dose; None before dosing.
     #[ts(type = "number | null")]
     pub elapsed_ms: Option<i64>,
+    /// When the first dose was given (same clock); None before dosing.
+    #[ts(type = "number | null")]
+    pub first_dose_ms: Option<i64>,
     pub next_phase: Option<String>,
     /// When the next phase is expected to start (absolute, same clock).
     #[ts(type = "number | null")]
@@ -317,6 +320,7 @@ impl Schedule {
                 name: "pre-dose".into(),
                 description: "Before the first dose".into(),
                 elapsed_ms: None,
+                first_dose_ms: None,
                 next_phase: t.phases.first().map(|p| p.name.clone()),
                 next_phase_at_ms: first,
             };
@@ -329,6 +333,7 @@ impl Schedule {
             name: cur.map_or_else(|| "dosed".to_string(), |p| p.name.clone()),
             description: cur.map(|p| p.description.clone()).unwrap_or_default(),
             elapsed_ms: Some(elapsed),
+            first_dose_ms: Some(first),
             next_phase: next.map(|p| p.name.clone()),
             next_phase_at_ms: next.map(|p| first.saturating_add(i64::from(p.start_min) * MIN)),
         }

@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "monitor",
     "record_vitals",
     "ack_flag",
+    "mark_check_missed",
     "record_checklist",
     "add_tag",
     "review_list",

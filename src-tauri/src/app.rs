@@ -94,6 +94,9 @@ fn start_music(app: &tauri::AppHandle, state: &AppState) {
     let app = app.clone();
     let spawned = std::thread::Builder::new().name("holdspace-music-events".into()).spawn(move || {
         for ev in events {
+            if let holdspace_audio::EngineEvent::DeviceLost { detail, .. } = &ev {
+                crate::logfile::technical("the sound output", detail);
+            }
             let state = app.state::<AppState>();
             let entry = state.ready().ok().and_then(|r| record_music(r, &ev));
             let _ = app.emit(crate::events::name::MUSIC_EVENT, crate::events::MusicEventPayload { event: ev, entry });
@@ -191,6 +194,7 @@ macro_rules! app_commands {
             commands::monitoring::monitor,
             commands::monitoring::record_vitals,
             commands::monitoring::ack_flag,
+            commands::monitoring::mark_check_missed,
             commands::monitoring::record_checklist,
             commands::monitoring::add_tag,
             commands::review::review_list,

@@ -12,4 +12,5 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod live;
+pub mod logfile;
 pub mod state;

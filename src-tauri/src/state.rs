@@ -45,6 +45,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(data_dir: &Path) -> AppState {
+        crate::logfile::init(data_dir);
         let ready = open_ready(data_dir).map_err(IpcError::from);
         if let Err(e) = &ready {
             eprintln!("holdspace: {}", e.message);

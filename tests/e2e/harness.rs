@@ -312,6 +312,22 @@ impl App {
         }
     }
 
+    /// Screenshots at 800x560, 1280x800 and 1920x1080 (`NAME-WxH.png`), then back to 1280x800.
+    /// Best effort, as artifacts are: a resize or capture that hangs is given up after [`WAIT`].
+    pub async fn screenshots(&self, name: &str) {
+        for (w, h) in [(800, 560), (1280, 800), (1920, 1080)] {
+            if tokio::time::timeout(WAIT, self.client.set_window_rect(0, 0, w, h)).await.is_err() {
+                eprintln!("screenshot {name}: resizing to {w}x{h} timed out");
+                continue;
+            }
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            if tokio::time::timeout(WAIT, self.screenshot(&format!("{name}-{w}x{h}"))).await.is_err() {
+                eprintln!("screenshot {name} at {w}x{h} timed out");
+            }
+        }
+        let _ = tokio::time::timeout(WAIT, self.client.set_window_rect(0, 0, 1280, 800)).await;
+    }
+
     /// The app's process id, as written into the data folder's lock file.
     pub fn pid(&self) -> u32 {
         holdspace_core::store::DataDir::holder_pid(&self.data_dir).expect("the app wrote its pid")

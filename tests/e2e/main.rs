@@ -13,3 +13,6 @@ mod storage;
 mod push;
 mod soak;
 mod whats_open;
+mod checks;
+mod music_end;
+mod plain_errors;

@@ -83,6 +83,20 @@ pub fn ack_flag(
     Ok(state.ready()?.save_one(session_id, key, WriteOp::FlagAck { flag_id, action_taken })?)
 }
 
+/// Marks a due, overdue or missed check missed, with the clinician's reason (it stays missed).
+#[tauri::command(async)]
+pub fn mark_check_missed(
+    state: State<'_, AppState>,
+    session_id: i64,
+    occurrence_id: String,
+    reason: String,
+    key: Option<String>,
+) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    let template = Box::new(ready.template(&ready.store.session(session_id)?.protocol)?.clone());
+    Ok(ready.save_one(session_id, key, WriteOp::CheckMissed { template, occurrence_id, reason })?)
+}
+
 #[tauri::command(async)]
 pub fn record_checklist(
     state: State<'_, AppState>,

@@ -41,6 +41,8 @@ pub enum MusicControl {
     /// Up or down by this much (e.g. 0.1), within 0..1.
     StepVolume { delta: f32 },
     FadeToSilence,
+    /// Fade to silence over the fade time, then stop (nothing resumes): outside a session.
+    FadeOut,
     JumpToPhase { phase: String },
 }
 
@@ -72,7 +74,7 @@ pub fn load_playlist(app: tauri::AppHandle, state: State<'_, AppState>, path: St
 }
 
 /// The loaded playlist changed: the window fetches `music_state` once (it is not sent on a timer).
-fn loaded_changed(app: &tauri::AppHandle) {
+pub(crate) fn loaded_changed(app: &tauri::AppHandle) {
     let _ = app.emit(crate::events::name::MUSIC_LOADED, ());
 }
 
@@ -105,6 +107,7 @@ pub fn music_control(state: State<'_, AppState>, control: MusicControl) -> CmdRe
         MusicControl::SetVolume { volume } => set_volume(m, volume),
         MusicControl::StepVolume { delta } => set_volume(m, status.volume + delta),
         MusicControl::FadeToSilence => e.fade_to_silence(None),
+        MusicControl::FadeOut => m.fade_out(),
         MusicControl::JumpToPhase { phase } => e.jump_to_phase(&phase),
     };
     sent.map_err(audio)?;
@@ -170,20 +173,22 @@ pub fn run_preflight(state: State<'_, AppState>, session_id: i64, planned_minute
             let cache = holdspace_music::SqliteLoudnessCache::shared(ready.store.clone());
             preflight_with_cache(&loaded.resolution, planned_minutes.max(0.0), device, Some(cache.as_ref()))
                 .into_iter()
-                .map(|i| PreflightCheck { name: i.name, ok: i.ok, reason: i.reason })
+                .map(|i| PreflightCheck { name: i.name, ok: i.ok, reason: i.reason, technical_detail: i.detail })
                 .collect()
         }
         None => vec![PreflightCheck {
             name: "Playlist".into(),
             ok: false,
             reason: "no playlist is loaded: choose one so music never runs out".into(),
+            technical_detail: String::new(),
         }],
     };
     let awake = state.awake.hold();
     checks.push(PreflightCheck {
         name: "Computer kept awake".into(),
         ok: awake.any_inhibited(),
-        reason: format!("screen: {}; sleep: {}", awake.screen, awake.sleep),
+        reason: awake.summary(),
+        technical_detail: awake.detail.clone(),
     });
     checks.push(disk_space_check(&state.data_dir));
     let body = EntryBody::Preflight { checks };
@@ -199,5 +204,6 @@ fn disk_space_check(data_dir: &std::path::Path) -> PreflightCheck {
         name: "Disk space for the record".into(),
         ok: warning.is_none(),
         reason: warning.unwrap_or_else(|| format!("{free} free")),
+        technical_detail: String::new(),
     }
 }

@@ -45,14 +45,23 @@ pub fn get_session(state: State<'_, AppState>, session_id: i64) -> CmdResult<Ses
     view(&state, session_id)
 }
 
+/// Starts a session. Nothing of the last one's music carries over: no playlist stays loaded
+/// and nothing plays (the pre-flight chooses the playlist, and this session's record says which).
 #[tauri::command(async)]
-pub fn start_session(state: State<'_, AppState>, new_session: NewSession) -> CmdResult<SessionView> {
+pub fn start_session(app: tauri::AppHandle, state: State<'_, AppState>, new_session: NewSession) -> CmdResult<SessionView> {
     let ready = state.ready()?;
     let name = match new_session.protocol.trim() {
         "" => String::new(),
         id => ready.template(id)?.name.clone(),
     };
     let (session, _) = ready.store.start_session_named(new_session, &name)?;
+    if let Some(m) = state.music.get() {
+        match m.reset_for_new_session() {
+            Ok(true) => crate::commands::music::loaded_changed(&app),
+            Ok(false) => {}
+            Err(e) => crate::logfile::technical("the music could not be reset for the new session", &e.to_string()),
+        }
+    }
     state.awake.hold();
     view(&state, session.id)
 }
@@ -94,11 +103,19 @@ pub fn end_session(state: State<'_, AppState>, session_id: i64, override_reason:
         ));
     }
     let reason = override_reason.as_deref();
+    // Music playing now fades out with the session, and the record says so before its end.
+    let music = state.music.get();
+    let closing = music.and_then(|m| m.session_end_entry());
     let ended = match ready.catalog.get(&session.protocol) {
-        Some(t) => ready.store.end_session_gated(session_id, t, reason)?,
+        Some(t) => ready.store.end_session_gated_with(session_id, t, reason, closing)?,
         // A template removed since the start: nothing to gate on; the reason is still kept.
-        None => ready.store.end_session(session_id, reason.unwrap_or(""))?,
+        None => ready.store.end_session_with(session_id, reason.unwrap_or(""), closing, Vec::new())?,
     };
+    if let Some(m) = music {
+        if let Err(e) = m.fade_out() {
+            crate::logfile::technical("the music could not be faded out at the end of the session", &e.to_string());
+        }
+    }
     state.sync_awake();
     Ok(ended)
 }

@@ -124,6 +124,9 @@ export const backend = {
     call<Entry[]>('record_vitals', { sessionId, vitals, key }),
   ackFlag: (sessionId: number, flagId: string, actionTaken: string, key = newKey()) =>
     call<Entry>('ack_flag', { sessionId, flagId, actionTaken, key }),
+  /** Marks a due, overdue or missed check missed, with the reason; it stays missed. */
+  markCheckMissed: (sessionId: number, occurrenceId: string, reason: string, key = newKey()) =>
+    call<Entry>('mark_check_missed', { sessionId, occurrenceId, reason, key }),
   recordChecklist: (sessionId: number, itemId: string, action: ChecklistAction, key = newKey()) =>
     call<Entry>('record_checklist', { sessionId, itemId, action, key }),
   addTag: (sessionId: number, tagId: string, key = newKey()) => call<Entry>('add_tag', { sessionId, tagId, key }),

@@ -47,7 +47,7 @@ export function manyItems(n: number): TimelineItem[] {
             ? { kind: 'tag', tag_id: 't', label: 'tearful', adverse_event: false }
             : {
                 kind: 'music',
-                event: { action: 'track_started', title: `Track ${seq}`, artist: '', phase: '', path: '', detail: '' },
+                event: { action: 'track_started', title: `Track ${seq}`, artist: '', phase: '', path: '', detail: '', technical_detail: '' },
               };
     out.push(item(seq, body, 10 + seq / 60));
   }

@@ -125,6 +125,9 @@ pub enum EngineCommand {
     Seek { #[ts(type = "number")] position_ms: u64 },
     SetVolume { volume: f32 },
     FadeToSilence { #[ts(type = "number | null")] duration_ms: Option<u64> },
+    /// Fade to silence (the fade-to-silence time by default), then stop: nothing resumes, and
+    /// play starts again from the first track. For the end of a session.
+    FadeOut { #[ts(type = "number | null")] duration_ms: Option<u64> },
     JumpToPhase { phase: String },
     PlayIndex { index: u32 },
     SetDevice { name: Option<String> },
@@ -155,8 +158,13 @@ pub enum EngineEvent {
     VolumeChanged { from: f32, to: f32 },
     FadedToSilence,
     PhaseJumped { phase: String },
-    /// The output device went away (or could not be opened at start).
-    DeviceLost { message: String },
+    /// The output device went away (or could not be opened at start): `message` says what it
+    /// means for the room, `detail` is the sound library's own words (for the log).
+    DeviceLost {
+        message: String,
+        #[serde(default)]
+        detail: String,
+    },
     DeviceRegained { name: String },
     PlaylistFinished,
     Stopped,
@@ -191,7 +199,54 @@ pub enum DeviceState {
 pub struct DeviceStatus {
     pub state: DeviceState,
     pub name: Option<String>,
+    /// What it means for the room, in plain words (never the sound library's).
     pub message: Option<String>,
+    /// The sound library's own words for the failure, for the log and the entry's details.
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+/// Why no output opened: what the room is told, and the library's own words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputError {
+    pub message: String,
+    pub detail: String,
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What the room is told when no sound output opens.
+pub const NO_OUTPUT: &str = "No sound output found: music cannot play; the timer and record are not affected";
+
+fn no_output(detail: impl Into<String>) -> OutputError {
+    OutputError { message: NO_OUTPUT.to_string(), detail: detail.into() }
+}
+
+/// The whole chain of an error, outermost first: the library's words, for the log.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        let text = inner.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        source = inner.source();
+    }
+    s
+}
+
+/// What the room is told when an output that was playing goes away.
+fn lost_output(name: &str, detail: String) -> OutputError {
+    OutputError {
+        message: format!("The sound output ({name}) was lost: music is silent until it is back; the timer and record are not affected"),
+        detail,
+    }
 }
 
 /// The next track.
@@ -223,6 +278,8 @@ pub struct Status {
     pub phase_left_ms: Option<u64>,
     /// User volume, 0.0 to 1.0 (the target while a ramp runs).
     pub volume: f32,
+    /// A fade to silence or fade out is still sounding (the state already says where it ends).
+    pub fading: bool,
     pub device: DeviceStatus,
     pub up_next: Option<UpNext>,
     /// Frames the engine has played since it started (a sample clock for tests and logs).
@@ -274,6 +331,7 @@ struct PublishKey {
     index: Option<usize>,
     queued: Option<usize>,
     volume_bits: u32,
+    fading: bool,
     total_frames: Option<u64>,
     queue_generation: u64,
 }
@@ -306,7 +364,8 @@ impl Status {
             track_left_ms: None,
             phase_left_ms: None,
             volume,
-            device: DeviceStatus { state: DeviceState::Opening, name: None, message: None },
+            fading: false,
+            device: DeviceStatus { state: DeviceState::Opening, name: None, message: None, detail: None },
             up_next: None,
             frames_played: 0,
         }
@@ -332,15 +391,20 @@ pub fn list_output_devices() -> Vec<String> {
 pub(crate) fn open_output(
     name: Option<&str>,
     lost: Arc<AtomicBool>,
-) -> std::result::Result<(MixerDeviceSink, String), String> {
+) -> std::result::Result<(MixerDeviceSink, String), OutputError> {
     let host = rodio::cpal::default_host();
     let device = match name {
         Some(wanted) => host
             .output_devices()
-            .map_err(|e| e.to_string())?
+            .map_err(|e| no_output(chain(&e)))?
             .find(|d| d.description().map(|x| x.name() == wanted).unwrap_or(false))
-            .ok_or_else(|| format!("output device \"{wanted}\" not found"))?,
-        None => host.default_output_device().ok_or_else(|| "no default output device".to_string())?,
+            .ok_or_else(|| OutputError {
+                message: format!(
+                    "The chosen sound output \u{201c}{wanted}\u{201d} is not connected: music cannot play; the timer and record are not affected"
+                ),
+                detail: format!("output device \"{wanted}\" not found"),
+            })?,
+        None => host.default_output_device().ok_or_else(|| no_output("no default output device"))?,
     };
     let dev_name = device
         .description()
@@ -353,9 +417,9 @@ pub(crate) fn open_output(
             _ => lost.store(true, Ordering::Relaxed),
         }
     };
-    let builder = DeviceSinkBuilder::from_device(device).map_err(|e| e.to_string())?;
-    let rate = std::num::NonZero::new(SAMPLE_RATE).ok_or("bad rate")?;
-    let ch = std::num::NonZero::new(crate::CHANNELS).ok_or("bad channel count")?;
+    let builder = DeviceSinkBuilder::from_device(device).map_err(|e| no_output(chain(&e)))?;
+    let rate = std::num::NonZero::new(SAMPLE_RATE).ok_or_else(|| no_output("bad rate"))?;
+    let ch = std::num::NonZero::new(crate::CHANNELS).ok_or_else(|| no_output("bad channel count"))?;
     let preferred = builder
         .with_sample_rate(rate)
         .with_channels(ch)
@@ -363,7 +427,7 @@ pub(crate) fn open_output(
         .with_error_callback(on_error.clone());
     let mut sink = match preferred.open_sink_or_fallback() {
         Ok(s) => s,
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(no_output(chain(&e))),
     };
     sink.log_on_drop(false);
     Ok((sink, dev_name))
@@ -449,6 +513,11 @@ impl Engine {
     pub fn set_volume(&self, volume: f32) -> Result<()> { self.send(EngineCommand::SetVolume { volume }) }
     pub fn fade_to_silence(&self, duration: Option<Duration>) -> Result<()> {
         self.send(EngineCommand::FadeToSilence { duration_ms: duration.map(|d| d.as_millis() as u64) })
+    }
+    /// Fades what plays to silence over `duration` (default: the fade-to-silence time), then
+    /// stops for good: the state is `Stopped` at once, and play starts from the first track.
+    pub fn fade_out(&self, duration: Option<Duration>) -> Result<()> {
+        self.send(EngineCommand::FadeOut { duration_ms: duration.map(|d| d.as_millis() as u64) })
     }
     pub fn jump_to_phase(&self, phase: &str) -> Result<()> {
         self.send(EngineCommand::JumpToPhase { phase: phase.to_string() })
@@ -549,7 +618,7 @@ impl Worker {
             pending_skips: HashMap::new(),
             end_skips: None,
             output: None,
-            device: DeviceStatus { state: DeviceState::Opening, name: None, message: None },
+            device: DeviceStatus { state: DeviceState::Opening, name: None, message: None, detail: None },
             was_ok: false,
             next_poll: now,
             last_pull: Arc::new(AtomicU64::new(0)),
@@ -606,15 +675,21 @@ impl Worker {
             if out.lost.load(Ordering::Relaxed) || stalled {
                 let name = out.name.clone();
                 self.output = None;
-                let message = if stalled {
-                    format!("output \"{name}\" stopped taking audio")
+                let detail = if stalled {
+                    format!("output \"{name}\" stopped taking audio (nothing pulled for 3 s)")
                 } else {
-                    format!("output \"{name}\" was lost")
+                    format!("output \"{name}\" reported an error and was closed")
                 };
-                self.device = DeviceStatus { state: DeviceState::Lost, name: Some(name), message: Some(message.clone()) };
+                let e = lost_output(&name, detail);
+                self.device = DeviceStatus {
+                    state: DeviceState::Lost,
+                    name: Some(name),
+                    message: Some(e.message.clone()),
+                    detail: Some(e.detail.clone()),
+                };
                 // Nothing is heard now; when a device returns, bring the music back gently.
                 lock(&self.core).duck = crate::ramp::Ramp::steady(0.0);
-                self.emit(EngineEvent::DeviceLost { message });
+                self.emit(EngineEvent::DeviceLost { message: e.message, detail: e.detail });
                 self.next_poll = now + self.poll_interval();
             }
             return;
@@ -645,19 +720,19 @@ impl Worker {
                     }
                 }
                 let previously_bad = matches!(self.device.state, DeviceState::Lost | DeviceState::Unavailable);
-                self.device = DeviceStatus { state: DeviceState::Ok, name: Some(name.clone()), message: None };
+                self.device = DeviceStatus { state: DeviceState::Ok, name: Some(name.clone()), message: None, detail: None };
                 if previously_bad || self.was_ok {
                     self.emit(EngineEvent::DeviceRegained { name: name.clone() });
                 }
                 self.was_ok = true;
                 self.output = Some(Output { _sink: sink, lost, name, opened_at: Instant::now() });
             }
-            Err(message) => {
+            Err(e) => {
                 let state = if self.was_ok { DeviceState::Lost } else { DeviceState::Unavailable };
                 if matches!(self.device.state, DeviceState::Opening | DeviceState::Ok) {
-                    self.emit(EngineEvent::DeviceLost { message: message.clone() });
+                    self.emit(EngineEvent::DeviceLost { message: e.message.clone(), detail: e.detail.clone() });
                 }
-                self.device = DeviceStatus { state, name: self.cfg.device.clone(), message: Some(message) };
+                self.device = DeviceStatus { state, name: self.cfg.device.clone(), message: Some(e.message), detail: Some(e.detail) };
             }
         }
     }
@@ -921,6 +996,28 @@ impl Worker {
                     self.emit(EngineEvent::FadedToSilence);
                 }
             }
+            EngineCommand::FadeOut { duration_ms } => {
+                let ms = duration_ms.unwrap_or(self.cfg.fade_to_silence_ms);
+                let mut core = lock(&self.core);
+                if core.running {
+                    // From wherever the level is now (a fade to silence may be under way).
+                    core.duck.retarget(0.0, frames(ms), Curve::DbLinear);
+                    core.after_duck = Some(AfterDuck::Stop);
+                } else {
+                    core.current = None;
+                    core.queued = None;
+                    core.outgoing.clear();
+                }
+                drop(core);
+                self.index = None;
+                self.prepared_after = None;
+                self.pending_skips.clear();
+                self.end_skips = None;
+                if self.state != PlayState::Stopped {
+                    self.state = PlayState::Stopped;
+                    self.emit(EngineEvent::Stopped);
+                }
+            }
             EngineCommand::JumpToPhase { phase } => {
                 let Some(target) = self.queue.tracks.iter().position(|t| t.phase.eq_ignore_ascii_case(&phase)) else {
                     return;
@@ -1024,10 +1121,11 @@ impl Worker {
     /// Publishes the status: the playhead on every pump (two atomics), the rest only when it
     /// changed; and tells the reader what changed.
     fn publish(&mut self) {
-        let (cur, queued_idx, volume, frames_out) = {
+        let (cur, queued_idx, volume, frames_out, fading) = {
             let core = lock(&self.core);
             let cur = core.current.as_ref().map(|l| (l.index, l.position(), l.src.total_frames));
-            (cur, core.queued.as_ref().map(|l| l.index), core.volume.target(), core.frames_out)
+            let fading = matches!(core.after_duck, Some(AfterDuck::Silence | AfterDuck::Stop));
+            (cur, core.queued.as_ref().map(|l| l.index), core.volume.target(), core.frames_out, fading)
         };
         let to_ms = |f: u64| f.saturating_mul(1000) / SAMPLE_RATE as u64;
         let index = cur.map(|c| c.0).or(self.index);
@@ -1039,12 +1137,14 @@ impl Worker {
             index,
             queued: queued_idx,
             volume_bits: volume.to_bits(),
+            fading,
             total_frames: cur.and_then(|c| c.2),
             queue_generation: self.queue_generation,
         };
         let unchanged = self.published.as_ref().is_some_and(|(k, d)| *k == key && *d == self.device);
         if !unchanged {
-            let s = self.full_status(index, cur, queued_idx, volume, frames_out);
+            let mut s = self.full_status(index, cur, queued_idx, volume, frames_out);
+            s.fading = fading;
             self.duration_ms = s.duration_ms;
             *hold(&self.status) = Published { status: s.clone(), phase_rest_ms: self.phase_rest_ms };
             self.published = Some((key, self.device.clone()));

@@ -22,6 +22,7 @@ pub mod textfile;
 pub use check::{check_file, check_playlist_audio, format_duration, AudioReport, PhaseSummary, Problem, PlaylistSummary};
 pub use decode::{checked_length, decoded_length, identify, probe, Container, TrackInfo};
 pub use engine::{
+    OutputError, NO_OUTPUT,
     list_output_devices, DeviceState, DeviceStatus, Engine, EngineCommand, EngineConfig,
     EngineEvent, PlayPosition, PlayState, Queue, QueueTrack, SkipReason, Status, StatusUpdate, UpNext,
 };

@@ -15,8 +15,11 @@ use crate::library::{Resolution, TrackLocation};
 pub struct PreflightItem {
     pub name: String,
     pub ok: bool,
-    /// Why it failed, or a short confirmation.
+    /// Why it failed, or a short confirmation, in plain words.
     pub reason: String,
+    /// The library's own words for a failure, kept for the log (never shown as the reason).
+    #[serde(default)]
+    pub detail: String,
 }
 
 /// How to check the output device.
@@ -64,6 +67,7 @@ pub fn preflight_with_cache(
     items.push(PreflightItem {
         name: "Every track is in the music folder".into(),
         ok: missing.is_empty(),
+        detail: String::new(),
         reason: if missing.is_empty() {
             let moved = resolution.moved;
             if moved > 0 {
@@ -108,11 +112,13 @@ pub fn preflight_with_cache(
     items.push(PreflightItem {
         name: "Every track decodes".into(),
         ok: bad.is_empty(),
+        detail: String::new(),
         reason: if bad.is_empty() { "all decode".into() } else { format!("cannot play: {}", bad.join("; ")) },
     });
     items.push(PreflightItem {
         name: "Every track plays its full length".into(),
         ok: short.is_empty(),
+        detail: String::new(),
         reason: if short.is_empty() { "every length checked by decoding".into() } else { short.join("; ") },
     });
     // 3. Long enough.
@@ -121,6 +127,7 @@ pub fn preflight_with_cache(
     items.push(PreflightItem {
         name: "Music lasts the planned session".into(),
         ok,
+        detail: String::new(),
         reason: if ok {
             format!("{} of music for {} planned", format_duration(total), format_duration(planned))
         } else {
@@ -136,16 +143,17 @@ pub fn preflight_with_cache(
     let dev = match device {
         DeviceCheck::Skip => None,
         DeviceCheck::FromEngine(s) => Some(match s.state {
-            DeviceState::Ok => (true, format!("playing through {}", s.name.unwrap_or_else(|| "default".into()))),
-            _ => (false, s.message.unwrap_or_else(|| "no output device".into())),
+            DeviceState::Ok => (true, format!("playing through {}", s.name.unwrap_or_else(|| "default".into())), String::new()),
+            DeviceState::Opening => (false, "the sound output is still opening: run the pre-flight again in a moment".into(), String::new()),
+            _ => (false, s.message.unwrap_or_else(|| crate::engine::NO_OUTPUT.into()), s.detail.unwrap_or_default()),
         }),
         DeviceCheck::Open(name) => Some(match open_output(name.as_deref(), Arc::new(AtomicBool::new(false))) {
-            Ok((_sink, n)) => (true, format!("{n} opens")),
-            Err(e) => (false, e),
+            Ok((_sink, n)) => (true, format!("{n} opens"), String::new()),
+            Err(e) => (false, e.message, e.detail),
         }),
     };
-    if let Some((ok, reason)) = dev {
-        items.push(PreflightItem { name: "Output device opens".into(), ok, reason });
+    if let Some((ok, reason, detail)) = dev {
+        items.push(PreflightItem { name: "Output device opens".into(), ok, reason, detail });
     }
     items
 }

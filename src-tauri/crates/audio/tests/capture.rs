@@ -496,8 +496,15 @@ fn no_device_is_reported_and_nothing_panics() {
     assert!(statuses.len() >= 2);
     for s in &statuses {
         assert_eq!(s["device"]["state"], "unavailable", "{s}");
+        // The room is told what it means; the sound library's words are kept apart.
+        assert_eq!(s["device"]["message"], holdspace_audio::NO_OUTPUT, "{s}");
+        let detail = s["device"]["detail"].as_str().unwrap_or("");
+        assert!(!detail.is_empty() && !holdspace_audio::NO_OUTPUT.contains(detail), "{s}");
     }
-    assert_eq!(events_of(&out, "device_lost").len(), 1, "{out:?}");
+    let lost = events_of(&out, "device_lost");
+    assert_eq!(lost.len(), 1, "{out:?}");
+    assert_eq!(lost[0]["message"], holdspace_audio::NO_OUTPUT);
+    println!("no device: the library said {:?}", lost[0]["detail"]);
     assert!(!rig.capture.exists());
 }
 
@@ -541,4 +548,56 @@ fn hostile_commands_do_not_panic() {
     assert_eq!(status["state"], "stopped", "{status}");
     assert!(status["volume"].as_f64().unwrap_or(9.0) <= 1.0);
     assert_eq!(events_of(&out, "playlist_finished").len(), 1, "{out:?}");
+}
+
+/// The end of a session: the music fades to silence over the fade time, then stops for good
+/// (resume brings nothing back; the capture stays silent).
+#[test]
+fn fade_out_ramps_to_silence_over_its_time_and_stays_stopped() {
+    let rig = Rig::new();
+    let a = rig.path("a.wav");
+    sine_file(&a, 20.0, 441.0);
+    let cfg = config(json!({"fade_to_silence_ms": 2000}));
+    let cmd = |c: Value| json!({"do": "cmd", "cmd": c});
+    let steps = vec![
+        json!({"do": "wait_device", "timeout_ms": 10000}),
+        cmd(json!({"kind": "load", "queue": {"title": "t", "crossfade_seconds": 0, "tracks": [track(&a, "A", "settle")]}})),
+        cmd(json!({"kind": "play"})),
+        json!({"do": "wait_position", "ms": 1500, "timeout_ms": 20000}),
+        cmd(json!({"kind": "fade_out", "duration_ms": null})),
+        json!({"do": "sleep", "ms": 100}),
+        json!({"do": "print_status"}),
+        // 1.5 s here is 6 s of audio at 4x pace: the fade is long over.
+        json!({"do": "sleep", "ms": 1500}),
+        cmd(json!({"kind": "resume"})),
+        json!({"do": "sleep", "ms": 500}),
+        json!({"do": "print_status"}),
+    ];
+    let out = rig.run(json!({"config": cfg, "steps": steps}));
+    let statuses: Vec<&Value> = out.iter().filter_map(|v| v.get("status")).collect();
+    assert_eq!(statuses[0]["state"], "stopped", "stopped at once: {}", statuses[0]);
+    assert_eq!(statuses[0]["fading"], true, "still fading: {}", statuses[0]);
+    assert_eq!(statuses.last().map(|s| s["fading"].clone()), Some(json!(false)));
+    let last = statuses.last().expect("status");
+    assert_eq!(last["state"], "stopped", "resume brings nothing back: {last}");
+    assert!(last["track_index"].is_null(), "no track held to resume mid-way: {last}");
+    assert_eq!(events_of(&out, "resumed").len(), 0);
+
+    let (l, _) = rig.capture();
+    let full = 0.5 * 32767.0 / 2f64.sqrt();
+    let level = |i: usize| (l[i..i + 400].iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / 400.0).sqrt() / full;
+    let start = first_loud(&l).expect("played");
+    let steps: Vec<usize> = (start..l.len().saturating_sub(400)).step_by(100).collect();
+    // Past the fade-in at the start (0.7 s).
+    let fading = steps.iter().copied().find(|i| *i > start + 44_100 && level(*i) < 0.95).expect("the fade began");
+    let silent = steps.iter().copied().find(|i| *i > fading && level(*i) < 0.001).expect("the fade ended in silence");
+    let secs = (silent - fading) as f64 / 44_100.0;
+    println!("fade out: {secs:.2} s from full level to silence");
+    assert!((1.5..=2.3).contains(&secs), "the fade took {secs:.2} s, not about the 2 s fade time");
+    let worst = steps.windows(5).map(|w| (level(w[4]) - level(w[0])).abs()).fold(0.0, f64::max);
+    assert!(worst < 0.06, "the level jumped by {worst} in 10 ms");
+    // The ramp's last -60 to -80 dB take a moment; then nothing at all, resume or not.
+    let after = last_loud(&l).expect("played");
+    assert!(after < silent + 22_050, "sound after the fade: {} s later", (after - silent) as f64 / 44_100.0);
+    assert!(l.len() > silent + 2 * 44_100, "the output kept running (silence captured) after the fade");
 }

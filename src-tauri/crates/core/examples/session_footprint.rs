@@ -50,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         if minute % 4 == 0 {
             for action in [MusicAction::TrackStarted, MusicAction::VolumeChanged] {
-                let event = MusicEvent { action, title: format!("Track {minute}"), artist: "Demo".into(), phase: "peak".into(), path: format!("/music/track-{minute}.flac"), detail: String::new() };
+                let event = MusicEvent { action, title: format!("Track {minute}"), artist: "Demo".into(), phase: "peak".into(), path: format!("/music/track-{minute}.flac"), detail: String::new(), technical_detail: String::new() };
                 store.append(s.id, EntryBody::Music { event })?;
                 entries += 1;
             }

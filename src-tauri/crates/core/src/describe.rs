@@ -155,6 +155,10 @@ pub fn describe_body(body: &EntryBody, author: &str) -> String {
             s
         }
         EntryBody::Checklist { label, action, .. } => format!("{label}: {}", checklist_action_text(action)),
+        EntryBody::CheckMissed { label, due_elapsed_ms, reason, .. } => {
+            let due = t_plus(*due_elapsed_ms).map_or_else(|| "before dosing".to_string(), |t| format!("due {t}"));
+            format!("Check missed: {label} ({due}) · reason: {}", reason.trim())
+        }
         EntryBody::Tag { label, adverse_event, .. } => {
             if *adverse_event {
                 format!("{label} (adverse event)")
@@ -250,6 +254,13 @@ mod tests {
         assert_eq!(describe_body(&EntryBody::Vitals { reading: v }, ""), "BP 150/95 · HR 72 · SpO2 98% · MOAA/S 5");
         let note = EntryBody::Note { text: "said \"floating\" 🙂".into(), theme: false };
         assert_eq!(describe_body(&note, ""), "said \"floating\" 🙂");
+        let missed = EntryBody::CheckMissed {
+            occurrence_id: "vitals-q15@0+30".into(),
+            label: "Vitals and sedation (every 15 min)".into(),
+            due_elapsed_ms: Some(30 * 60_000),
+            reason: "asleep; not woken".into(),
+        };
+        assert_eq!(describe_body(&missed, ""), "Check missed: Vitals and sedation (every 15 min) (due T+00:30:00) · reason: asleep; not woken");
         let signed = EntryBody::Signed { statement: "complete".into() };
         assert_eq!(describe_body(&signed, "Dr A"), "Signed by Dr A · complete");
     }

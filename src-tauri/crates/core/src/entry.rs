@@ -73,6 +73,17 @@ pub enum EntryBody {
         label: String,
         action: ChecklistAction,
     },
+    /// A scheduled check the clinician marked missed, with the reason; it stays missed and
+    /// shows as missed in the review and the exports.
+    CheckMissed {
+        /// Which occurrence (`<checkpoint id>@pre` or `<checkpoint id>@<dose index>+<minutes>`).
+        occurrence_id: String,
+        label: String,
+        /// When it was due, milliseconds after the first dose (None for a pre-dose check).
+        #[ts(type = "number | null")]
+        due_elapsed_ms: Option<i64>,
+        reason: String,
+    },
     /// A one-key observation or adverse event.
     Tag {
         tag_id: String,
@@ -133,6 +144,7 @@ impl EntryBody {
             EntryBody::Flag { .. } => "flag",
             EntryBody::FlagAck { .. } => "flag_ack",
             EntryBody::Checklist { .. } => "checklist",
+            EntryBody::CheckMissed { .. } => "check_missed",
             EntryBody::Tag { .. } => "tag",
             EntryBody::Music { .. } => "music",
             EntryBody::Preflight { .. } => "preflight",
@@ -162,6 +174,10 @@ pub struct MusicEvent {
     /// Extra words: the skip reason, "20% → 60%", the device name.
     #[serde(default)]
     pub detail: String,
+    /// The sound library's own words for a failure (a device that would not open), kept for
+    /// whoever diagnoses it; never part of the entry's text.
+    #[serde(default)]
+    pub technical_detail: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -186,7 +202,12 @@ pub enum MusicAction {
 pub struct PreflightCheck {
     pub name: String,
     pub ok: bool,
+    /// In plain words for the therapist.
     pub reason: String,
+    /// The library's or the system's own words for a failure, kept for whoever diagnoses it;
+    /// never part of the entry's text.
+    #[serde(default)]
+    pub technical_detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -202,7 +202,10 @@ impl LiveMonitor {
                 if let (Some(systolic), Some(diastolic)) = (reading.systolic, reading.diastolic) {
                     self.last_bp = Some(LastBp { seq: e.seq, systolic, diastolic, elapsed_ms: e.elapsed_ms });
                 }
-                self.recordings.push(Recording { at_ms: e.at.timestamp_millis(), kinds: reading.kinds(), occurrence_id: None })
+                self.recordings.push(Recording::reading(e.at.timestamp_millis(), reading.kinds()))
+            }
+            EntryBody::CheckMissed { occurrence_id, reason, .. } => {
+                self.recordings.push(Recording::missed(e.at.timestamp_millis(), occurrence_id, reason))
             }
             EntryBody::Checklist { item_id, action, .. } => self.checklist_events.push(ChecklistEvent {
                 item_id: item_id.clone(),
@@ -264,8 +267,9 @@ impl LiveMonitor {
         };
         consider(first);
         let timer = Schedule::timer_view(&self.template, &self.doses, now_ms, &self.recordings);
-        for c in timer.checkpoints.iter().filter(|c| c.status != CheckpointStatus::Done) {
-            c.due_ms.into_iter().chain(c.overdue_ms).for_each(&mut consider);
+        for c in timer.checkpoints.iter().filter(|c| !matches!(c.status, CheckpointStatus::Done | CheckpointStatus::Missed)) {
+            // Missed one millisecond after its allowance ends.
+            c.due_ms.into_iter().chain(c.overdue_ms).chain(c.late_until_ms.map(|l| l.saturating_add(1))).for_each(&mut consider);
         }
         if let Some(at) = timer.phase.next_phase_at_ms {
             consider(at);
@@ -313,10 +317,16 @@ mod tests {
 
     /// The computation as it was before folding: every list rebuilt from all the entries.
     fn reference(t: &Template, session: &Session, entries: &[Entry], now_ms: i64) -> MonitorView {
-        let recordings: Vec<Recording> = readings(entries)
+        let mut recordings: Vec<Recording> = readings(entries)
             .into_iter()
-            .map(|r| Recording { at_ms: r.at_ms, kinds: r.vitals.kinds(), occurrence_id: None })
+            .map(|r| Recording::reading(r.at_ms, r.vitals.kinds()))
             .collect();
+        recordings.extend(entries.iter().filter_map(|e| match &e.body {
+            EntryBody::CheckMissed { occurrence_id, reason, .. } => {
+                Some(Recording::missed(e.at.timestamp_millis(), occurrence_id, reason))
+            }
+            _ => None,
+        }));
         let timer = Schedule::timer_view(t, &dose_times(entries), now_ms, &recordings);
         let checklist = compute_checklist_state_observed(t, &checklist_events(entries), &observations(t, entries));
         let first = session.first_dose_at.map(|t| t.timestamp_millis()).unwrap_or(now_ms);
@@ -377,6 +387,8 @@ mod tests {
             store.record_vitals(s.id, &t, v).unwrap();
         }
         store.add_note(s.id, "eyes closed, calm").unwrap();
+        // The sedation and dissociation ratings at T+40 were not taken.
+        store.mark_check_missed(s.id, &t, "sedation-dissociation@0+40", "client asleep; not woken").unwrap();
         store.record_dose(s.id, dose(None)).unwrap();
         clock.advance(Duration::minutes(20));
         store.record_vitals(s.id, &t, vitals(Some(130), Some(80), Some(97))).unwrap();
@@ -411,6 +423,8 @@ mod tests {
         assert!(changed < entries.len(), "notes and session events do not change the view");
         assert!(live.view(now).flags.iter().any(|f| f.ack_seq.is_some()), "{:?}", live.view(now).flags);
         assert!(live.view(now).flags.iter().any(|f| f.ack_seq.is_none()), "{:?}", live.view(now).flags);
+        let missed = live.view(now).timer.checkpoints.into_iter().find(|c| c.occurrence_id == "sedation-dissociation@0+40").unwrap();
+        assert_eq!((missed.status, missed.missed_reason.as_deref()), (CheckpointStatus::Missed, Some("client asleep; not woken")));
     }
 
     #[test]

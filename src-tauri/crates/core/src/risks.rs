@@ -31,7 +31,7 @@ pub fn open_risks(timer: &TimerView, checklist: &ChecklistState, flags: &[FlagVi
             out.push(format!("The last BP was {}/{}{when}, flagged ({acked}); no BP since", bp.systolic, bp.diastolic));
         }
     }
-    for c in timer.checkpoints.iter().filter(|c| c.status == CheckpointStatus::Overdue) {
+    for c in timer.checkpoints.iter().filter(|c| matches!(c.status, CheckpointStatus::Overdue | CheckpointStatus::Missed)) {
         let what = c.record.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ");
         // A repeating check is overdue once per time it fell due: say which time.
         let due = match (c.offset_min, c.anchor_dose) {
@@ -39,7 +39,11 @@ pub fn open_risks(timer: &TimerView, checklist: &ChecklistState, flags: &[FlagVi
             (Some(m), _) => format!(", due {m} min after the booster"),
             (None, _) => String::new(),
         };
-        out.push(format!("Check overdue: {}{due} ({what})", c.label));
+        out.push(match (c.status, c.missed_reason.as_deref()) {
+            (CheckpointStatus::Overdue, _) => format!("Check overdue: {}{due} ({what})", c.label),
+            (_, Some(reason)) => format!("Check missed: {}{due} ({what}); reason: {reason}", c.label),
+            (_, None) => format!("Check missed, no reason given: {}{due} ({what})", c.label),
+        });
     }
     out.extend(open_items(checklist, &[Stage::PreDose, Stage::During]));
     out

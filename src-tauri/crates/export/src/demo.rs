@@ -80,6 +80,7 @@ fn music(action: MusicAction, n: usize, detail: &str) -> EntryBody {
             phase: phase.into(),
             path: if file.is_empty() { String::new() } else { format!("playlists/demo/audio/{file}") },
             detail: detail.into(),
+            technical_detail: String::new(),
         },
     }
 }

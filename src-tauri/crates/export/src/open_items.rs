@@ -2,18 +2,28 @@
 //! exports): flags never acknowledged, checklist items never done, music the record cannot
 //! vouch for. The reviewer decides what to do about each; the app only lists.
 
-use crate::report::{FlagLine, PlayedTrack};
+use crate::report::{CheckLine, CheckOutcome, FlagLine, PlayedTrack};
 use holdspace_core::describe::t_plus;
 use holdspace_core::monitor::{checklist_events, observations};
 use holdspace_core::risks::open_items as open_checklist_items;
 use holdspace_core::{Entry, EntryBody, MusicAction};
 use holdspace_monitoring::{compute_checklist_state_observed, Stage, Template};
 
-pub fn open_items(entries: &[Entry], template: Option<&Template>, flags: &[FlagLine], music: &[PlayedTrack]) -> Vec<String> {
+pub fn open_items(
+    entries: &[Entry],
+    template: Option<&Template>,
+    flags: &[FlagLine],
+    music: &[PlayedTrack],
+    checks: &[CheckLine],
+) -> Vec<String> {
     let mut out = Vec::new();
     for f in flags.iter().filter(|f| !f.acknowledged) {
         let at = f.t_plus.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
         out.push(format!("Flag not acknowledged{at}: {}", f.rule_text));
+    }
+    // A missed check with its reason is accounted for; one without is still open.
+    for c in checks.iter().filter(|c| c.outcome == CheckOutcome::Missed && c.missed_reason.is_none()) {
+        out.push(format!("Check missed, no reason given: {}", c.text));
     }
     if let Some(t) = template {
         let state = compute_checklist_state_observed(t, &checklist_events(entries), &observations(t, entries));

@@ -333,6 +333,7 @@ fn summary_section(l: &mut Layout, r: &SessionReport) {
         })
         .collect();
     l.kv("Flags", &if flags.is_empty() { "none".into() } else { flags.join("\n") });
+    l.kv("Scheduled checks", &checks_text(&s.checks));
     let tags = |adverse: bool| -> String {
         let v: Vec<String> = s
             .tags
@@ -379,6 +380,23 @@ fn summary_section(l: &mut Layout, r: &SessionReport) {
         lines.push(format!("Discharged with an override: {reason}{also}"));
     }
     l.kv("Discharge checklist", &if lines.is_empty() { "nothing recorded".into() } else { lines.join("\n") });
+}
+
+/// A count of each outcome, then every check on its own line, in the order they fell due.
+fn checks_text(checks: &[crate::report::CheckLine]) -> String {
+    use crate::report::CheckOutcome;
+    if checks.is_empty() {
+        return "none scheduled before the end".into();
+    }
+    let count = |o: CheckOutcome| checks.iter().filter(|c| c.outcome == o).count();
+    let mut lines = vec![format!(
+        "{} on time, {} late, {} missed",
+        count(CheckOutcome::OnTime),
+        count(CheckOutcome::Late),
+        count(CheckOutcome::Missed)
+    )];
+    lines.extend(checks.iter().map(|c| c.text.clone()));
+    lines.join("\n")
 }
 
 fn rems_section(l: &mut Layout, r: &SessionReport) {

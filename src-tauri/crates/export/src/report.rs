@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use holdspace_core::store::IntegrationNote;
 use holdspace_core::{Entry, EntryBody, MusicAction, Route, Session, SessionState, Store};
 use holdspace_monitoring::{
-    checklist_items, compute_checklist_state_observed, moaas_wording, ChecklistAction, ChecklistEvent, Crossing, FlagRule, InputKind,
-    ItemStatus, Stage, Template, Vitals,
+    checklist_items, compute_checklist_state_observed, moaas_wording, ChecklistAction, ChecklistEvent, CheckpointKind,
+    CheckpointStatus, Crossing, FlagRule, InputKind, ItemStatus, MeasurementKind, Stage, Template, Vitals,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -84,6 +84,9 @@ pub struct ReportSummary {
     pub open_items: Vec<String>,
     /// The pre-dose checklist in one line's worth (None without the template).
     pub pre_dose_checklist: Option<StageSummary>,
+    /// Every scheduled check that fell due before the end: on time, late or missed (empty
+    /// without a template or a dose).
+    pub checks: Vec<CheckLine>,
 }
 
 /// How far a checklist stage got.
@@ -110,6 +113,41 @@ fn stage_summary(entries: &[Entry], template: Option<&Template>, stage: Stage) -
         .collect();
     let not_applicable = s.items.iter().filter(|i| matches!(i.status, ItemStatus::NotApplicable { .. })).count() as u32;
     Some(StageSummary { done: total - open.len() as u32, total, not_applicable, open })
+}
+
+/// How a scheduled check went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckOutcome {
+    /// Satisfied before it fell overdue.
+    OnTime,
+    /// Satisfied after it fell overdue, within the protocol's lateness allowance.
+    Late,
+    /// Never satisfied: marked missed with a reason, or left open until its allowance passed
+    /// or the session ended.
+    Missed,
+}
+
+/// One scheduled check and what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckLine {
+    pub occurrence_id: String,
+    pub label: String,
+    /// What it asked to be recorded.
+    pub record: Vec<MeasurementKind>,
+    /// When it was due; `None` for the check before dosing.
+    pub due_t_plus: Option<String>,
+    pub outcome: CheckOutcome,
+    pub satisfied_at: Option<DateTime<Utc>>,
+    pub satisfied_t_plus: Option<String>,
+    /// Whole minutes after its time, when it was satisfied late.
+    pub late_by_min: Option<i64>,
+    /// The clinician's reason, when it was marked missed.
+    pub missed_reason: Option<String>,
+    /// For a missed check: what the last reading toward it lacked.
+    pub missing: Vec<MeasurementKind>,
+    /// One line in the clinician's words (the PDF and the review show it).
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -645,6 +683,7 @@ fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) 
     };
     let flags = flag_lines(entries);
     let music = played_tracks(entries, ended_at);
+    let checks = check_lines(session, entries, template, ended_at);
     ReportSummary {
         client_code: session.client_code.clone(),
         therapist: session.therapist.clone(),
@@ -663,7 +702,7 @@ fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) 
         min_observation_met,
         ready_to_leave,
         vitals: vital_ranges(entries),
-        open_items: crate::open_items::open_items(entries, template, &flags, &music),
+        open_items: crate::open_items::open_items(entries, template, &flags, &music, &checks),
         pre_dose_checklist: stage_summary(entries, template, Stage::PreDose),
         flags,
         adverse_events,
@@ -673,7 +712,76 @@ fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) 
         addenda,
         signature,
         music,
+        checks,
     }
+}
+
+/// The schedule as it stood at the end (or the last entry, for a session still open): every
+/// check due by then, with how it went. Checks not yet due at the end are left out.
+fn check_lines(session: &Session, entries: &[Entry], template: Option<&Template>, ended_at: Option<DateTime<Utc>>) -> Vec<CheckLine> {
+    let (Some(t), Some(first)) = (template, session.first_dose_at) else { return Vec::new() };
+    let Some(end) = ended_at.or_else(|| entries.last().map(|e| e.at)) else { return Vec::new() };
+    let view = holdspace_core::monitor::monitor_view(t, session, entries, end.timestamp_millis());
+    let first_ms = first.timestamp_millis();
+    let t_plus_of = |ms: i64| t_plus(Some(ms.saturating_sub(first_ms)));
+    view.timer
+        .checkpoints
+        .into_iter()
+        .filter(|c| c.status != CheckpointStatus::Upcoming)
+        .map(|c| {
+            let due_t_plus = if c.kind == CheckpointKind::PreDose { None } else { c.due_ms.and_then(t_plus_of) };
+            let outcome = match (c.completed_at_ms, c.late_by_ms) {
+                (Some(_), Some(_)) => CheckOutcome::Late,
+                (Some(_), None) => CheckOutcome::OnTime,
+                (None, _) => CheckOutcome::Missed,
+            };
+            let satisfied_at = c.completed_at_ms.and_then(DateTime::from_timestamp_millis);
+            // A check before dosing is done before the dose, whatever its T-.
+            let satisfied_t_plus = if c.kind == CheckpointKind::PreDose { None } else { c.completed_at_ms.and_then(t_plus_of) };
+            // Still within its time when the session ended, or past it with nobody saying why.
+            let open_at_end = matches!(c.status, CheckpointStatus::Due | CheckpointStatus::Overdue);
+            let late_by_min = c.late_by_ms.map(|ms| ms / 60_000);
+            let when = due_t_plus.as_deref().map_or_else(|| "before dosing".to_string(), |d| format!("due {d}"));
+            let text = match outcome {
+                CheckOutcome::OnTime => match &satisfied_t_plus {
+                    Some(at) => format!("{} ({when}): done at {at}", c.label),
+                    None => format!("{} ({when}): done before the dose", c.label),
+                },
+                CheckOutcome::Late => format!(
+                    "{} ({when}): LATE, done at {}, {} min after its time",
+                    c.label,
+                    satisfied_t_plus.as_deref().unwrap_or("?"),
+                    late_by_min.unwrap_or(0)
+                ),
+                CheckOutcome::Missed => {
+                    let mut s = format!("{} ({when}): MISSED", c.label);
+                    if !c.missing.is_empty() {
+                        s.push_str(&format!(", a reading lacked {}", MeasurementKind::list(&c.missing)));
+                    }
+                    match &c.missed_reason {
+                        Some(r) => s.push_str(&format!("; reason: {r}")),
+                        None if open_at_end && c.kind == CheckpointKind::PreDose => s.push_str("; not done before the dose"),
+                        None if open_at_end => s.push_str("; not done before the session ended"),
+                        None => s.push_str("; no reason recorded"),
+                    }
+                    s
+                }
+            };
+            CheckLine {
+                occurrence_id: c.occurrence_id,
+                label: c.label,
+                record: c.record,
+                due_t_plus,
+                outcome,
+                satisfied_at,
+                satisfied_t_plus,
+                late_by_min,
+                missed_reason: c.missed_reason,
+                missing: if c.completed_at_ms.is_none() { c.missing } else { Vec::new() },
+                text,
+            }
+        })
+        .collect()
 }
 
 fn played_tracks(entries: &[Entry], ended_at: Option<DateTime<Utc>>) -> Vec<PlayedTrack> {

@@ -406,3 +406,72 @@ fn an_export_is_stamped_with_the_apps_clock_not_the_systems() {
     let stamped: DateTime<Utc> = v["exported_at"].as_str().unwrap().parse().unwrap();
     assert_eq!(stamped, at);
 }
+
+/// The session on the IM template: the T+30 vitals lacked MOAA/S, were completed late
+/// at T+38; the T+45 ones were marked missed with a reason; the T+60 ones were never taken.
+#[test]
+fn late_and_missed_checks_reach_the_summary_the_json_and_the_pdf() {
+    use holdspace_export::report::CheckOutcome;
+    use holdspace_monitoring::Vitals;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, clock) = open(&dir.path().join("holdspace.db"), start() - Duration::minutes(10));
+    let t = builtin_template("im-ketamine").unwrap();
+    let (s, _) = store
+        .start_session(NewSession {
+            client_code: "K-CHECKS".into(),
+            therapist: "Dr Rowe".into(),
+            route: Route::Intramuscular,
+            protocol: t.id.clone(),
+            intention: String::new(),
+        })
+        .unwrap();
+    let full = Vitals { systolic: Some(120), diastolic: Some(80), heart_rate: Some(72), spo2: Some(98), respiratory_rate: Some(14), moaas: Some(5), ..Vitals::default() };
+    clock.set(start() - Duration::minutes(5));
+    store.record_vitals(s.id, &t, full.clone()).unwrap();
+    clock.set(start());
+    let dose = DoseInput { substance: "ketamine".into(), amount: 50.0, unit: "mg".into(), route: Route::Intramuscular, lot: String::new(), minutes_ago: None };
+    store.record_dose(s.id, dose).unwrap();
+    let at = |m: i64| clock.set(start() + Duration::minutes(m));
+    at(16);
+    store.record_vitals(s.id, &t, full.clone()).unwrap();
+    at(31);
+    store.record_vitals(s.id, &t, Vitals { moaas: None, ..full.clone() }).unwrap();
+    at(38);
+    store.record_vitals(s.id, &t, full.clone()).unwrap();
+    at(52);
+    store.mark_check_missed(s.id, &t, "vitals-q15@0+45", "client asleep; not woken").unwrap();
+    at(80);
+    store.end_session(s.id, "test").unwrap();
+
+    let r = SessionReport::build(&store, Some(&t), s.id).unwrap();
+    let check = |id: &str| r.summary.checks.iter().find(|c| c.occurrence_id == id).unwrap_or_else(|| panic!("{id}: {:?}", r.summary.checks));
+    assert_eq!(check("vitals-q15@0+15").outcome, CheckOutcome::OnTime);
+    let late = check("vitals-q15@0+30");
+    assert_eq!((late.outcome, late.late_by_min), (CheckOutcome::Late, Some(8)));
+    let marked = check("vitals-q15@0+45");
+    assert_eq!((marked.outcome, marked.missed_reason.as_deref()), (CheckOutcome::Missed, Some("client asleep; not woken")));
+    let never = check("vitals-q15@0+60");
+    assert_eq!((never.outcome, never.missed_reason.as_deref()), (CheckOutcome::Missed, None));
+    assert!(!r.summary.checks.iter().any(|c| c.occurrence_id == "vitals-q15@0+90"), "not due before the end");
+    let open = check("vitals-q15@0+75");
+    assert_eq!(open.outcome, CheckOutcome::Missed);
+    assert!(open.text.ends_with("MISSED; not done before the session ended"), "{}", open.text);
+    assert!(check("baseline@pre").text.ends_with("done before the dose"), "{}", check("baseline@pre").text);
+
+    let json = export(&store, Some(&t), s.id, Format::Json, dir.path()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    let outcomes: Vec<(&str, &str)> = v["summary"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["occurrence_id"].as_str().unwrap(), c["outcome"].as_str().unwrap()))
+        .collect();
+    for want in [("vitals-q15@0+15", "on_time"), ("vitals-q15@0+30", "late"), ("vitals-q15@0+45", "missed"), ("vitals-q15@0+60", "missed")] {
+        assert!(outcomes.contains(&want), "{want:?} in {outcomes:?}");
+    }
+    let pdf = pdftotext(&export(&store, Some(&t), s.id, Format::Pdf, dir.path()).unwrap());
+    let flat = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in ["Scheduled checks", "late", "MISSED; reason: client asleep; not woken", "MISSED; no reason recorded", "LATE, done at T+00:38:00, 8 min after its time"] {
+        assert!(flat.contains(want), "the PDF lacks {want:?}:\n{pdf}");
+    }
+}

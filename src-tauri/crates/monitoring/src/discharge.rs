@@ -47,7 +47,8 @@ pub fn discharge_check(t: &Template, first_dose_ms: i64, now_ms: i64, checklist:
     DischargeGate { allowed: blockers.is_empty(), blockers, minutes_remaining }
 }
 
-/// As [`discharge_check`], also listing "before discharge" checkpoints not done.
+/// As [`discharge_check`], also listing "before discharge" checkpoints not done (one marked
+/// missed with a reason is on record and does not hold discharge back).
 pub fn discharge_check_with_schedule(
     t: &Template,
     first_dose_ms: i64,
@@ -57,7 +58,8 @@ pub fn discharge_check_with_schedule(
 ) -> DischargeGate {
     let mut gate = discharge_check(t, first_dose_ms, now_ms, checklist);
     for c in schedule {
-        if c.kind == CheckpointKind::BeforeDischarge && c.status != CheckpointStatus::Done {
+        let explained = c.status == CheckpointStatus::Missed && c.missed_reason.is_some();
+        if c.kind == CheckpointKind::BeforeDischarge && c.status != CheckpointStatus::Done && !explained {
             gate.blockers.push(format!("Check before discharge not recorded: {}", c.label));
         }
     }

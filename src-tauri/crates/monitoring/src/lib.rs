@@ -41,7 +41,7 @@ pub use scores::{compute_score, score_items, score_name, ScoreItem, ScoreState};
 pub use parse::parse_template;
 pub use source::{name_problem, read_limited, MAX_FILE_BYTES};
 pub use template::{
-    effective_quick_tags, ChecklistItemDef, CheckpointDef, CheckpointKind, Checklists, DischargeScoring, InputKind,
+    effective_quick_tags, ChecklistItemDef, DEFAULT_LATE_WITHIN_MIN, DEFAULT_LATE_WITHIN_SOURCE, CheckpointDef, CheckpointKind, Checklists, DischargeScoring, InputKind,
     MeasurementKind, Observable, Phase, Route, Template,
 };
 pub use thresholds::{BpRise, LowHigh, MoaasThreshold, PreDoseBp, SessionBp, Spo2Threshold, Thresholds};

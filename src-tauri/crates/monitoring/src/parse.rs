@@ -7,6 +7,8 @@ use crate::span::{line_of, Seg, SpanDoc};
 use crate::template::*;
 
 const MAX_MIN: i32 = 24 * 60;
+/// A late reading counts for a check at most this many minutes after its time.
+const MAX_LATE_MIN: i32 = 240;
 
 fn is_valid_id(s: &str) -> bool {
     !s.is_empty()
@@ -56,6 +58,12 @@ fn validate(t: &Template, push: &mut dyn FnMut(&[Seg], String)) {
     }
     if !(0..=120).contains(&t.overdue_after_min) {
         push(&[Key("overdue_after_min")], format!("overdue_after_min must be 0 to 120, got {}", t.overdue_after_min));
+    }
+    if !(0..=MAX_LATE_MIN).contains(&t.late_within_min) {
+        push(&[Key("late_within_min")], format!("late_within_min must be 0 to {MAX_LATE_MIN}, got {}", t.late_within_min));
+    }
+    if let Some(m) = name_problem("late_within_source", &t.late_within_source) {
+        push(&[Key("late_within_source")], m);
     }
     let max_score = 10;
     if !(0..=max_score).contains(&t.discharge_ready_score) {
@@ -122,6 +130,11 @@ fn validate(t: &Template, push: &mut dyn FnMut(&[Seg], String)) {
         if let Some(o) = c.overdue_after_min {
             if !(0..=120).contains(&o) {
                 push(&at("overdue_after_min"), format!("checkpoint `{}`: overdue_after_min must be 0 to 120, got {o}", c.id));
+            }
+        }
+        if let Some(l) = c.late_within_min {
+            if !(0..=MAX_LATE_MIN).contains(&l) {
+                push(&at("late_within_min"), format!("checkpoint `{}`: late_within_min must be 0 to {MAX_LATE_MIN}, got {l}", c.id));
             }
         }
         for (k, v) in [("at_min", c.at_min), ("every_min", c.every_min), ("from_min", c.from_min), ("until_min", c.until_min)] {

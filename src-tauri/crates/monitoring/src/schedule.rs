@@ -12,7 +12,8 @@ use crate::template::{CheckpointKind, MeasurementKind, Template};
 const MIN: i64 = 60_000;
 
 /// A recorded entry that may complete checkpoints: usually a vitals entry
-/// (`kinds` = [`crate::Vitals::kinds`]); `occurrence_id` completes one occurrence explicitly.
+/// (`kinds` = [`crate::Vitals::kinds`]); `occurrence_id` completes one occurrence explicitly,
+/// or, with `missed_reason`, marks it missed with the clinician's reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Recording {
     #[ts(type = "number")]
@@ -20,6 +21,21 @@ pub struct Recording {
     pub kinds: Vec<MeasurementKind>,
     #[serde(default)]
     pub occurrence_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub missed_reason: Option<String>,
+}
+
+impl Recording {
+    /// A reading holding these measurements.
+    pub fn reading(at_ms: i64, kinds: Vec<MeasurementKind>) -> Recording {
+        Recording { at_ms, kinds, occurrence_id: None, missed_reason: None }
+    }
+
+    /// The clinician marked one occurrence missed, with a reason.
+    pub fn missed(at_ms: i64, occurrence_id: &str, reason: &str) -> Recording {
+        Recording { at_ms, kinds: Vec::new(), occurrence_id: Some(occurrence_id.to_string()), missed_reason: Some(reason.to_string()) }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -29,6 +45,9 @@ pub enum CheckpointStatus {
     Due,
     Overdue,
     Done,
+    /// Not satisfied in time (past its lateness allowance, or a pre-dose check after the dose
+    /// once marked), or marked missed by the clinician with a reason.
+    Missed,
 }
 
 /// One occurrence of a checkpoint.
@@ -52,10 +71,23 @@ pub struct CheckpointState {
     /// When it becomes overdue if not done.
     #[ts(type = "number | null")]
     pub overdue_ms: Option<i64>,
+    /// The last instant a complete reading still satisfies it (late after `overdue_ms`); after
+    /// it the check is missed. None for pre-dose (only a reading before the dose counts).
+    #[ts(type = "number | null")]
+    pub late_until_ms: Option<i64>,
     pub record: Vec<MeasurementKind>,
     pub status: CheckpointStatus,
     #[ts(type = "number | null")]
     pub completed_at_ms: Option<i64>,
+    /// How long after its time it was satisfied, when that was after it fell overdue.
+    #[ts(type = "number | null")]
+    pub late_by_ms: Option<i64>,
+    /// What the last reading that counted toward it but did not satisfy it lacked.
+    pub missing: Vec<MeasurementKind>,
+    /// The clinician's reason, when it was marked missed.
+    pub missed_reason: Option<String>,
+    #[ts(type = "number | null")]
+    pub missed_at_ms: Option<i64>,
 }
 
 /// The next check to show with a countdown (negative when late).
@@ -81,6 +113,9 @@ pub struct PhaseView {
     /// Time since the first dose; None before dosing.
     #[ts(type = "number | null")]
     pub elapsed_ms: Option<i64>,
+    /// When the first dose was given (same clock); None before dosing.
+    #[ts(type = "number | null")]
+    pub first_dose_ms: Option<i64>,
     pub next_phase: Option<String>,
     /// When the next phase is expected to start (absolute, same clock).
     #[ts(type = "number | null")]
@@ -95,6 +130,8 @@ pub struct TimerView {
     pub checkpoints: Vec<CheckpointState>,
     pub due_count: u32,
     pub overdue_count: u32,
+    /// Missed checks with no reason recorded yet (the cue asks for one).
+    pub missed_unexplained_count: u32,
 }
 
 /// Schedule computations (pure; call again after any new fact or clock tick).
@@ -114,7 +151,10 @@ impl Schedule {
         let first = doses.first().copied();
         let mut out: Vec<CheckpointState> = Vec::new();
         for c in &t.checkpoints {
-            let grace = i64::from(c.overdue_after_min.unwrap_or(t.overdue_after_min)) * MIN;
+            let grace_min = c.overdue_after_min.unwrap_or(t.overdue_after_min);
+            let grace = i64::from(grace_min) * MIN;
+            // A late reading counts until then; never before the check falls overdue.
+            let late = i64::from(c.late_within_min.unwrap_or(t.late_within_min).max(grace_min)) * MIN;
             let before = i64::from(t.window_before_min) * MIN;
             let offsets: Vec<i32> = match c.kind {
                 CheckpointKind::PreDose => {
@@ -128,9 +168,14 @@ impl Schedule {
                         due_ms: first,
                         window_opens_ms: None,
                         overdue_ms: first,
+                        late_until_ms: None,
                         record: c.record.clone(),
                         status: CheckpointStatus::Due,
                         completed_at_ms: None,
+                        late_by_ms: None,
+                        missing: Vec::new(),
+                        missed_reason: None,
+                        missed_at_ms: None,
                     });
                     continue;
                 }
@@ -147,7 +192,7 @@ impl Schedule {
                 // Not dosed yet: show the schedule as it would run from a dose now.
                 for m in &offsets {
                     let due = now.saturating_add(i64::from(*m) * MIN);
-                    out.push(occurrence(c, 0, *m, due, before, grace));
+                    out.push(occurrence(c, 0, *m, due, before, grace, late));
                 }
                 continue;
             }
@@ -160,49 +205,67 @@ impl Schedule {
                     if next_anchor.is_some_and(|n| due >= n) {
                         continue;
                     }
-                    out.push(occurrence(c, k as u32, *m, due, before, grace));
+                    out.push(occurrence(c, k as u32, *m, due, before, grace, late));
                 }
             }
         }
-        // Apply recordings in time order.
+        // Apply recordings (and missed marks) in time order.
         let mut recs: Vec<&Recording> = recordings.iter().collect();
         recs.sort_by_key(|r| r.at_ms);
+        let open = |o: &CheckpointState| o.completed_at_ms.is_none() && o.missed_reason.is_none();
         for r in recs {
             if let Some(oid) = &r.occurrence_id {
-                if let Some(o) = out.iter_mut().find(|o| &o.occurrence_id == oid && o.completed_at_ms.is_none()) {
-                    o.completed_at_ms = Some(r.at_ms);
+                if let Some(o) = out.iter_mut().find(|o| &o.occurrence_id == oid && open(o)) {
+                    match &r.missed_reason {
+                        Some(reason) => {
+                            o.missed_reason = Some(reason.clone());
+                            o.missed_at_ms = Some(r.at_ms);
+                        }
+                        None => o.completed_at_ms = Some(r.at_ms),
+                    }
                 }
                 continue;
             }
-            let has = |need: &[MeasurementKind]| need.iter().all(|k| r.kinds.contains(k));
             for c in &t.checkpoints {
-                if c.kind == CheckpointKind::PreDose {
-                    if first.is_none_or(|f| r.at_ms < f) && has(&c.record) {
-                        if let Some(o) = out.iter_mut().find(|o| o.checkpoint_id == c.id && o.completed_at_ms.is_none()) {
-                            o.completed_at_ms = Some(r.at_ms);
-                        }
-                    }
+                let complete = c.record.iter().all(|k| r.kinds.contains(k));
+                if !complete && !c.record.iter().any(|k| r.kinds.contains(k)) {
                     continue;
                 }
-                if first.is_none() || !has(&c.record) {
-                    continue;
-                }
-                // The latest occurrence whose window has opened; a late entry does not
-                // reach back past a newer occurrence.
-                let latest = out
-                    .iter_mut()
-                    .filter(|o| o.checkpoint_id == c.id && o.window_opens_ms.is_some_and(|w| w <= r.at_ms))
-                    .max_by_key(|o| o.window_opens_ms);
-                if let Some(o) = latest {
-                    if o.completed_at_ms.is_none() {
-                        o.completed_at_ms = Some(r.at_ms);
+                let target = if c.kind == CheckpointKind::PreDose {
+                    if first.is_some_and(|f| r.at_ms >= f) {
+                        continue;
                     }
+                    out.iter_mut().find(|o| o.checkpoint_id == c.id && open(o))
+                } else {
+                    if first.is_none() {
+                        continue;
+                    }
+                    // The newest open occurrence this reading is in time for: a late reading
+                    // satisfies an overdue check within its allowance, but never one whose
+                    // allowance has passed, and an early one counts for the check ahead.
+                    out.iter_mut()
+                        .filter(|o| o.checkpoint_id == c.id && open(o))
+                        .filter(|o| o.window_opens_ms.is_some_and(|w| w <= r.at_ms) && o.late_until_ms.is_some_and(|l| r.at_ms <= l))
+                        .max_by_key(|o| o.window_opens_ms)
+                };
+                let Some(o) = target else { continue };
+                if complete {
+                    o.completed_at_ms = Some(r.at_ms);
+                    o.missing.clear();
+                    o.late_by_ms = match (o.due_ms, o.overdue_ms) {
+                        (Some(d), Some(od)) if o.kind != CheckpointKind::PreDose && r.at_ms > od => Some(r.at_ms.saturating_sub(d)),
+                        _ => None,
+                    };
+                } else {
+                    o.missing = c.record.iter().copied().filter(|k| !r.kinds.contains(k)).collect();
                 }
             }
         }
         for o in &mut out {
             o.status = if o.completed_at_ms.is_some() {
                 CheckpointStatus::Done
+            } else if o.missed_reason.is_some() {
+                CheckpointStatus::Missed
             } else if o.kind == CheckpointKind::PreDose {
                 match first {
                     Some(f) if now >= f => CheckpointStatus::Overdue,
@@ -211,9 +274,10 @@ impl Schedule {
             } else if first.is_none() {
                 CheckpointStatus::Upcoming
             } else {
-                match (o.due_ms, o.overdue_ms) {
-                    (Some(d), _) if now < d => CheckpointStatus::Upcoming,
-                    (_, Some(od)) if now < od => CheckpointStatus::Due,
+                match (o.due_ms, o.overdue_ms, o.late_until_ms) {
+                    (Some(d), _, _) if now < d => CheckpointStatus::Upcoming,
+                    (_, Some(od), _) if now < od => CheckpointStatus::Due,
+                    (_, _, Some(l)) if now > l => CheckpointStatus::Missed,
                     _ => CheckpointStatus::Overdue,
                 }
             };
@@ -232,11 +296,11 @@ impl Schedule {
             CheckpointStatus::Overdue => 0,
             CheckpointStatus::Due => 1,
             CheckpointStatus::Upcoming => 2,
-            CheckpointStatus::Done => 3,
+            CheckpointStatus::Done | CheckpointStatus::Missed => 3,
         };
         states
             .iter()
-            .filter(|s| s.status != CheckpointStatus::Done)
+            .filter(|s| !matches!(s.status, CheckpointStatus::Done | CheckpointStatus::Missed))
             .min_by_key(|s| (rank(s.status), s.due_ms.unwrap_or(i64::MIN)))
             .map(|s| NextCheckpoint {
                 occurrence_id: s.occurrence_id.clone(),
@@ -256,6 +320,7 @@ impl Schedule {
                 name: "pre-dose".into(),
                 description: "Before the first dose".into(),
                 elapsed_ms: None,
+                first_dose_ms: None,
                 next_phase: t.phases.first().map(|p| p.name.clone()),
                 next_phase_at_ms: first,
             };
@@ -268,6 +333,7 @@ impl Schedule {
             name: cur.map_or_else(|| "dosed".to_string(), |p| p.name.clone()),
             description: cur.map(|p| p.description.clone()).unwrap_or_default(),
             elapsed_ms: Some(elapsed),
+            first_dose_ms: Some(first),
             next_phase: next.map(|p| p.name.clone()),
             next_phase_at_ms: next.map(|p| first.saturating_add(i64::from(p.start_min) * MIN)),
         }
@@ -282,12 +348,17 @@ impl Schedule {
             next: Self::next_checkpoint(&checkpoints, now),
             due_count: count(CheckpointStatus::Due),
             overdue_count: count(CheckpointStatus::Overdue),
+            missed_unexplained_count: checkpoints
+                .iter()
+                .filter(|c| c.status == CheckpointStatus::Missed && c.missed_reason.is_none())
+                .count() as u32,
             checkpoints,
         }
     }
 }
 
-fn occurrence(c: &crate::template::CheckpointDef, k: u32, m: i32, due: i64, before: i64, grace: i64) -> CheckpointState {
+#[allow(clippy::too_many_arguments)]
+fn occurrence(c: &crate::template::CheckpointDef, k: u32, m: i32, due: i64, before: i64, grace: i64, late: i64) -> CheckpointState {
     CheckpointState {
         occurrence_id: format!("{}@{}+{}", c.id, k, m),
         checkpoint_id: c.id.clone(),
@@ -298,8 +369,13 @@ fn occurrence(c: &crate::template::CheckpointDef, k: u32, m: i32, due: i64, befo
         due_ms: Some(due),
         window_opens_ms: Some(due.saturating_sub(before)),
         overdue_ms: Some(due.saturating_add(grace)),
+        late_until_ms: Some(due.saturating_add(late)),
         record: c.record.clone(),
         status: CheckpointStatus::Upcoming,
         completed_at_ms: None,
+        late_by_ms: None,
+        missing: Vec::new(),
+        missed_reason: None,
+        missed_at_ms: None,
     }
 }

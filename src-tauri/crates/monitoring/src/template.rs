@@ -179,6 +179,7 @@ impl MeasurementKind {
         }
     }
 
+    /// The snake_case name used in templates and the IPC types.
     pub fn as_str(self) -> &'static str {
         match self {
             MeasurementKind::Bp => "bp",
@@ -191,6 +192,16 @@ impl MeasurementKind {
             MeasurementKind::Nausea => "nausea",
             MeasurementKind::Distress => "distress",
             MeasurementKind::Note => "note",
+        }
+    }
+
+    /// "BP, heart rate and MOAA/S".
+    pub fn list(kinds: &[MeasurementKind]) -> String {
+        let words: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+        match words.split_last() {
+            None => String::new(),
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         }
     }
 }
@@ -242,6 +253,9 @@ pub struct CheckpointDef {
     /// Overrides the template's `overdue_after_min` for this checkpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue_after_min: Option<i32>,
+    /// Overrides the template's `late_within_min` for this checkpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_within_min: Option<i32>,
 }
 
 /// How readiness for discharge is judged.
@@ -272,6 +286,18 @@ fn default_window_before() -> i32 {
 fn default_overdue_after() -> i32 {
     5
 }
+fn default_late_within() -> i32 {
+    DEFAULT_LATE_WITHIN_MIN
+}
+fn default_late_within_source() -> String {
+    DEFAULT_LATE_WITHIN_SOURCE.to_string()
+}
+
+/// How late a reading may come and still satisfy a check, when a template does not say.
+pub const DEFAULT_LATE_WITHIN_MIN: i32 = 10;
+/// Where that default comes from (no published figure: the schedule's own spacing).
+pub const DEFAULT_LATE_WITHIN_SOURCE: &str = "Holdspace default, not a published figure: a reading up to 10 min after a check's time still counts for it, marked late; the clinic sets its own";
+
 fn default_ready_score() -> i32 {
     9
 }
@@ -300,6 +326,14 @@ pub struct Template {
     /// A checkpoint not done this many minutes after its time is overdue.
     #[serde(default = "default_overdue_after")]
     pub overdue_after_min: i32,
+    /// A complete reading up to this many minutes after a checkpoint's time still satisfies it
+    /// (late once it is overdue); after that the check is missed. Never less than
+    /// `overdue_after_min`.
+    #[serde(default = "default_late_within")]
+    pub late_within_min: i32,
+    /// Where `late_within_min` comes from; shown beside it.
+    #[serde(default = "default_late_within_source")]
+    pub late_within_source: String,
     #[serde(default = "default_scoring")]
     pub discharge_scoring: DischargeScoring,
     /// Score at or above which Modified Aldrete / PADSS reads "ready".

@@ -130,7 +130,7 @@ fn discharge_gate_time_and_items() {
     let g = discharge_check_with_schedule(&t, dose, dose + 120 * MIN, &done, &sched);
     assert!(!g.allowed);
     assert!(g.blockers[0].contains("BP before discharge"), "{:?}", g.blockers);
-    let rec = Recording { at_ms: dose + 116 * MIN, kinds: vec![MeasurementKind::Bp], occurrence_id: None };
+    let rec = Recording::reading(dose + 116 * MIN, vec![MeasurementKind::Bp]);
     let sched = Schedule::compute(&t, &[dose], dose + 120 * MIN, &[rec]);
     assert!(discharge_check_with_schedule(&t, dose, dose + 120 * MIN, &done, &sched).allowed);
 }

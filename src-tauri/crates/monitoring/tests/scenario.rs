@@ -41,7 +41,7 @@ fn esketamine_session_story() {
     assert!(unacknowledged(&flags, &acks).is_empty());
     // Dose.
     let dose = start + 10 * MIN;
-    let mut recs = vec![Recording { at_ms: base.at_ms, kinds: base.vitals.kinds(), occurrence_id: None }];
+    let mut recs = vec![Recording::reading(base.at_ms, base.vitals.kinds())];
     let v = Schedule::timer_view(&t, &[dose], dose + 39 * MIN, &recs);
     assert!(v.checkpoints.iter().all(|c| c.checkpoint_id != "bp-40" || c.status == CheckpointStatus::Upcoming));
     assert_eq!(v.checkpoints[0].status, CheckpointStatus::Done, "baseline done");
@@ -52,7 +52,7 @@ fn esketamine_session_story() {
     // Record it: 170/100 is a rise of 20/5 over baseline (no flag) and completes the check.
     let r40 = Reading { id: "e20".into(), at_ms: dose + 41 * MIN, vitals: Vitals { systolic: Some(170), diastolic: Some(100), ..Default::default() } };
     assert!(evaluate_flag(&t.thresholds, Some(dose), std::slice::from_ref(&base), &r40).is_none());
-    recs.push(Recording { at_ms: r40.at_ms, kinds: r40.vitals.kinds(), occurrence_id: None });
+    recs.push(Recording::reading(r40.at_ms, r40.vitals.kinds()));
     let v = Schedule::timer_view(&t, &[dose], dose + 42 * MIN, &recs);
     assert_eq!(v.checkpoints.iter().find(|c| c.checkpoint_id == "bp-40").expect("x").status, CheckpointStatus::Done);
     // Try to discharge at T+60: stopped (time, and discharge items open).

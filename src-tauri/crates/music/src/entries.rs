@@ -13,6 +13,7 @@ pub fn timeline_event(ev: &EngineEvent) -> Option<MusicEvent> {
         phase: String::new(),
         path: String::new(),
         detail: String::new(),
+        technical_detail: String::new(),
     };
     Some(match ev {
         EngineEvent::TrackStarted { title, artist, phase, path, .. } => MusicEvent {
@@ -40,7 +41,11 @@ pub fn timeline_event(ev: &EngineEvent) -> Option<MusicEvent> {
         },
         EngineEvent::FadedToSilence => blank(MusicAction::FadedToSilence),
         EngineEvent::PhaseJumped { phase } => MusicEvent { phase: phase.clone(), ..blank(MusicAction::PhaseJumped) },
-        EngineEvent::DeviceLost { message } => MusicEvent { detail: message.clone(), ..blank(MusicAction::DeviceLost) },
+        EngineEvent::DeviceLost { message, detail } => MusicEvent {
+            detail: message.clone(),
+            technical_detail: detail.clone(),
+            ..blank(MusicAction::DeviceLost)
+        },
         EngineEvent::DeviceRegained { name } => MusicEvent { detail: name.clone(), ..blank(MusicAction::DeviceRegained) },
         EngineEvent::PlaylistFinished => blank(MusicAction::PlaylistFinished),
         EngineEvent::Stopped => return None,
@@ -63,6 +68,7 @@ pub fn playlist_loaded(loaded: &LoadedPlaylist) -> EntryBody {
             phase: String::new(),
             path: loaded.path.clone(),
             detail: format!("{} found, {} moved, {} missing", r.found, r.moved, r.missing),
+            technical_detail: String::new(),
         },
     }
 }
@@ -80,6 +86,12 @@ mod tests {
         let v = timeline_event(&EngineEvent::VolumeChanged { from: 0.2, to: 1.0 }).unwrap();
         assert_eq!(v.detail, "20% → 100%");
         assert!(timeline_event(&EngineEvent::Stopped).is_none());
+        // A device that would not open: the room's words in the text, the library's kept apart.
+        let lost = EngineEvent::DeviceLost { message: holdspace_audio::NO_OUTPUT.into(), detail: "Failed to get the config for the given device".into() };
+        let m = timeline_event(&lost).unwrap();
+        let text = holdspace_core::describe::describe_body(&EntryBody::Music { event: m.clone() }, "");
+        assert_eq!(text, format!("Audio output lost · {}", holdspace_audio::NO_OUTPUT));
+        assert_eq!(m.technical_detail, "Failed to get the config for the given device");
     }
 
 }

@@ -3,8 +3,8 @@
 
 use crate::cache::SqliteLoudnessCache;
 use crate::settings::Settings;
-use holdspace_audio::{library, Engine, EngineConfig, Playlist, Resolution};
-use holdspace_core::Store;
+use holdspace_audio::{library, Engine, EngineConfig, PlayState, Playlist, Resolution};
+use holdspace_core::{EntryBody, MusicAction, MusicEvent, Store};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -24,6 +24,8 @@ pub struct Music {
     pub settings: Mutex<Settings>,
     /// The loudness analysis that runs, if one does (one at a time).
     pub analysis: crate::analysis::Analysis,
+    /// How long a fade to silence (and the fade at a session's end) takes.
+    pub fade_ms: u64,
 }
 
 impl Music {
@@ -33,12 +35,14 @@ impl Music {
         config.initial_volume = settings.volume.clamp(0.0, 1.0);
         test_pacing(&mut config);
         let cache = store.map(SqliteLoudnessCache::shared);
+        let fade_ms = config.fade_to_silence_ms;
         let engine = Engine::start_with_cache(config, cache);
         let music = Music {
             engine,
             loaded: Mutex::new(None),
             settings: Mutex::new(settings),
             analysis: crate::analysis::Analysis::default(),
+            fade_ms,
         };
         (music, problem)
     }
@@ -49,6 +53,42 @@ impl Music {
 
     pub fn loaded(&self) -> Option<LoadedPlaylist> {
         self.loaded.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// When a session ends: the entry saying the music faded out with it, if music was heard
+    /// (written before the session's last entry; then call [`Music::fade_out`]).
+    pub fn session_end_entry(&self) -> Option<EntryBody> {
+        let status = self.engine.status();
+        if status.state != PlayState::Playing {
+            return None;
+        }
+        Some(EntryBody::Music {
+            event: MusicEvent {
+                action: MusicAction::FadedToSilence,
+                title: status.title.unwrap_or_default(),
+                artist: status.artist.unwrap_or_default(),
+                phase: status.phase.unwrap_or_default(),
+                path: String::new(),
+                detail: format!("the session ended; faded out over {} s", self.fade_ms.div_ceil(1000)),
+                technical_detail: String::new(),
+            },
+        })
+    }
+
+    /// Fades whatever plays to silence over the fade time, then stops for good.
+    pub fn fade_out(&self) -> holdspace_audio::Result<()> {
+        self.engine.fade_out(None)
+    }
+
+    /// Before a new session nothing carries over: no playlist stays loaded (the pre-flight
+    /// chooses one, and the new session's record says which) and the deck is emptied, anything
+    /// still sounding fading out over a second. True when a playlist was unloaded.
+    pub fn reset_for_new_session(&self) -> holdspace_audio::Result<bool> {
+        let had = self.loaded.lock().unwrap_or_else(|p| p.into_inner()).take().is_some();
+        if had || self.engine.status().state != PlayState::Stopped {
+            self.engine.load(holdspace_audio::Queue::default())?;
+        }
+        Ok(had)
     }
 
     /// Loads a playlist file into the engine (stopped; play starts it).

@@ -6,10 +6,15 @@ export type AwakeStatus = {
  */
 held: boolean, 
 /**
- * Screen blanking and lock: "inhibited", or why not.
+ * Screen blanking and lock: "inhibited", "not requested", or why not in plain words.
  */
 screen: string, 
 /**
- * System sleep: "inhibited", or why not.
+ * System sleep: "inhibited", "not requested", or why not in plain words.
  */
-sleep: string, };
+sleep: string, 
+/**
+ * The system's own words when a request failed (D-Bus errors), for the log; never shown
+ * as the reason.
+ */
+detail: string, };

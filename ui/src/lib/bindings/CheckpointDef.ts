@@ -17,4 +17,8 @@ shift_on_booster?: boolean | null,
 /**
  * Overrides the template's `overdue_after_min` for this checkpoint.
  */
-overdue_after_min?: number | null, };
+overdue_after_min?: number | null, 
+/**
+ * Overrides the template's `late_within_min` for this checkpoint.
+ */
+late_within_min?: number | null, };

@@ -30,4 +30,21 @@ window_opens_ms: number | null,
 /**
  * When it becomes overdue if not done.
  */
-overdue_ms: number | null, record: Array<MeasurementKind>, status: CheckpointStatus, completed_at_ms: number | null, };
+overdue_ms: number | null, 
+/**
+ * The last instant a complete reading still satisfies it (late after `overdue_ms`); after
+ * it the check is missed. None for pre-dose (only a reading before the dose counts).
+ */
+late_until_ms: number | null, record: Array<MeasurementKind>, status: CheckpointStatus, completed_at_ms: number | null, 
+/**
+ * How long after its time it was satisfied, when that was after it fell overdue.
+ */
+late_by_ms: number | null, 
+/**
+ * What the last reading that counted toward it but did not satisfy it lacked.
+ */
+missing: Array<MeasurementKind>, 
+/**
+ * The clinician's reason, when it was marked missed.
+ */
+missed_reason: string | null, missed_at_ms: number | null, };

@@ -4,4 +4,12 @@ import type { DeviceState } from "./DeviceState";
 /**
  * The output device as the room sees it.
  */
-export type DeviceStatus = { state: DeviceState, name: string | null, message: string | null, };
+export type DeviceStatus = { state: DeviceState, name: string | null, 
+/**
+ * What it means for the room, in plain words (never the sound library's).
+ */
+message: string | null, 
+/**
+ * The sound library's own words for the failure, for the log and the entry's details.
+ */
+detail: string | null, };

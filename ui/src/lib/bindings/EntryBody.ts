@@ -21,7 +21,15 @@ theme: boolean, } | { "kind": "vitals", reading: Vitals, } | { "kind": "flag", r
  * The acknowledged flag's words, as shown when it was acknowledged (empty in entries
  * written before they were kept).
  */
-flag_text: string, action_taken: string, } | { "kind": "checklist", item_id: string, label: string, action: ChecklistAction, } | { "kind": "tag", tag_id: string, label: string, adverse_event: boolean, } | { "kind": "music", event: MusicEvent, } | { "kind": "preflight", checks: Array<PreflightCheck>, } | { "kind": "practice", practice: string, action: PracticeAction, detail: string, } | { "kind": "discharge_override", blockers: Array<string>, reason: string, } | { "kind": "session_ended", 
+flag_text: string, action_taken: string, } | { "kind": "checklist", item_id: string, label: string, action: ChecklistAction, } | { "kind": "check_missed", 
+/**
+ * Which occurrence (`<checkpoint id>@pre` or `<checkpoint id>@<dose index>+<minutes>`).
+ */
+occurrence_id: string, label: string, 
+/**
+ * When it was due, milliseconds after the first dose (None for a pre-dose check).
+ */
+due_elapsed_ms: number | null, reason: string, } | { "kind": "tag", tag_id: string, label: string, adverse_event: boolean, } | { "kind": "music", event: MusicEvent, } | { "kind": "preflight", checks: Array<PreflightCheck>, } | { "kind": "practice", practice: string, action: PracticeAction, detail: string, } | { "kind": "discharge_override", blockers: Array<string>, reason: string, } | { "kind": "session_ended", 
 /**
  * Why the session ended early or against a gate, when the therapist gave one.
  */

@@ -3,4 +3,4 @@
 /**
  * What the UI asks the player to do. Every change of level is ramped by the engine.
  */
-export type MusicControl = { "kind": "play" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "toggle" } | { "kind": "next" } | { "kind": "previous" } | { "kind": "seek", position_ms: number, } | { "kind": "set_volume", volume: number, } | { "kind": "step_volume", delta: number, } | { "kind": "fade_to_silence" } | { "kind": "jump_to_phase", phase: string, };
+export type MusicControl = { "kind": "play" } | { "kind": "pause" } | { "kind": "resume" } | { "kind": "toggle" } | { "kind": "next" } | { "kind": "previous" } | { "kind": "seek", position_ms: number, } | { "kind": "set_volume", volume: number, } | { "kind": "step_volume", delta: number, } | { "kind": "fade_to_silence" } | { "kind": "fade_out" } | { "kind": "jump_to_phase", phase: string, };

@@ -8,4 +8,9 @@ export type MusicEvent = { action: MusicAction, title: string, artist: string, p
 /**
  * Extra words: the skip reason, "20% → 60%", the device name.
  */
-detail: string, };
+detail: string, 
+/**
+ * The sound library's own words for a failure (a device that would not open), kept for
+ * whoever diagnoses it; never part of the entry's text.
+ */
+technical_detail: string, };

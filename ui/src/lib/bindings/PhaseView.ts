@@ -11,7 +11,11 @@ name: string, description: string,
 /**
  * Time since the first dose; None before dosing.
  */
-elapsed_ms: number | null, next_phase: string | null, 
+elapsed_ms: number | null, 
+/**
+ * When the first dose was given (same clock); None before dosing.
+ */
+first_dose_ms: number | null, next_phase: string | null, 
 /**
  * When the next phase is expected to start (absolute, same clock).
  */

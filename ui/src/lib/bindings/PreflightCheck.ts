@@ -3,4 +3,13 @@
 /**
  * One line of the pre-flight checklist before dosing.
  */
-export type PreflightCheck = { name: string, ok: boolean, reason: string, };
+export type PreflightCheck = { name: string, ok: boolean, 
+/**
+ * In plain words for the therapist.
+ */
+reason: string, 
+/**
+ * The library's or the system's own words for a failure, kept for whoever diagnoses it;
+ * never part of the entry's text.
+ */
+technical_detail: string, };

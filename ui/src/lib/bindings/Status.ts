@@ -10,7 +10,11 @@ export type Status = { state: PlayState, playlist_title: string, track_count: nu
 /**
  * User volume, 0.0 to 1.0 (the target while a ramp runs).
  */
-volume: number, device: DeviceStatus, up_next: UpNext | null, 
+volume: number, 
+/**
+ * A fade to silence or fade out is still sounding (the state already says where it ends).
+ */
+fading: boolean, device: DeviceStatus, up_next: UpNext | null, 
 /**
  * Frames the engine has played since it started (a sample clock for tests and logs).
  */

@@ -26,7 +26,17 @@ window_before_min: number,
 /**
  * A checkpoint not done this many minutes after its time is overdue.
  */
-overdue_after_min: number, discharge_scoring: DischargeScoring, 
+overdue_after_min: number, 
+/**
+ * A complete reading up to this many minutes after a checkpoint's time still satisfies it
+ * (late once it is overdue); after that the check is missed. Never less than
+ * `overdue_after_min`.
+ */
+late_within_min: number, 
+/**
+ * Where `late_within_min` comes from; shown beside it.
+ */
+late_within_source: string, discharge_scoring: DischargeScoring, 
 /**
  * Score at or above which Modified Aldrete / PADSS reads "ready".
  */

@@ -6,4 +6,8 @@ import type { PhaseView } from "./PhaseView";
 /**
  * Everything the timer displays, in one call.
  */
-export type TimerView = { phase: PhaseView, next: NextCheckpoint | null, checkpoints: Array<CheckpointState>, due_count: number, overdue_count: number, };
+export type TimerView = { phase: PhaseView, next: NextCheckpoint | null, checkpoints: Array<CheckpointState>, due_count: number, overdue_count: number, 
+/**
+ * Missed checks with no reason recorded yet (the cue asks for one).
+ */
+missed_unexplained_count: number, };

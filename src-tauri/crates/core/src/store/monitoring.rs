@@ -9,14 +9,26 @@ use crate::entry::{Entry, EntryBody};
 use crate::error::{Error, Result};
 use crate::monitor::{monitor_view, readings};
 use holdspace_monitoring::{
-    checklist_items, evaluate_flag, validate_checklist_event, ChecklistAction, ChecklistEvent, QuickTag, Reading,
-    Stage, Template, Vitals,
+    checklist_items, evaluate_flag, validate_checklist_event, ChecklistAction, ChecklistEvent, CheckpointKind,
+    CheckpointStatus, QuickTag, Reading, Stage, Template, Vitals,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
 pub fn tag_body(tag: &QuickTag) -> EntryBody {
     EntryBody::Tag { tag_id: tag.id.clone(), label: tag.label.clone(), adverse_event: tag.adverse_event }
+}
+
+/// A missed check's reason: said, and at most 2000 characters.
+pub fn validate_missed_reason(reason: &str) -> Result<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid("reason", "say why the check was missed"));
+    }
+    if reason.chars().count() > 2_000 {
+        return Err(Error::invalid("reason", "at most 2000 characters"));
+    }
+    Ok(reason.to_string())
 }
 
 fn entries_in(tx: &Transaction<'_>, session_id: i64) -> Result<Vec<Entry>> {
@@ -151,6 +163,56 @@ impl Store {
         Ok(entry)
     }
 
+    /// Marks a scheduled check missed, with the clinician's reason. Only a check that is due,
+    /// overdue or already missed (without a reason) can be marked; it then stays missed.
+    pub fn mark_check_missed(&self, session_id: i64, template: &Template, occurrence_id: &str, reason: &str) -> Result<Entry> {
+        self.mark_check_missed_at(session_id, template, occurrence_id, reason, self.clock.now(), None)
+    }
+
+    pub(super) fn mark_check_missed_at(
+        &self,
+        session_id: i64,
+        template: &Template,
+        occurrence_id: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+        key: Option<&str>,
+    ) -> Result<Entry> {
+        let reason = validate_missed_reason(reason)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let session = load_session(&tx, session_id)?;
+        require_open(&session)?;
+        let view = monitor_view(template, &session, &entries_in(&tx, session_id)?, now.timestamp_millis());
+        let Some(check) = view.timer.checkpoints.iter().find(|c| c.occurrence_id == occurrence_id) else {
+            return Err(Error::NotFound { what: format!("the check {occurrence_id} in this session's schedule") });
+        };
+        match check.status {
+            CheckpointStatus::Due | CheckpointStatus::Overdue => {}
+            CheckpointStatus::Missed if check.missed_reason.is_none() => {}
+            CheckpointStatus::Missed => return Err(Error::invalid("check", format!("{} is already marked missed", check.label))),
+            CheckpointStatus::Done => return Err(Error::invalid("check", format!("{} is already done", check.label))),
+            CheckpointStatus::Upcoming => {
+                return Err(Error::invalid("check", format!("{} is not due yet", check.label)));
+            }
+        }
+        let first = session.first_dose_at.map(|t| t.timestamp_millis());
+        let due_elapsed_ms = match (check.kind, check.due_ms, first) {
+            (CheckpointKind::PreDose, _, _) => None,
+            (_, Some(d), Some(f)) => Some(d.saturating_sub(f)),
+            _ => None,
+        };
+        let body = EntryBody::CheckMissed {
+            occurrence_id: occurrence_id.to_string(),
+            label: check.label.clone(),
+            due_elapsed_ms,
+            reason,
+        };
+        let entry = insert_entry_keyed(&tx, &session, now, &session.therapist, body, key)?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
     pub fn add_tag(&self, session_id: i64, tag: &QuickTag) -> Result<Entry> {
         self.append(session_id, tag_body(tag))
     }
@@ -158,6 +220,19 @@ impl Store {
     /// Ends the session through the discharge gate: with reminders open it is refused unless an
     /// override reason is given, and then the override is logged before the end.
     pub fn end_session_gated(&self, session_id: i64, template: &Template, override_reason: Option<&str>) -> Result<Entry> {
+        self.end_session_gated_with(session_id, template, override_reason, None)
+    }
+
+    /// As [`Store::end_session_gated`], writing `closing` (what the app did as the session
+    /// ended, e.g. the music fading out) just before the end, in the end's transaction, and only
+    /// when the end goes ahead.
+    pub fn end_session_gated_with(
+        &self,
+        session_id: i64,
+        template: &Template,
+        override_reason: Option<&str>,
+        closing: Option<EntryBody>,
+    ) -> Result<Entry> {
         let now = self.clock.now();
         let (gate, risks) = {
             let mut conn = self.conn();
@@ -178,6 +253,6 @@ impl Store {
             }
             self.append(session_id, EntryBody::DischargeOverride { blockers: gate.blockers, reason: reason.to_string() })?;
         }
-        self.end_session_with(session_id, if gate.allowed { reason } else { "" }, risks)
+        self.end_session_with(session_id, if gate.allowed { reason } else { "" }, closing, risks)
     }
 }

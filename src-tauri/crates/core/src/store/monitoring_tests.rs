@@ -164,6 +164,7 @@ fn what_the_app_sees_satisfies_items_and_what_is_open_is_kept_at_the_end() {
         phase: "settle".into(),
         path: "a.ogg".into(),
         detail: String::new(),
+        technical_detail: String::new(),
     };
     let started = store.append(s.id, EntryBody::Music { event: music }).unwrap();
     assert!(matches!(item(&view(&store), "during.music_started").status, ItemStatus::Observed { seq, .. } if seq == started.seq));
@@ -209,4 +210,105 @@ fn what_the_app_sees_satisfies_items_and_what_is_open_is_kept_at_the_end() {
         other => panic!("{other:?}"),
     }
     assert!(ended.text.contains("open at the end: "), "{}", ended.text);
+}
+
+/// The check: IM vitals every 15 min; at T+31 vitals without MOAA/S, then the check is
+/// marked missed with a reason, which the store keeps and the schedule reads back.
+#[test]
+fn a_check_is_marked_missed_with_a_reason_once_and_only_when_it_is_due() {
+    let clock = Arc::new(FakeClock::at_nine());
+    let t = template("im-ketamine");
+    let store = Store::open_in_memory(clock.clone()).unwrap();
+    let (s, _) = store
+        .start_session(NewSession {
+            client_code: "K-2".into(),
+            therapist: "Dr Rowe".into(),
+            route: Route::Intramuscular,
+            protocol: t.id.clone(),
+            intention: String::new(),
+        })
+        .unwrap();
+    let dose = DoseInput {
+        substance: "ketamine".into(),
+        amount: 50.0,
+        unit: "mg".into(),
+        route: Route::Intramuscular,
+        lot: String::new(),
+        minutes_ago: None,
+    };
+    store.record_dose(s.id, dose).unwrap();
+    let occ = "vitals-q15@0+30";
+    let refused = store.mark_check_missed(s.id, &t, occ, "asleep").unwrap_err();
+    assert!(refused.to_string().contains("not due yet"), "{refused}");
+    clock.advance(Duration::minutes(31));
+    store
+        .record_vitals(s.id, &t, Vitals { heart_rate: Some(70), spo2: Some(97), ..bp(120, 80) })
+        .unwrap();
+    let session = store.session(s.id).unwrap();
+    let view = |store: &Store| {
+        monitor_view(&t, &session, &store.entries(s.id).unwrap(), clock.now().timestamp_millis())
+            .timer
+            .checkpoints
+            .into_iter()
+            .find(|c| c.occurrence_id == occ)
+            .unwrap()
+    };
+    assert_eq!(view(&store).missing, vec![holdspace_monitoring::MeasurementKind::Moaas]);
+    assert_eq!(store.mark_check_missed(s.id, &t, occ, "  ").unwrap_err().kind(), ErrorKind::Invalid);
+    assert_eq!(store.mark_check_missed(s.id, &t, "no-such@0+1", "x").unwrap_err().kind(), ErrorKind::NotFound);
+    clock.advance(Duration::minutes(5));
+    let e = store.mark_check_missed(s.id, &t, occ, "client asleep; not woken").unwrap();
+    assert_eq!(e.text, "Check missed: Vitals and sedation (every 15 min) (due T+00:30:00) · reason: client asleep; not woken");
+    let c = view(&store);
+    assert_eq!((c.status, c.missed_reason.as_deref()), (CheckpointStatus::Missed, Some("client asleep; not woken")));
+    assert!(store.mark_check_missed(s.id, &t, occ, "again").unwrap_err().to_string().contains("already marked missed"));
+    // Through a keyed write, applied once.
+    let w = Write {
+        key: "k-missed-1".into(),
+        session_id: s.id,
+        at: clock.now(),
+        op: WriteOp::CheckMissed { template: Box::new(t.clone()), occurrence_id: "ratings@0+30".into(), reason: "declined".into() },
+    };
+    let first = store.apply(&w).unwrap();
+    assert_eq!(store.apply(&w).unwrap(), first);
+}
+
+/// What the app did as the session ended (the music fading out) is written just before the end,
+/// and only when the end goes ahead.
+#[test]
+fn a_closing_entry_is_written_before_the_end_only_when_the_session_ends() {
+    let clock = Arc::new(FakeClock::at_nine());
+    let t = template("esketamine-rems");
+    let store = Store::open_in_memory(clock.clone()).unwrap();
+    let (s, _) = store
+        .start_session(NewSession {
+            client_code: "K-3".into(),
+            therapist: "Dr Rowe".into(),
+            route: Route::Intranasal,
+            protocol: t.id.clone(),
+            intention: String::new(),
+        })
+        .unwrap();
+    let faded = || {
+        Some(EntryBody::Music {
+            event: crate::entry::MusicEvent {
+                action: crate::entry::MusicAction::FadedToSilence,
+                title: "First Light".into(),
+                artist: String::new(),
+                phase: String::new(),
+                path: String::new(),
+                detail: "the session ended; faded out over 8 s".into(),
+                technical_detail: String::new(),
+            },
+        })
+    };
+    // Blocked (no dose, no minimum observation): nothing is written.
+    let before = store.entries(s.id).unwrap().len();
+    assert_eq!(store.end_session_gated_with(s.id, &t, None, faded()).unwrap_err().kind(), ErrorKind::DischargeBlocked);
+    assert_eq!(store.entries(s.id).unwrap().len(), before);
+    store.end_session_gated_with(s.id, &t, Some("client left early"), faded()).unwrap();
+    let kinds: Vec<&str> = store.entries(s.id).unwrap().iter().map(|e| e.body.kind()).collect();
+    assert_eq!(kinds[kinds.len() - 3..], ["discharge_override", "music", "session_ended"]);
+    let music = store.entries(s.id).unwrap().into_iter().find(|e| e.body.kind() == "music").unwrap();
+    assert_eq!(music.text, "Faded to silence: First Light · the session ended; faded out over 8 s");
 }

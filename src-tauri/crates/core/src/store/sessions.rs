@@ -87,11 +87,13 @@ impl Store {
 
     /// Ends the session: writes the closing entry and marks it ended, in one transaction.
     pub fn end_session(&self, id: i64, reason: &str) -> Result<Entry> {
-        self.end_session_with(id, reason, Vec::new())
+        self.end_session_with(id, reason, None, Vec::new())
     }
 
-    /// The same, keeping what was still open at the end (as the therapist was shown it).
-    pub fn end_session_with(&self, id: i64, reason: &str, open_at_end: Vec<String>) -> Result<Entry> {
+    /// As [`Store::end_session`], writing `closing` just before the closing entry, in the
+    /// same transaction (what the app did as the session ended, e.g. the music fading out),
+    /// and keeping what was still open at the end (as the therapist was shown it).
+    pub fn end_session_with(&self, id: i64, reason: &str, closing: Option<EntryBody>, open_at_end: Vec<String>) -> Result<Entry> {
         let reason = reason.trim();
         if reason.chars().count() > 2_000 {
             return Err(Error::invalid("reason", "at most 2000 characters"));
@@ -102,6 +104,9 @@ impl Store {
         let session = load_session(&tx, id)?;
         if session.state != SessionState::Open {
             return Err(Error::SessionClosed(format!("session {id} has already ended")));
+        }
+        if let Some(body) = closing {
+            insert_entry(&tx, &session, now, &session.therapist, body)?;
         }
         let body = EntryBody::SessionEnded { reason: reason.to_string(), open_at_end };
         let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;

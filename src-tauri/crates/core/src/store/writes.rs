@@ -22,6 +22,7 @@ pub enum WriteOp {
     Vitals { template: Box<Template>, vitals: Vitals },
     Checklist { template: Box<Template>, item_id: String, action: ChecklistAction },
     FlagAck { flag_id: String, action_taken: String },
+    CheckMissed { template: Box<Template>, occurrence_id: String, reason: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,6 +55,7 @@ impl WriteOp {
             WriteOp::FlagAck { action_taken, .. } if action_taken.trim().chars().count() > 2_000 => {
                 Err(Error::invalid("action taken", "at most 2000 characters"))
             }
+            WriteOp::CheckMissed { reason, .. } => super::monitoring::validate_missed_reason(reason).map(drop),
             _ => Ok(()),
         }
     }
@@ -67,6 +69,7 @@ impl WriteOp {
             WriteOp::Vitals { .. } => "Vitals".into(),
             WriteOp::Checklist { item_id, .. } => format!("Checklist: {item_id}"),
             WriteOp::FlagAck { .. } => "Flag acknowledged".into(),
+            WriteOp::CheckMissed { .. } => "Check marked missed".into(),
         }
     }
 }
@@ -96,6 +99,9 @@ impl Store {
             }
             WriteOp::FlagAck { flag_id, action_taken } => {
                 one(self.ack_flag_at(w.session_id, flag_id, action_taken, w.at, key)?)
+            }
+            WriteOp::CheckMissed { template, occurrence_id, reason } => {
+                one(self.mark_check_missed_at(w.session_id, template, occurrence_id, reason, w.at, key)?)
             }
         })
     }

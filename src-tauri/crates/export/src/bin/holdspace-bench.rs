@@ -119,6 +119,7 @@ fn body(rng: &mut Rng, i: usize) -> EntryBody {
                 phase: "peak".into(),
                 path: format!("music/track-{}.flac", i % 40),
                 detail: String::new(),
+                technical_detail: String::new(),
             },
         },
         _ => EntryBody::Checklist {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod files;
 pub mod monitor;
 pub mod outbox;
+pub mod preferences;
 pub mod session;
 pub mod store;
 

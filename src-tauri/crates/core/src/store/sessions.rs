@@ -10,6 +10,16 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 impl Store {
     /// Starts a session and writes its first timeline entry, in one transaction.
     pub fn start_session(&self, new: NewSession) -> Result<(Session, Entry)> {
+        self.start(new, false)
+    }
+
+    /// Starts a demo session: an invented example, marked so that it is never taken for a
+    /// clinical record (labelled everywhere, left out of search unless asked for).
+    pub fn start_demo_session(&self, new: NewSession) -> Result<(Session, Entry)> {
+        self.start(new, true)
+    }
+
+    fn start(&self, new: NewSession, demo: bool) -> Result<(Session, Entry)> {
         let new = new.validated()?;
         let now = self.clock.now();
         let mut conn = self.conn();
@@ -23,9 +33,9 @@ impl Store {
             return Err(Error::SessionAlreadyOpen { id, client_code });
         }
         tx.execute(
-            "INSERT INTO sessions (client_code, therapist, route, protocol, intention, created_ms, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
-            params![new.client_code, new.therapist, new.route.as_str(), new.protocol, new.intention, now.timestamp_millis()],
+            "INSERT INTO sessions (client_code, therapist, route, protocol, intention, created_ms, state, demo)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7)",
+            params![new.client_code, new.therapist, new.route.as_str(), new.protocol, new.intention, now.timestamp_millis(), demo],
         )?;
         let session = load_session(&tx, tx.last_insert_rowid())?;
         let body = EntryBody::SessionStarted {
@@ -59,7 +69,7 @@ impl Store {
     pub fn list_sessions(&self) -> Result<Vec<SessionSummary>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, created_ms, client_code, protocol, route, state, first_dose_ms, ended_ms, signed_ms
+            "SELECT id, created_ms, client_code, protocol, route, state, first_dose_ms, ended_ms, signed_ms, demo
              FROM sessions ORDER BY created_ms DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -73,6 +83,7 @@ impl Store {
                 state: state_from(&state, row.get(8)?),
                 first_dose_at: row.get::<_, Option<i64>>(6)?.map(ms_to_time),
                 ended_at: row.get::<_, Option<i64>>(7)?.map(ms_to_time),
+                demo: row.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -53,6 +53,11 @@ pub fn start_session(state: State<'_, AppState>, new_session: NewSession) -> Cmd
     }
     let (session, _) = ready.store.start_session(new_session)?;
     state.awake.hold();
+    // The start form offers this therapist next time. Not being able to remember it is no
+    // reason to stop a session that has started: it is only logged.
+    if let Err(e) = state.update_preferences(|p| p.remember_therapist(&session.therapist)) {
+        eprintln!("holdspace: the therapist could not be remembered: {e}");
+    }
     view(&state, session.id)
 }
 

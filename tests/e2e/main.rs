@@ -12,3 +12,4 @@ mod keyboard;
 mod storage;
 mod push;
 mod soak;
+mod screens;

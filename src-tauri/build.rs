@@ -3,6 +3,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "clock_now",
+    "set_appearance",
     "list_sessions",
     "current_session",
     "get_session",

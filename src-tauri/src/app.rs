@@ -165,6 +165,7 @@ macro_rules! app_commands {
         tauri::generate_handler![
             commands::app::app_info,
             commands::app::clock_now,
+            commands::app::set_appearance,
             commands::session::list_sessions,
             commands::session::current_session,
             commands::session::get_session,

@@ -11,7 +11,8 @@ use holdspace_core::outbox::{Outbox, OutboxEvent, Submitted};
 use holdspace_core::store::{Write, WriteOp};
 use holdspace_core::{Clock, Entry, Error, OffsetClock, Store};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use holdspace_core::preferences::Preferences;
+use std::sync::{Arc, Mutex};
 
 /// Set once the window exists, so the outbox can tell it what it saved.
 pub static EVENTS: OnceLock<Box<dyn Fn(OutboxEvent) + Send + Sync>> = OnceLock::new();
@@ -41,6 +42,8 @@ pub struct AppState {
     pub awake: Awake,
     /// Music: started once the window is set up (a second launch never touches the device).
     pub music: OnceLock<Music>,
+    /// The theme, the session screens' level and the last therapist (`preferences.json`).
+    pub preferences: Mutex<Preferences>,
 }
 
 impl AppState {
@@ -50,7 +53,32 @@ impl AppState {
         if let Err(e) = &ready {
             eprintln!("holdspace: {}", e.message);
         }
-        AppState { data_dir: data_dir.to_path_buf(), ready, awake: Awake::default(), music: OnceLock::new() }
+        let (preferences, problem) = Preferences::load(data_dir);
+        if let Some(problem) = problem {
+            eprintln!("holdspace: {problem}");
+        }
+        AppState {
+            data_dir: data_dir.to_path_buf(),
+            ready,
+            awake: Awake::default(),
+            music: OnceLock::new(),
+            preferences: Mutex::new(preferences),
+        }
+    }
+
+    /// The preferences as remembered now.
+    pub fn preferences(&self) -> Preferences {
+        self.preferences.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Changes the preferences and writes them; returns what was written.
+    pub fn update_preferences(&self, change: impl FnOnce(&mut Preferences)) -> std::io::Result<Preferences> {
+        let mut p = self.preferences.lock().unwrap_or_else(|p| p.into_inner());
+        let mut next = p.clone();
+        change(&mut next);
+        next.save(&self.data_dir)?;
+        *p = next.clone();
+        Ok(next)
     }
 
     /// The store, or the start-up error that keeps it closed.

@@ -62,10 +62,15 @@ pub struct App {
 }
 
 /// The config folder the harness gives an app on `data_dir`: beside it, never inside it, so a
-/// data folder the app may not write (a test of exactly that) leaves the config usable.
+/// data folder the app may not write (a test of exactly that) leaves the config usable. Named
+/// from the whole path: two tests' `…/data` folders never share one (nor its ALSA settings).
 pub fn config_dir_for(data_dir: &Path) -> PathBuf {
-    let name = data_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    std::env::temp_dir().join(format!("holdspace-e2e-config-{name}"))
+    let name: String = data_dir
+        .to_string_lossy()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
+        .collect();
+    std::env::temp_dir().join(format!("holdspace-e2e-config{name}"))
 }
 
 /// Extra environment for the app process (for example ALSA capture settings).

@@ -16,3 +16,4 @@ mod whats_open;
 mod checks;
 mod music_end;
 mod plain_errors;
+mod screens;

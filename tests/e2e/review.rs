@@ -7,7 +7,7 @@ use holdspace_e2e::{app_binary, App};
 use std::path::Path;
 
 /// Adds the demo session through the command line on the app's data folder; returns its id.
-fn add_demo(data_dir: &Path) -> i64 {
+pub fn add_demo(data_dir: &Path) -> i64 {
     let out = std::process::Command::new(app_binary())
         .arg("--data-dir")
         .arg(data_dir)
@@ -81,7 +81,9 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     let row_text = row.text().await.unwrap();
     assert!(row_text.contains("DEMO-1") && row_text.contains("not signed"), "{row_text}");
 
-    // Full-text search: the match is highlighted; Enter on a hit opens the review at it.
+    // Full-text search (demo sessions are searched only when asked): the match is
+    // highlighted; Enter on a hit opens the review at it.
+    app.click("search-include-demo").await;
     app.type_into("search-query", "grandmother").await;
     app.keys("\u{E007}").await;
     let hit = app.el("search-hit").await;
@@ -169,7 +171,8 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     })
     .await;
 
-    // Export every format into a folder given by path.
+    // Export every format into a folder given by path (from the top of the review).
+    app.click("export-open").await;
     let out = tmp.path().join("exports");
     std::fs::create_dir(&out).unwrap();
     app.wait_for("the suggested export folder", || async {
@@ -293,6 +296,7 @@ async fn the_export_folder_is_picked_in_the_system_folder_chooser() {
     let (tmp, app, _) = open_demo_review().await;
     let out = tmp.path().join("chart exports");
     std::fs::create_dir(&out).unwrap();
+    app.click("export-open").await;
     app.el("export-panel").await;
     let folder_value = || async { app.el("export-folder").await.prop("value").await.ok().flatten().unwrap_or_default() };
     let suggested = app.wait_for("a suggested folder", || async { Some(folder_value().await).filter(|v| !v.is_empty()) }).await;

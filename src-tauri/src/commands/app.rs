@@ -1,6 +1,7 @@
 use crate::error::{CmdResult, IpcError};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
+use holdspace_core::preferences::{Appearance, Preferences};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -18,6 +19,8 @@ pub struct AppInfo {
     pub space_warning: Option<String>,
     /// True only in builds made for end-to-end tests (the clock can be moved).
     pub test_build: bool,
+    /// The theme and level of the screens, and the therapist last named.
+    pub preferences: Preferences,
 }
 
 #[tauri::command]
@@ -33,7 +36,22 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         config_problems: state.ready().map(|r| r.config_problems.clone()).unwrap_or_default(),
         space_warning: state.ready().ok().and_then(|r| r.space_warning.clone()),
         test_build: cfg!(feature = "e2e"),
+        preferences: state.preferences(),
     }
+}
+
+/// Sets the theme of the review and settings screens and how dim the dim theme is,
+/// remembered in the data folder; returns the preferences as written.
+#[tauri::command(async)]
+pub fn set_appearance(state: State<'_, AppState>, appearance: Appearance) -> CmdResult<Preferences> {
+    state.update_preferences(|p| p.appearance = appearance).map_err(|e| {
+        // The OS's words go to the log; the screen says what it means.
+        eprintln!("holdspace: writing {}: {e}", holdspace_core::preferences::FILE);
+        IpcError::new(
+            holdspace_core::ErrorKind::Io,
+            format!("The display setting could not be saved in the data folder ({}).", state.data_dir.display()),
+        )
+    })
 }
 
 /// The app's clock: the UI keeps its timer in step with this, never with its own guess.

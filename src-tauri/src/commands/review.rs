@@ -61,8 +61,10 @@ pub fn review_list(state: State<'_, AppState>, filter: ReviewFilter) -> CmdResul
 }
 
 #[tauri::command(async)]
-pub fn search_entries(state: State<'_, AppState>, query: String) -> CmdResult<Vec<SearchHit>> {
-    Ok(state.ready()?.store.search(&query, SEARCH_LIMIT)?)
+pub fn search_entries(state: State<'_, AppState>, query: String, include_demo: bool) -> CmdResult<Vec<SearchHit>> {
+    let store = &state.ready()?.store;
+    // Demo sessions are invented examples: searched only when asked for.
+    Ok(if include_demo { store.search_with_demo(&query, SEARCH_LIMIT)? } else { store.search(&query, SEARCH_LIMIT)? })
 }
 
 /// The review of a session: summary, chart and the first page of the timeline (around

@@ -63,6 +63,11 @@ pub fn start_session(app: tauri::AppHandle, state: State<'_, AppState>, new_sess
         }
     }
     state.awake.hold();
+    // The start form offers this therapist next time. Not being able to remember it is no
+    // reason to stop a session that has started: it is only logged.
+    if let Err(e) = state.update_preferences(|p| p.remember_therapist(&session.therapist)) {
+        eprintln!("holdspace: the therapist could not be remembered: {e}");
+    }
     view(&state, session.id)
 }
 

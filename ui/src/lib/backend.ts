@@ -4,6 +4,8 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import type { AppInfo } from './bindings/AppInfo';
+import type { Appearance } from './bindings/Appearance';
+import type { Preferences } from './bindings/Preferences';
 import type { ChecklistAction } from './bindings/ChecklistAction';
 import type { MonitorView } from './bindings/MonitorView';
 import type { MusicControl } from './bindings/MusicControl';
@@ -94,6 +96,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const backend = {
   appInfo: () => call<AppInfo>('app_info'),
   clockNow: () => call<string>('clock_now'),
+  /** Remembers the screens' theme and level; returns the preferences as written. */
+  setAppearance: (appearance: Appearance) => call<Preferences>('set_appearance', { appearance }),
   listSessions: () => call<SessionSummary[]>('list_sessions'),
   currentSession: () => call<SessionView | null>('current_session'),
   getSession: (sessionId: number) => call<SessionView>('get_session', { sessionId }),
@@ -132,7 +136,8 @@ export const backend = {
   addTag: (sessionId: number, tagId: string, key = newKey()) => call<Entry>('add_tag', { sessionId, tagId, key }),
   // After the session: review, amend, sign, search, export.
   reviewList: (filter: ReviewFilter) => call<ReviewRow[]>('review_list', { filter }),
-  searchEntries: (query: string) => call<SearchHit[]>('search_entries', { query }),
+  /** Demo sessions are left out unless `includeDemo`. */
+  searchEntries: (query: string, includeDemo = false) => call<SearchHit[]>('search_entries', { query, includeDemo }),
   /** Summary, chart and the first page of the timeline; later pages come from getTimelinePage. */
   getReview: (sessionId: number, aroundSeq: number | null = null) =>
     call<ReviewView>('get_review', { sessionId, aroundSeq }),

@@ -97,12 +97,8 @@ export function minutesLabel(min: number): string {
   return `T${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
-/** Local date and time, e.g. for summary lines. */
-export function formatDateTime(iso: string | null): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
+/** Dates are written by the one helper in locale.ts. */
+export { formatDateTime } from './locale';
 
 /** `YYYY-MM-DD` of a date input → the UTC instant of that local midnight (ISO), or null. */
 export function dayStart(date: string): string | null {

@@ -47,6 +47,17 @@ describe('shortcut map', () => {
     });
   });
 
+  it('opens the sheet on Alt+? while typing, however the ? arrives', () => {
+    for (const init of [
+      { key: '?', code: 'Slash', altKey: true, shiftKey: true },
+      { key: '/', code: 'Slash', altKey: true },
+      { key: '/', code: 'Slash', altKey: true, shiftKey: true },
+    ]) {
+      expect(matchShortcut(key(init), textarea, [])).toEqual({ kind: 'action', action: 'help' });
+    }
+    expect(matchShortcut(key({ key: '/', code: 'Slash' }), textarea, [])).toBeNull();
+  });
+
   it('reads letters from the physical key when Alt changes the character', () => {
     expect(matchShortcut(key({ key: '∂', code: 'KeyD', altKey: true }), textarea, [])).toEqual({
       kind: 'action',

@@ -84,7 +84,9 @@ export function matchShortcut(
   if (e.key === 'F1') return { kind: 'action', action: 'help' };
   const typing = isTextField(target);
   if (typing && !e.altKey) return null;
-  const key = e.key === '?' ? '?' : eventKey(e);
+  // With Alt held, the key that carries "?" may arrive as "/" without Shift (GTK does so for
+  // Alt+?): Alt+? and Alt+/ are both the sheet.
+  const key = e.key === '?' || (e.altKey && e.code === 'Slash' && (e.key === '/' || e.key === '?')) ? '?' : eventKey(e);
   const shortcut = SHORTCUTS.find((s) => s.key === key);
   if (shortcut) return { kind: 'action', action: shortcut.action };
   const tag = tags.find((t) => t.key.toLowerCase() === key);

@@ -27,6 +27,7 @@ function view(): SessionView {
       ended_at: null,
       signed_at: null,
       signed_by: null,
+      demo: false,
     },
     entries: [],
     now: new Date(START).toISOString(),

@@ -19,6 +19,7 @@ function summary(id: number): SessionSummary {
     state: 'ended',
     first_dose_at: null,
     ended_at: null,
+    demo: false,
   };
 }
 
@@ -56,5 +57,25 @@ describe('Start', () => {
     expect(table).toContain('K-8');
     expect(table).not.toContain('K-3');
     expect(getByTestId('sessions-older').textContent).toContain('3 earlier sessions');
+  });
+
+  it('fills in the therapist remembered from the last session, and labels demo rows', async () => {
+    let release = () => {};
+    const ready = new Promise<void>((resolve) => (release = resolve));
+    mockIPC(async (cmd) => {
+      if (cmd === 'list_protocols') return [];
+      if (cmd === 'list_sessions') {
+        await ready;
+        return [{ ...summary(2), client_code: 'DEMO-1', demo: true }, summary(1)];
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const { getByTestId } = render(Start, { therapist: 'Dr Rowe', onStarted: () => {} });
+    expect((getByTestId('therapist') as HTMLInputElement).value).toBe('Dr Rowe');
+    release();
+    await waitFor(() => expect(getByTestId('sessions-table').querySelectorAll('tbody tr').length).toBe(2));
+    const rows = [...getByTestId('sessions-table').querySelectorAll('tbody tr')];
+    expect(rows.map((r) => r.querySelector('[data-testid="demo-label"]') !== null)).toEqual([true, false]);
+    expect(rows[0].querySelector('time')?.getAttribute('datetime')).toBe(summary(2).created_at);
   });
 });

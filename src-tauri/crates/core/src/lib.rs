@@ -10,6 +10,7 @@ pub mod files;
 pub mod monitor;
 pub mod outbox;
 pub mod risks;
+pub mod preferences;
 pub mod session;
 pub mod store;
 

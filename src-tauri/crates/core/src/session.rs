@@ -97,6 +97,9 @@ pub struct Session {
     pub ended_at: Option<DateTime<Utc>>,
     pub signed_at: Option<DateTime<Utc>>,
     pub signed_by: Option<String>,
+    /// An invented example (`holdspace demo`), never a clinical record: labelled DEMO wherever
+    /// it is shown and left out of search unless asked for.
+    pub demo: bool,
 }
 
 /// One row of the sessions list.
@@ -111,6 +114,8 @@ pub struct SessionSummary {
     pub state: SessionState,
     pub first_dose_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// An invented example, not a clinical record.
+    pub demo: bool,
 }
 
 #[cfg(test)]

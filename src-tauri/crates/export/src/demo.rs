@@ -108,7 +108,7 @@ pub fn add_demo_session(store: &Store, clock: &FakeClock) -> Result<i64> {
     let at = |min: i64| clock.set(dose_at + Duration::minutes(min));
     let at_s = |secs: i64| clock.set(dose_at + Duration::seconds(secs));
 
-    let (session, _) = store.start_session_named(NewSession {
+    let (session, _) = store.start_demo_session(NewSession {
         client_code: DEMO_CLIENT_CODE.into(),
         therapist: DEMO_THERAPIST.into(),
         route: Route::Intramuscular,

@@ -26,4 +26,8 @@ flags_acknowledged: number,
 /**
  * Quick tags marked as adverse events.
  */
-adverse_events: number, signed: boolean, };
+adverse_events: number, signed: boolean, 
+/**
+ * An invented example (`holdspace demo`), not a clinical record.
+ */
+demo: boolean, };

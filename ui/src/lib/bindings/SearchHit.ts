@@ -2,6 +2,10 @@
 
 export type SearchHit = { session_id: number, client_code: string, seq: number, at: string, elapsed_ms: number | null, kind: string, 
 /**
+ * The hit is in a demo session (an invented example); only when demo data was asked for.
+ */
+demo: boolean, 
+/**
  * The matching text around the match, with matches between U+0002 and U+0003.
  */
 snippet: string, };

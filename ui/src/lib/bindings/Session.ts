@@ -6,4 +6,9 @@ export type Session = { id: number, client_code: string, therapist: string, rout
 /**
  * When the first dose was given; the timer counts from here.
  */
-first_dose_at: string | null, ended_at: string | null, signed_at: string | null, signed_by: string | null, };
+first_dose_at: string | null, ended_at: string | null, signed_at: string | null, signed_by: string | null, 
+/**
+ * An invented example (`holdspace demo`), never a clinical record: labelled DEMO wherever
+ * it is shown and left out of search unless asked for.
+ */
+demo: boolean, };

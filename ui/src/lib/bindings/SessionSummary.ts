@@ -5,4 +5,8 @@ import type { SessionState } from "./SessionState";
 /**
  * One row of the sessions list.
  */
-export type SessionSummary = { id: number, created_at: string, client_code: string, protocol: string, route: Route, state: SessionState, first_dose_at: string | null, ended_at: string | null, };
+export type SessionSummary = { id: number, created_at: string, client_code: string, protocol: string, route: Route, state: SessionState, first_dose_at: string | null, ended_at: string | null, 
+/**
+ * An invented example, not a clinical record.
+ */
+demo: boolean, };

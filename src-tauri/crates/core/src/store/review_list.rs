@@ -64,6 +64,8 @@ pub struct ReviewRow {
     #[ts(type = "number")]
     pub adverse_events: i64,
     pub signed: bool,
+    /// An invented example (`holdspace demo`), not a clinical record.
+    pub demo: bool,
 }
 
 const MAX_FILTER: usize = 200;
@@ -93,7 +95,8 @@ impl Store {
                     (SELECT count(*) FROM entries WHERE session_id = s.id AND kind = 'flag'),
                     (SELECT count(*) FROM entries WHERE session_id = s.id AND kind = 'flag_ack'),
                     (SELECT count(*) FROM entries
-                     WHERE session_id = s.id AND kind = 'tag' AND json_extract(body, '$.adverse_event') = 1)
+                     WHERE session_id = s.id AND kind = 'tag' AND json_extract(body, '$.adverse_event') = 1),
+                    s.demo
              FROM sessions s
              WHERE (?1 = '' OR instr(lower(s.client_code), lower(?1)) > 0)
                AND (?2 IS NULL OR s.created_ms >= ?2)
@@ -137,6 +140,7 @@ impl Store {
                 flags_acknowledged: r.get(12)?,
                 adverse_events: r.get(13)?,
                 signed: signed_ms.is_some(),
+                demo: r.get(14)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

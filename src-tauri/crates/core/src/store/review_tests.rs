@@ -139,6 +139,75 @@ fn search_finds_notes_across_sessions_with_matches_marked() {
 }
 
 #[test]
+fn demo_sessions_are_marked_listed_as_demo_and_searched_only_when_asked() {
+    let (store, _) = store();
+    let real = ended_session(&store, "K-8");
+    let (demo, _) = store
+        .start_demo_session(NewSession {
+            client_code: "DEMO-1".into(),
+            therapist: "Dr A. Demo".into(),
+            route: Route::Intramuscular,
+            protocol: "im-ketamine".into(),
+            intention: "DEMO DATA".into(),
+        }, "Intramuscular ketamine")
+        .unwrap();
+    assert!(demo.demo && !store.session(real).unwrap().demo);
+    store.add_note(demo.id, "client calm, demo note").unwrap();
+    store.end_session(demo.id, "").unwrap();
+
+    let listed: Vec<(i64, bool)> = store.list_sessions().unwrap().iter().map(|s| (s.id, s.demo)).collect();
+    assert_eq!(listed, [(demo.id, true), (real, false)]);
+    let rows: Vec<(i64, bool)> = store.review_list(&Default::default()).unwrap().iter().map(|r| (r.id, r.demo)).collect();
+    assert_eq!(rows, [(demo.id, true), (real, false)]);
+
+    // The demo's note is the newest match: with a limit of 1 the real one is still found.
+    let clinical = store.search("calm", 1).unwrap();
+    assert_eq!(clinical.iter().map(|h| (h.session_id, h.demo)).collect::<Vec<_>>(), [(real, false)]);
+    let all = store.search_with_demo("calm", 50).unwrap();
+    assert_eq!(all.iter().map(|h| (h.session_id, h.demo)).collect::<Vec<_>>(), [(demo.id, true), (real, false)]);
+}
+
+#[test]
+fn a_demo_session_from_before_the_mark_is_marked_by_the_migration_even_when_signed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("holdspace.sqlite3");
+    {
+        let store = Store::open(&path, Arc::new(FakeClock::at_nine())).unwrap();
+        let real = ended_session(&store, "DEMO-1");
+        let (old, _) = store
+            .start_session(NewSession {
+                client_code: "DEMO-1".into(),
+                therapist: "Dr A. Demo".into(),
+                route: Route::Intramuscular,
+                protocol: "im-ketamine".into(),
+                intention: "DEMO DATA, not a real client".into(),
+            })
+            .unwrap();
+        store.end_session(old.id, "").unwrap();
+        store.sign(old.id, "Dr A. Demo", "reviewed").unwrap();
+        // As a file written before migration 0007: no mark, at the version before it.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(&format!(
+            "DROP TRIGGER sessions_signature_is_final;
+             UPDATE sessions SET demo = 0;
+             CREATE TRIGGER sessions_signature_is_final BEFORE UPDATE ON sessions WHEN OLD.signed_ms IS NOT NULL
+             BEGIN SELECT RAISE(ABORT, 'a signed session cannot be changed'); END;
+             PRAGMA user_version = {};",
+            SCHEMA_VERSION - 1
+        ))
+        .unwrap();
+        let _ = real;
+    }
+    let store = Store::open(&path, Arc::new(FakeClock::at_nine())).unwrap();
+    let marks: Vec<(String, bool)> = store.list_sessions().unwrap().iter().map(|s| (s.client_code.clone(), s.demo)).collect();
+    // Only the session with the demo's therapist and intention is demo, not any DEMO-1.
+    assert_eq!(marks, [("DEMO-1".to_string(), true), ("DEMO-1".to_string(), false)]);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let still = conn.execute("UPDATE sessions SET signed_ms = NULL WHERE demo = 1", []).unwrap_err();
+    assert!(still.to_string().contains("cannot be changed"), "the signature stays final: {still}");
+}
+
+#[test]
 fn integration_notes_are_kept_apart_and_link_to_a_moment() {
     let (store, _) = store();
     let id = ended_session(&store, "K-7");

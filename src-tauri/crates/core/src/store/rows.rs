@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction};
 
 pub(super) const SESSION_COLUMNS: &str = "id, client_code, therapist, route, protocol, intention, created_ms, \
-                               state, first_dose_ms, ended_ms, signed_ms, signed_by";
+                               state, first_dose_ms, ended_ms, signed_ms, signed_by, demo";
 
 pub(super) fn ms_to_time(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
@@ -43,6 +43,7 @@ pub(super) fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
         ended_at: row.get::<_, Option<i64>>(9)?.map(ms_to_time),
         signed_at: signed_ms.map(ms_to_time),
         signed_by: row.get(11)?,
+        demo: row.get(12)?,
     })
 }
 

@@ -21,6 +21,8 @@ pub struct SearchHit {
     pub at: DateTime<Utc>,
     pub elapsed_ms: Option<i64>,
     pub kind: String,
+    /// The hit is in a demo session (an invented example); only when demo data was asked for.
+    pub demo: bool,
     /// The matching text around the match, with matches between U+0002 and U+0003.
     pub snippet: String,
 }
@@ -41,20 +43,35 @@ pub fn fts_query(input: &str) -> Option<String> {
 }
 
 impl Store {
+    /// Matches in clinical sessions, newest first: demo sessions are left out.
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.search_in(input, limit, false)
+    }
+
+    /// Matches in every session, demo sessions included (each hit says whether it is one).
+    pub fn search_with_demo(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.search_in(input, limit, true)
+    }
+
+    fn search_in(&self, input: &str, limit: usize, include_demo: bool) -> Result<Vec<SearchHit>> {
         let Some(query) = fts_query(input) else { return Ok(Vec::new()) };
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             // Newest first by rowid, limited inside the FTS scan: entry ids grow in the order
             // entries are written, so this is time order without sorting every match.
-            "SELECT e.session_id, s.client_code, e.seq, e.at_ms, e.elapsed_ms, e.kind, m.snip
-             FROM (SELECT rowid AS id, snippet(entries_fts, 0, char(2), char(3), '…', 16) AS snip
-                   FROM entries_fts WHERE entries_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) m
+            // Demo entries are left out inside the scan, so they never crowd out the limit.
+            "SELECT e.session_id, s.client_code, e.seq, e.at_ms, e.elapsed_ms, e.kind, m.snip, s.demo
+             FROM (SELECT f.rowid AS id, snippet(entries_fts, 0, char(2), char(3), '…', 16) AS snip
+                   FROM entries_fts f
+                   WHERE entries_fts MATCH ?1
+                     AND (?3 OR NOT EXISTS (SELECT 1 FROM entries de JOIN sessions ds ON ds.id = de.session_id
+                                           WHERE de.id = f.rowid AND ds.demo = 1))
+                   ORDER BY f.rowid DESC LIMIT ?2) m
              JOIN entries e ON e.id = m.id
              JOIN sessions s ON s.id = e.session_id
              ORDER BY e.id DESC",
         )?;
-        let rows = stmt.query_map(params![query, limit as i64], |r| {
+        let rows = stmt.query_map(params![query, limit as i64, include_demo], |r| {
             Ok(SearchHit {
                 session_id: r.get(0)?,
                 client_code: r.get(1)?,
@@ -62,6 +79,7 @@ impl Store {
                 at: ms_to_time(r.get(3)?),
                 elapsed_ms: r.get(4)?,
                 kind: r.get(5)?,
+                demo: r.get(7)?,
                 snippet: r.get(6)?,
             })
         })?;

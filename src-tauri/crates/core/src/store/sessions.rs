@@ -10,12 +10,22 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 impl Store {
     /// Starts a session and writes its first timeline entry, in one transaction.
     pub fn start_session(&self, new: NewSession) -> Result<(Session, Entry)> {
-        self.start_session_named(new, "")
+        self.start(new, "", false)
     }
 
     /// The same, with the protocol template's name for the record (so the timeline and the
     /// chart read "Intramuscular ketamine", not the template's file id).
     pub fn start_session_named(&self, new: NewSession, protocol_name: &str) -> Result<(Session, Entry)> {
+        self.start(new, protocol_name, false)
+    }
+
+    /// Starts a demo session: an invented example, marked so that it is never taken for a
+    /// clinical record (labelled everywhere, left out of search unless asked for).
+    pub fn start_demo_session(&self, new: NewSession, protocol_name: &str) -> Result<(Session, Entry)> {
+        self.start(new, protocol_name, true)
+    }
+
+    fn start(&self, new: NewSession, protocol_name: &str, demo: bool) -> Result<(Session, Entry)> {
         let new = new.validated()?;
         let now = self.clock.now();
         let mut conn = self.conn();
@@ -29,9 +39,9 @@ impl Store {
             return Err(Error::SessionAlreadyOpen { id, client_code });
         }
         tx.execute(
-            "INSERT INTO sessions (client_code, therapist, route, protocol, intention, created_ms, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
-            params![new.client_code, new.therapist, new.route.as_str(), new.protocol, new.intention, now.timestamp_millis()],
+            "INSERT INTO sessions (client_code, therapist, route, protocol, intention, created_ms, state, demo)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7)",
+            params![new.client_code, new.therapist, new.route.as_str(), new.protocol, new.intention, now.timestamp_millis(), demo],
         )?;
         let session = load_session(&tx, tx.last_insert_rowid())?;
         let body = EntryBody::SessionStarted {
@@ -66,7 +76,7 @@ impl Store {
     pub fn list_sessions(&self) -> Result<Vec<SessionSummary>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, created_ms, client_code, protocol, route, state, first_dose_ms, ended_ms, signed_ms
+            "SELECT id, created_ms, client_code, protocol, route, state, first_dose_ms, ended_ms, signed_ms, demo
              FROM sessions ORDER BY created_ms DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -80,6 +90,7 @@ impl Store {
                 state: state_from(&state, row.get(8)?),
                 first_dose_at: row.get::<_, Option<i64>>(6)?.map(ms_to_time),
                 ended_at: row.get::<_, Option<i64>>(7)?.map(ms_to_time),
+                demo: row.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -189,7 +189,7 @@ fn a_demo_session_from_before_the_mark_is_marked_by_the_migration_even_when_sign
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(&format!(
             "DROP TRIGGER sessions_signature_is_final;
-             UPDATE sessions SET demo = 0;
+             ALTER TABLE sessions DROP COLUMN demo;
              CREATE TRIGGER sessions_signature_is_final BEFORE UPDATE ON sessions WHEN OLD.signed_ms IS NOT NULL
              BEGIN SELECT RAISE(ABORT, 'a signed session cannot be changed'); END;
              PRAGMA user_version = {};",

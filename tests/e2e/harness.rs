@@ -254,6 +254,20 @@ impl App {
         self.keys(&format!("\u{E00A}{key}\u{E00A}")).await;
     }
 
+    /// The pre-flight's result, once shown. Pre-flight decodes every file of the playlist to
+    /// the end, which on a loaded 2-core machine can take longer than `WAIT`.
+    pub async fn preflight_result(&self) -> String {
+        let started = Instant::now();
+        while self.all("[data-testid='preflight-result']").await.is_empty() {
+            if started.elapsed() > Duration::from_secs(120) {
+                let shot = self.screenshot("no-preflight-result").await;
+                panic!("no pre-flight result after 2 min (screenshot: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        self.text("preflight-result").await
+    }
+
     /// The `data-*` attribute of the element with `data-testid`.
     pub async fn data(&self, testid: &str, attr: &str) -> String {
         self.el(testid).await.attr(&format!("data-{attr}")).await.ok().flatten().unwrap_or_default()

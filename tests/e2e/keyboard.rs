@@ -41,7 +41,7 @@ async fn a_whole_session_from_the_keyboard_alone() {
     })
     .await;
     app.keys(ENTER).await;
-    app.el("preflight-result").await;
+    app.preflight_result().await;
     app.wait_for("focus on the dose amount", || async { (focused(&app).await == "dose-amount").then_some(()) }).await;
     app.keys("50").await;
     app.keys(ENTER).await;

@@ -57,7 +57,7 @@ async fn demo_playlist_plays_skips_and_fades_on_the_timeline() {
     app.alt('d').await;
     app.select("playlist-select", &demo.display().to_string()).await;
     app.click("preflight-run").await;
-    let result = app.text("preflight-result").await;
+    let result = app.preflight_result().await;
     assert!(result.contains("Computer kept awake"), "{result}");
     app.keys("\u{E00C}").await;
 

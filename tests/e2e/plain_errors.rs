@@ -36,7 +36,7 @@ async fn no_sound_device_and_no_keep_awake_service_are_said_in_plain_words() {
     app.alt('d').await;
     app.select("playlist-select", &demo.display().to_string()).await;
     app.click("preflight-run").await;
-    let result = app.text("preflight-result").await;
+    let result = app.preflight_result().await;
     assert!(
         result.contains("Output device opens: No sound output found: music cannot play; the timer and record are not affected"),
         "{result}"

@@ -87,12 +87,7 @@ async fn what_the_app_sees_ticks_the_checklist_and_the_dose_panel_says_what_is_o
     // Music playing satisfies "Music started".
     app.select("playlist-select", &demo.display().to_string()).await;
     app.click("preflight-run").await;
-    // Pre-flight decodes every file to the end: on a loaded machine that takes a while.
-    let started = std::time::Instant::now();
-    while app.all("[data-testid='preflight-result']").await.is_empty() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(120), "no pre-flight result after 2 min");
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    app.preflight_result().await;
     app.keys("\u{E00C}").await;
     app.alt('m').await;
     app.wait_for("the first track", || async {

@@ -183,6 +183,23 @@ impl App {
         }
     }
 
+    /// The element with `data-testid`, once it is in the page, waiting up to `limit` (for work
+    /// that takes long on a loaded machine, such as the pre-flight decoding every track).
+    pub async fn el_within(&self, testid: &str, limit: Duration) -> Element {
+        let css = format!("[data-testid='{testid}']");
+        let started = Instant::now();
+        loop {
+            if let Ok(Ok(e)) = tokio::time::timeout(WAIT, self.client.find(Locator::Css(&css))).await {
+                return e;
+            }
+            if started.elapsed() > limit {
+                let shot = self.screenshot(&format!("element-{testid}")).await;
+                panic!("timed out after {limit:?} waiting for element {testid} (screenshot: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// The element with `data-testid`, once it is in the page.
     pub async fn el(&self, testid: &str) -> Element {
         let css = format!("[data-testid='{testid}']");

@@ -62,7 +62,8 @@ async fn ending_the_session_fades_the_music_out_and_the_next_session_inherits_no
     app.alt('d').await;
     app.select("playlist-select", &demo.display().to_string()).await;
     app.click("preflight-run").await;
-    app.el("preflight-result").await;
+    // The pre-flight decodes every track once (whole files): slow in a debug build under load.
+    app.el_within("preflight-result", Duration::from_secs(120)).await;
     app.keys("\u{E00C}").await;
     app.alt('m').await;
     app.wait_for("a track to start", || async {

@@ -36,7 +36,8 @@ async fn no_sound_device_and_no_keep_awake_service_are_said_in_plain_words() {
     app.alt('d').await;
     app.select("playlist-select", &demo.display().to_string()).await;
     app.click("preflight-run").await;
-    let result = app.text("preflight-result").await;
+    // The pre-flight decodes every track once (whole files): slow in a debug build under load.
+    let result = app.el_within("preflight-result", std::time::Duration::from_secs(120)).await.text().await.unwrap_or_default();
     assert!(
         result.contains("Output device opens: No sound output found: music cannot play; the timer and record are not affected"),
         "{result}"

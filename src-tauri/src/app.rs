@@ -150,10 +150,20 @@ fn save_window_state_soon(app: &tauri::AppHandle) {
     let app = app.clone();
     let _ = std::thread::Builder::new().name("holdspace-window-state".into()).spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(500));
-        if GENERATION.load(Ordering::SeqCst) == mine {
-            if let Err(e) = app.save_window_state(StateFlags::all()) {
+        if GENERATION.load(Ordering::SeqCst) != mine {
+            return;
+        }
+        // On the main thread: the plugin holds its lock while it asks the window for its size,
+        // which from another thread waits for the main thread, and the main thread takes the
+        // same lock for every move or resize: saved from here, a resize froze the window.
+        let on_main = app.clone();
+        let queued = app.run_on_main_thread(move || {
+            if let Err(e) = on_main.save_window_state(StateFlags::all()) {
                 eprintln!("holdspace: could not remember the window layout: {e}");
             }
+        });
+        if let Err(e) = queued {
+            eprintln!("holdspace: could not remember the window layout: {e}");
         }
     });
 }

@@ -188,6 +188,23 @@ impl App {
         }
     }
 
+    /// The element with `data-testid`, once it is in the page, waiting up to `limit` (for work
+    /// that takes long on a loaded machine, such as the pre-flight decoding every track).
+    pub async fn el_within(&self, testid: &str, limit: Duration) -> Element {
+        let css = format!("[data-testid='{testid}']");
+        let started = Instant::now();
+        loop {
+            if let Ok(Ok(e)) = tokio::time::timeout(WAIT, self.client.find(Locator::Css(&css))).await {
+                return e;
+            }
+            if started.elapsed() > limit {
+                let shot = self.screenshot(&format!("element-{testid}")).await;
+                panic!("timed out after {limit:?} waiting for element {testid} (screenshot: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// The element with `data-testid`, once it is in the page.
     pub async fn el(&self, testid: &str) -> Element {
         let css = format!("[data-testid='{testid}']");
@@ -257,15 +274,7 @@ impl App {
     /// The pre-flight's result, once shown. Pre-flight decodes every file of the playlist to
     /// the end, which on a loaded 2-core machine can take longer than `WAIT`.
     pub async fn preflight_result(&self) -> String {
-        let started = Instant::now();
-        while self.all("[data-testid='preflight-result']").await.is_empty() {
-            if started.elapsed() > Duration::from_secs(120) {
-                let shot = self.screenshot("no-preflight-result").await;
-                panic!("no pre-flight result after 2 min (screenshot: {shot})");
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-        self.text("preflight-result").await
+        self.el_within("preflight-result", Duration::from_secs(120)).await.text().await.unwrap_or_default()
     }
 
     /// The `data-*` attribute of the element with `data-testid`.

@@ -45,8 +45,9 @@ pub enum CheckpointStatus {
     Due,
     Overdue,
     Done,
-    /// Not satisfied in time (past its lateness allowance, or a pre-dose check after the dose
-    /// once marked), or marked missed by the clinician with a reason.
+    /// Past its lateness allowance without a complete reading, or marked missed by the
+    /// clinician (then `missed_reason` says why). A check before dosing stays overdue after the
+    /// dose until it is marked.
     Missed,
 }
 
@@ -357,7 +358,6 @@ impl Schedule {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn occurrence(c: &crate::template::CheckpointDef, k: u32, m: i32, due: i64, before: i64, grace: i64, late: i64) -> CheckpointState {
     CheckpointState {
         occurrence_id: format!("{}@{}+{}", c.id, k, m),

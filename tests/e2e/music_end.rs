@@ -155,7 +155,9 @@ async fn indicator_playing(app: &App, screen: &str) {
 async fn music_heard_outside_a_session_shows_on_every_screen_with_a_fade_out() {
     let demo = demo_playlist();
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    // The config folder is named after the data folder's name: one no other test uses, so the
+    // capture settings reach no other test's app.
+    let data = tmp.path().join("music-indicator-data");
     let id = add_demo(&data);
     let capture = capture_config(&data);
     let app = App::launch_with(&data, &[("HOLDSPACE_TEST_AUDIO_PACE", "4")]).await;
@@ -198,4 +200,5 @@ async fn music_heard_outside_a_session_shows_on_every_screen_with_a_fade_out() {
     let tail = &all[all.len().saturating_sub(20)..];
     assert!(tail.iter().all(|l| *l < 1e-4), "silence after the fade-out: {tail:?}");
     app.quit().await;
+    let _ = std::fs::remove_dir_all(holdspace_e2e::config_dir_for(&data).join("alsa"));
 }

@@ -100,6 +100,7 @@ async fn no_sound_device_and_no_keep_awake_service_are_said_in_plain_words() {
     app.quit().await;
 
     // The log file in the data folder holds the technical words.
+    let _ = std::fs::remove_dir_all(holdspace_e2e::config_dir_for(tmp.path()).join("alsa"));
     let log = std::fs::read_to_string(tmp.path().join("holdspace.log")).expect("the log file in the data folder");
     assert!(log.contains(&device_detail), "{log}");
     assert!(log.contains("org.freedesktop"), "{log}");

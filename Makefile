@@ -27,6 +27,7 @@ run: setup ui demo-audio
 	./target/debug/holdspace
 
 ## test: install what is missing, then run every test (Rust, UI, end-to-end in a real window).
+## The end-to-end run is stopped after 40 min, so a hang fails the run instead of stalling it.
 test: setup setup-test ui ui-test rust-test e2e
 
 prerequisites:
@@ -66,7 +67,7 @@ e2e-build: ui
 	$(CARGO) build -p holdspace
 
 e2e: e2e-build demo-audio
-	timeout 1800 $(XVFB) dbus-run-session -- $(CARGO) test -p holdspace-e2e -- --test-threads=1
+	timeout 2400 $(XVFB) dbus-run-session -- $(CARGO) test -p holdspace-e2e -- --test-threads=1
 
 ## soak: the crash soak on its own, N iterations (default 100): the real app killed with
 ## SIGKILL at random moments, every acknowledged note checked in the file after each restart.

@@ -331,7 +331,7 @@ impl App {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.e2e-artifacts");
         let _ = std::fs::create_dir_all(&dir);
         let path = dir.join(format!("{name}.png"));
-        match self.client.screenshot().await {
+        match self.png().await {
             Ok(png) => {
                 let _ = std::fs::write(&path, png);
                 path.display().to_string()
@@ -354,6 +354,34 @@ impl App {
             }
         }
         let _ = tokio::time::timeout(WAIT, self.client.set_window_rect(0, 0, 1280, 800)).await;
+    }
+
+    /// The window as a PNG. WebKit takes it at its next paint, and a screen that nothing
+    /// changes (a static list; the window paints without compositing) may never paint again:
+    /// one pixel in a corner changes colour, invisibly, while it is taken. Taken when a test
+    /// fails too, so a WebDriver that no longer answers gives up instead of hanging the run.
+    pub async fn png(&self) -> Result<Vec<u8>, String> {
+        let _ = self
+            .client
+            .execute(
+                "let d = document.getElementById('e2e-repaint');
+                 if (!d) {
+                   d = document.createElement('div');
+                   d.id = 'e2e-repaint';
+                   d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+                   document.documentElement.appendChild(d);
+                 }
+                 d.animate([{ backgroundColor: 'rgba(0,0,0,0.01)' }, { backgroundColor: 'rgba(0,0,0,0.02)' }], { duration: 200, iterations: Infinity });",
+                vec![],
+            )
+            .await;
+        let shot = tokio::time::timeout(WAIT, self.client.screenshot()).await;
+        let _ = self.client.execute("document.getElementById('e2e-repaint')?.remove()", vec![]).await;
+        match shot {
+            Ok(Ok(png)) => Ok(png),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("WebDriver did not answer".into()),
+        }
     }
 
     /// The app's process id, as written into the data folder's lock file.

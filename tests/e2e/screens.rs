@@ -195,6 +195,7 @@ async fn the_timer_phase_cue_and_flag_stay_in_view_whatever_is_open() {
                 )
                 .await
                 .unwrap();
+            eprintln!("log entries wholly in view at {at}: {visible}");
             assert!(visible.as_u64().unwrap_or(0) >= 8, "log lines in view at {at}: {visible}");
         }
 
@@ -336,6 +337,11 @@ async fn the_keyboard_does_what_the_screen_says() {
     app.keys(ESC).await;
     gone(&app, "room-view").await;
     assert_ne!(app.focused_testid().await.as_deref(), Some("note-input"), "Esc from the room view leaves the note box");
+    app.wait_for("focus on the live screen itself", || async {
+        let on_main = app.client.execute("return document.activeElement?.matches('main[aria-label=\"Live session\"]') ?? false", vec![]).await.ok()?;
+        (on_main.as_bool() == Some(true)).then_some(())
+    })
+    .await;
     app.keys("?").await;
     app.el("shortcut-sheet").await;
     assert_eq!(note_value(&app).await, "calm", "the ? was a shortcut, not typed");
@@ -376,10 +382,7 @@ fn brightness(png_bytes: &[u8], rect: Option<(f64, f64, f64, f64)>) -> (f64, f64
 }
 
 async fn shot(app: &App, name: &str) -> Vec<u8> {
-    let png = tokio::time::timeout(holdspace_e2e::WAIT, app.client.screenshot())
-        .await
-        .unwrap_or_else(|_| panic!("the screenshot {name} timed out"))
-        .expect("a screenshot");
+    let png = app.png().await.unwrap_or_else(|e| panic!("the screenshot {name}: {e}"));
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.e2e-artifacts");
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join(format!("{name}.png")), &png);
@@ -609,14 +612,12 @@ async fn demo_data_is_kept_apart_and_review_actions_need_no_scrolling() {
         app.el("review-summary").await;
         app.el("demo-banner").await;
         app.screenshot(&format!("review-demo-{w}x{h}")).await;
-        if (w, h) != (800, 560) {
-            assert_in_view(
-                &app,
-                &["[data-testid='export-open']", "[data-testid='sign-open']", "[data-testid='amend-open']", "[data-testid='demo-banner']"],
-                &format!("review actions at {w}x{h}"),
-            )
-            .await;
-        }
+        assert_in_view(
+            &app,
+            &["[data-testid='export-open']", "[data-testid='sign-open']", "[data-testid='amend-open']", "[data-testid='demo-banner']"],
+            &format!("review actions at {w}x{h}"),
+        )
+        .await;
         app.click("review-back").await;
         app.el("sessions-screen").await;
     }
@@ -661,4 +662,26 @@ fn brightness_reads_a_png() {
     assert!((mean - 0.5).abs() < 1e-9 && max == 0.0, "{mean} {max}");
     let (_, max) = brightness(&bytes, Some((1.0, 0.0, 1.0, 1.0)));
     assert!((max - 1.0).abs() < 1e-9, "{max}");
+}
+
+/// Issue 13, point 10: with no setting made, review and settings follow the system's
+/// preference: a dark desktop (GTK's dark Adwaita) gets the dim theme there too.
+#[tokio::test(flavor = "multi_thread")]
+async fn review_follows_a_dark_system_preference() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = App::launch_with(tmp.path(), &[("GTK_THEME", "Adwaita:dark")]).await;
+    resize(&app, 1280, 800).await;
+    app.el("start-form").await;
+    let dark = app.client.execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![]).await.unwrap();
+    assert_eq!(dark, true, "the desktop prefers dark");
+    app.click("open-sessions").await;
+    app.el("sessions-screen").await;
+    assert_eq!(theme(&app).await, "dim", "the sessions screen follows the system's dark preference");
+    let (mean, _) = brightness(&shot(&app, "theme-sessions-system-dark-1280x800").await, None);
+    assert!(mean < 0.2, "the sessions screen is dark: mean brightness {mean:.3}");
+    app.click("sessions-back").await;
+    app.click("open-settings").await;
+    app.el("settings-screen").await;
+    assert_eq!(theme(&app).await, "dim", "settings too");
+    app.quit().await;
 }

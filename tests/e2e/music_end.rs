@@ -4,23 +4,11 @@
 //! heard outside a session shows on the start, settings and review screens with a fade-out.
 
 use crate::foundation::start_session;
+use crate::music::capture_config;
 use holdspace_e2e::App;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Sends the app's default ALSA device to a raw file (S16LE, 44.1 kHz, stereo).
-fn capture_config(data_dir: &Path) -> PathBuf {
-    let capture = data_dir.join("capture.raw");
-    let alsa = holdspace_e2e::config_dir_for(data_dir).join("alsa");
-    std::fs::create_dir_all(&alsa).unwrap();
-    let rc = format!(
-        "pcm.!default {{ type plug; slave {{ pcm \"capfile\"; format S16_LE; rate 44100; channels 2 }} }}\n\
-         pcm.capfile {{ type file; slave.pcm \"null\"; file \"{}\"; format \"raw\" }}\n",
-        capture.display()
-    );
-    std::fs::write(alsa.join("asoundrc"), rc).unwrap();
-    capture
-}
 
 /// 100 ms windows of stereo S16: 4,410 frames of 4 bytes.
 const WINDOW: usize = 4_410 * 4;

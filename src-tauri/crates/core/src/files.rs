@@ -5,6 +5,22 @@ use std::fs::OpenOptions;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
+/// Reads a small settings-like file: `Ok(None)` when it is missing; refused unread when it is
+/// not a regular file (a pipe would block the start) or is larger than `max` bytes.
+pub fn read_small(path: &Path, max: u64) -> Result<Option<String>, String> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Ok(m) if !m.is_file() => return Err("not a regular file; not read".into()),
+        Ok(m) if m.len() > max => return Err(format!("{} bytes, far more than it needs; not read", m.len())),
+        _ => {}
+    }
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Writes `bytes` to a new file at `path` (mode 0600 on unix). An existing file is never
 /// opened, even in a race (`create_new`); a partly written file is removed.
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -53,12 +53,12 @@ impl Preferences {
     /// (for the log: a preference is never worth stopping the app for).
     pub fn load(data_dir: &Path) -> (Preferences, Option<String>) {
         let path = data_dir.join(FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => match serde_json::from_str(&text) {
+        match crate::files::read_small(&path, 64 * 1024) {
+            Ok(Some(text)) => match serde_json::from_str(&text) {
                 Ok(p) => (p, None),
                 Err(e) => (Preferences::default(), Some(format!("{}: {e}; using the defaults", path.display()))),
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Preferences::default(), None),
+            Ok(None) => (Preferences::default(), None),
             Err(e) => (Preferences::default(), Some(format!("{}: {e}; using the defaults", path.display()))),
         }
     }

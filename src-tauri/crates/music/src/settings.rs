@@ -31,19 +31,12 @@ impl Settings {
         let path = data_dir.join(FILE);
         // Three short fields: anything large, or not a plain file (a pipe would block the
         // start), is not these settings and is never read.
-        match std::fs::metadata(&path) {
-            Ok(m) if !m.is_file() || m.len() > MAX_BYTES => {
-                let why = if m.is_file() { format!("{} bytes, far more than settings need", m.len()) } else { "not a regular file".into() };
-                return (Settings::default(), Some(format!("{}: {why}; not read, using the defaults", path.display())));
-            }
-            _ => {}
-        }
-        match std::fs::read_to_string(&path) {
-            Ok(text) => match serde_json::from_str(&text) {
+        match holdspace_core::files::read_small(&path, MAX_BYTES) {
+            Ok(Some(text)) => match serde_json::from_str(&text) {
                 Ok(s) => (s, None),
                 Err(e) => (Settings::default(), Some(format!("{}: {e}; using the defaults", path.display()))),
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Settings::default(), None),
+            Ok(None) => (Settings::default(), None),
             Err(e) => (Settings::default(), Some(format!("{}: {e}; using the defaults", path.display()))),
         }
     }

@@ -64,6 +64,29 @@ pub enum Error {
 
     #[error("{0}")]
     Io(#[from] std::io::Error),
+
+    /// The passphrase, PIN or recovery key typed does not open the record.
+    #[error("{what} does not open the record. Nothing was changed; check it and try again.")]
+    WrongSecret { what: &'static str },
+
+    /// Too many wrong tries in a row: the next one waits.
+    #[error("Too many wrong tries: wait {seconds} s before the next one.")]
+    TryLater { seconds: u64 },
+
+    /// The key file (`holdspace.keys`) is missing, damaged or not this database's.
+    #[error("The key file cannot be used: {detail}. The database was not changed.")]
+    KeyFile { detail: String },
+
+    /// The key unwrapped, but it does not decrypt this database file.
+    #[error(
+        "The key file does not open the database {path}: it belongs to another database, or the \
+         database file was replaced. Nothing was changed."
+    )]
+    WrongKey { path: PathBuf },
+
+    /// The record is locked or nobody has signed in.
+    #[error("{0}")]
+    NotSignedIn(String),
 }
 
 /// What the UI branches on. Kept small and stable; the message carries the detail.
@@ -84,6 +107,11 @@ pub enum ErrorKind {
     NotSavedYet,
     Unavailable,
     Io,
+    WrongSecret,
+    TryLater,
+    KeyFile,
+    WrongKey,
+    NotSignedIn,
 }
 
 fn kept_words(kept: crate::outbox::Kept) -> &'static str {
@@ -115,6 +143,11 @@ impl Error {
             Error::NotSavedYet { .. } => ErrorKind::NotSavedYet,
             Error::Unavailable { .. } => ErrorKind::Unavailable,
             Error::Io(_) => ErrorKind::Io,
+            Error::WrongSecret { .. } => ErrorKind::WrongSecret,
+            Error::TryLater { .. } => ErrorKind::TryLater,
+            Error::KeyFile { .. } => ErrorKind::KeyFile,
+            Error::WrongKey { .. } => ErrorKind::WrongKey,
+            Error::NotSignedIn(_) => ErrorKind::NotSignedIn,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod risks;
 pub mod preferences;
 pub mod session;
 pub mod store;
+pub mod vault;
 
 pub use clock::{Clock, FakeClock, OffsetClock, SystemClock};
 pub use entry::{DoseInput, Entry, EntryBody, MusicAction, MusicEvent, PracticeAction, PreflightCheck};

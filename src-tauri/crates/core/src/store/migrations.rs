@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_entry_idempotency_keys.sql"),
     include_str!("migrations/0006_loudness_decoded_length.sql"),
     include_str!("migrations/0007_demo_sessions.sql"),
+    include_str!("migrations/0008_users.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

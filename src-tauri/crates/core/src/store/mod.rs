@@ -28,6 +28,7 @@ mod rows;
 mod search;
 mod sessions;
 mod timeline;
+mod users;
 mod writes;
 pub mod health;
 
@@ -38,6 +39,7 @@ pub use search::{fts_query, SearchHit, MATCH_END, MATCH_START};
 pub use migrations::SCHEMA_VERSION;
 pub use review_list::{DoseTotal, ReviewFilter, ReviewRow};
 pub use timeline::{EntrySlice, SLICE_MAX};
+pub use users::{NewUser, Role, User};
 pub use writes::{validate_key, Write, WriteOp};
 pub use monitoring::tag_body;
 
@@ -49,7 +51,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Marks a file as Holdspace's ("HSPC"), so another program's SQLite file is not migrated.
-const APPLICATION_ID: i32 = 0x4853_5043;
+pub(crate) const APPLICATION_ID: i32 = 0x4853_5043;
 /// How long one write waits for another program's lock before it is handed to the retry queue.
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -69,6 +71,28 @@ impl Store {
             create_private_file(path)?;
         }
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+        Self::init(conn, path, clock)
+    }
+
+    /// Opens (creating if absent) the encrypted database at `path` with its key. A wrong key
+    /// fails before anything is read or written, and leaves the file as it was.
+    pub fn open_encrypted(path: &Path, key: &crate::vault::DbKey, clock: Arc<dyn Clock>) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if !path.exists() {
+            create_private_file(path)?;
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+        // The key must be the first statement on the connection. SQLCipher's own log would
+        // print a wrong key's decryption failure on stderr: the error says it for the user.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(|e| classify(path, e))?;
+        conn.execute_batch(&key.pragma("main")).map_err(|e| classify(path, e))?;
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+            Ok(_) => {}
+            Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => {
+                return Err(Error::WrongKey { path: path.to_path_buf() })
+            }
+            Err(e) => return Err(classify(path, e)),
+        }
         Self::init(conn, path, clock)
     }
 
@@ -130,6 +154,12 @@ impl Store {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Moves everything in the write-ahead log into the database file.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn().pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
@@ -137,7 +167,7 @@ impl Store {
 
 /// A new database file is created readable by the user only; SQLite's -wal and -shm files
 /// copy these permissions.
-fn create_private_file(path: &Path) -> Result<()> {
+pub(crate) fn create_private_file(path: &Path) -> Result<()> {
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -151,7 +181,7 @@ fn create_private_file(path: &Path) -> Result<()> {
     })
 }
 
-fn classify(path: &Path, e: rusqlite::Error) -> Error {
+pub(crate) fn classify(path: &Path, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
             Error::Corrupt { path: path.to_path_buf(), detail: e.to_string() }
@@ -177,3 +207,5 @@ mod lock_tests;
 pub mod lock_probe;
 #[cfg(test)]
 mod writes_tests;
+#[cfg(test)]
+mod users_tests;

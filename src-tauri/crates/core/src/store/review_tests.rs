@@ -185,16 +185,18 @@ fn a_demo_session_from_before_the_mark_is_marked_by_the_migration_even_when_sign
             .unwrap();
         store.end_session(old.id, "").unwrap();
         store.sign(old.id, "Dr A. Demo", "reviewed").unwrap();
-        // As a file written before migration 0007: no mark, at the version before it.
+        // As a file written before migration 0007: no mark (nor the later users tables), at
+        // the version before it.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(&format!(
+        conn.execute_batch(
             "DROP TRIGGER sessions_signature_is_final;
              ALTER TABLE sessions DROP COLUMN demo;
              CREATE TRIGGER sessions_signature_is_final BEFORE UPDATE ON sessions WHEN OLD.signed_ms IS NOT NULL
              BEGIN SELECT RAISE(ABORT, 'a signed session cannot be changed'); END;
-             PRAGMA user_version = {};",
-            SCHEMA_VERSION - 1
-        ))
+             DROP TABLE users;
+             DROP TABLE database_identity;
+             PRAGMA user_version = 6;",
+        )
         .unwrap();
         let _ = real;
     }

@@ -46,11 +46,12 @@ import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
 import type { MonitorChangedPayload } from './bindings/MonitorChangedPayload';
 import type { PlayPosition } from './bindings/PlayPosition';
 import { EVENTS } from './bindings/events';
+import type { AccessErrorKind, AccessStatus, FirstRun, Role, User } from './access-types';
 
 /** A failed command: `kind` is what the UI switches on; `message` is shown as written. */
 export class BackendError extends Error {
   constructor(
-    readonly kind: ErrorKind | 'ipc',
+    readonly kind: ErrorKind | AccessErrorKind | 'ipc',
     message: string,
     /** Problems in a file the user gave, one each with file and line (the message lists them). */
     readonly problems: Problem[] = [],
@@ -95,6 +96,27 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const backend = {
   appInfo: () => call<AppInfo>('app_info'),
+  // Access: who is signed in, the lock. While locked only these, the clock and music work.
+  accessStatus: () => call<AccessStatus>('access_status'),
+  /** Pushed on every sign-in, lock, unlock and PIN change. */
+  onAccessChanged: (handler: (s: AccessStatus) => void): Promise<UnlistenFn> =>
+    listen<AccessStatus>('access-changed', (e) => handler(e.payload)),
+  /** The clinic's first user, signed in; encrypts a record from before (can take seconds). */
+  createFirstUser: (name: string, role: Role, passphrase: string) =>
+    call<FirstRun>('create_first_user', { name, role, passphrase }),
+  signIn: (userId: number, passphrase: string) => call<AccessStatus>('sign_in', { userId, passphrase }),
+  lockScreen: () => call<AccessStatus>('lock_screen'),
+  unlockWithPassphrase: (userId: number, passphrase: string) =>
+    call<AccessStatus>('unlock_with_passphrase', { userId, passphrase }),
+  unlockWithPin: (userId: number, pin: string) => call<AccessStatus>('unlock_with_pin', { userId, pin }),
+  /** 4 to 12 digits; null clears the PIN. */
+  setPin: (pin: string | null) => call<AccessStatus>('set_pin', { pin }),
+  listUsers: () => call<User[]>('list_users'),
+  /** Clinical directors only; the passphrase is the new user's first one. */
+  addUser: (name: string, role: Role, passphrase: string) => call<User>('add_user', { name, role, passphrase }),
+  deactivateUser: (userId: number) => call<User>('deactivate_user', { userId }),
+  changePassphrase: (current: string, next: string) => call<null>('change_passphrase', { current, next }),
+  setLockAfter: (minutes: number) => call<AccessStatus>('set_lock_after', { minutes }),
   clockNow: () => call<string>('clock_now'),
   /** Remembers the screens' theme and level; returns the preferences as written. */
   setAppearance: (appearance: Appearance) => call<Preferences>('set_appearance', { appearance }),
@@ -146,8 +168,9 @@ export const backend = {
   getTimelineItem: (sessionId: number, seq: number) => call<TimelineItem | null>('get_timeline_item', { sessionId, seq }),
   amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string, author: string) =>
     call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction, author }),
-  signSession: (sessionId: number, signedBy: string, statement: string) =>
-    call<Entry>('sign_session', { sessionId, signedBy, statement }),
+  /** Signed by the signed-in user, who types their passphrase again (rejects with `wrong_secret`). */
+  signSession: (sessionId: number, passphrase: string, statement: string) =>
+    call<Entry>('sign_session', { sessionId, passphrase, statement }),
   addAddendum: (sessionId: number, text: string, author: string) =>
     call<Entry>('add_addendum', { sessionId, text, author }),
   addIntegrationNote: (sessionId: number, note: NewIntegrationNote) =>

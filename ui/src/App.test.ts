@@ -68,7 +68,7 @@ function backend(initial: AccessStatus) {
           if (a.pin !== '2468') {
             wrongPins++;
             if (wrongPins >= 3) s = { ...s, pin_allowed: false };
-            return fail('wrong_secret', 'That PIN is not right.');
+            return fail('wrong_secret', wrongPins >= 3 ? 'That PIN is not right. Unlock with the passphrase now.' : 'That PIN is not right.');
           }
           s = { ...s, locked: false };
           return s;
@@ -204,7 +204,7 @@ describe('lock', () => {
   });
 
   it('unlocks with the PIN; three wrong PINs leave the passphrase only', async () => {
-    const { b, getByTestId } = await signedIn();
+    const { b, getByTestId, container } = await signedIn();
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'l', code: 'KeyL', altKey: true, bubbles: true }));
     await waitFor(() => getByTestId('unlock-pin'));
     for (let i = 0; i < 3; i++) {
@@ -215,7 +215,8 @@ describe('lock', () => {
       await waitFor(() => expect(getByTestId('unlock-error').textContent).toContain('not right'));
     }
     await waitFor(() => expect(getByTestId('unlock-form').dataset.mode).toBe('passphrase'));
-    expect(getByTestId('unlock-error').textContent).toContain('Three wrong PINs');
+    expect(getByTestId('unlock-error').textContent).toContain('passphrase now');
+    expect(container.querySelector('[data-testid="unlock-switch"]')).toBeNull();
     await type(getByTestId('unlock-passphrase'), 'quiet harbour light');
     await fireEvent.submit(getByTestId('unlock-form'));
     await waitFor(() => getByTestId('start-form'));

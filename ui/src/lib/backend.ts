@@ -144,12 +144,15 @@ export const backend = {
   getTimelinePage: (sessionId: number, query: TimelineQuery) =>
     call<TimelinePage>('get_timeline_page', { sessionId, query }),
   getTimelineItem: (sessionId: number, seq: number) => call<TimelineItem | null>('get_timeline_item', { sessionId, seq }),
-  amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string, author: string) =>
-    call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction, author }),
-  signSession: (sessionId: number, signedBy: string, statement: string) =>
-    call<Entry>('sign_session', { sessionId, signedBy, statement }),
-  addAddendum: (sessionId: number, text: string, author: string) =>
-    call<Entry>('add_addendum', { sessionId, text, author }),
+  /** Amends as the signed-in user. */
+  amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string) =>
+    call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction }),
+  /** Signs as the signed-in user, who types their passphrase again. */
+  signSession: (sessionId: number, passphrase: string, statement: string) =>
+    call<Entry>('sign_session', { sessionId, passphrase, statement }),
+  /** Adds a signed addendum as the signed-in user. */
+  addAddendum: (sessionId: number, text: string) =>
+    call<Entry>('add_addendum', { sessionId, text }),
   addIntegrationNote: (sessionId: number, note: NewIntegrationNote) =>
     call<IntegrationNote>('add_integration_note', { sessionId, note }),
   /** Writes a new file (mode 0600) in `outDir` and returns its path. */

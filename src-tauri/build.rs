@@ -1,6 +1,18 @@
 // Every app command is declared here so each gets its own permission, granted one by one in
 // capabilities/default.json.
 const COMMANDS: &[&str] = &[
+    "access_status",
+    "create_first_user",
+    "sign_in",
+    "lock_screen",
+    "unlock_with_passphrase",
+    "unlock_with_pin",
+    "set_pin",
+    "list_users",
+    "add_user",
+    "deactivate_user",
+    "change_passphrase",
+    "set_lock_after",
     "app_info",
     "clock_now",
     "set_appearance",

@@ -39,9 +39,20 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     // A session still open from before a restart keeps the computer awake again.
     state.sync_awake();
     crate::events::forward_outbox(app.handle());
-    crate::live::start(app.handle());
-    start_music(app.handle(), &state);
     Ok(())
+}
+
+/// After each sign-in or unlock; the first one starts what needs the record: the monitor
+/// feed, music (its loudness cache and timeline entries live in the record) and keep-awake.
+pub fn after_sign_in(app: &tauri::AppHandle) {
+    use std::sync::Once;
+    static STARTED: Once = Once::new();
+    let state = app.state::<AppState>();
+    STARTED.call_once(|| {
+        crate::live::start(app);
+        start_music(app, &state);
+    });
+    state.sync_awake();
 }
 
 /// The note box's caret stays lit instead of blinking: the room sees no motion but the timer,
@@ -77,7 +88,7 @@ fn paint_without_compositing(app: &tauri::App) {
 /// Starts the audio engine and the thread that writes what it does to the timeline and tells
 /// the UI. Never fails: with no sound device the engine says so and keeps trying.
 fn start_music(app: &tauri::AppHandle, state: &AppState) {
-    let store = state.ready().ok().map(|r| r.store.clone());
+    let store = state.ready_any().ok().map(|r| r.store.clone());
     let (music, problem) = holdspace_music::Music::start(&state.data_dir, store);
     if let Some(p) = problem {
         eprintln!("holdspace: {p}");
@@ -98,7 +109,8 @@ fn start_music(app: &tauri::AppHandle, state: &AppState) {
                 crate::logfile::technical("the sound output", detail);
             }
             let state = app.state::<AppState>();
-            let entry = state.ready().ok().and_then(|r| record_music(r, &ev));
+            // Recorded while the screen is locked too: the room goes on.
+            let entry = state.ready_any().ok().and_then(|r| record_music(r, &ev));
             let _ = app.emit(crate::events::name::MUSIC_EVENT, crate::events::MusicEventPayload { event: ev, entry });
         }
     });
@@ -173,6 +185,18 @@ fn save_window_state_soon(app: &tauri::AppHandle) {
 macro_rules! app_commands {
     ($($extra:path),*) => {
         tauri::generate_handler![
+            commands::access::access_status,
+            commands::access::create_first_user,
+            commands::access::sign_in,
+            commands::access::lock_screen,
+            commands::access::unlock_with_passphrase,
+            commands::access::unlock_with_pin,
+            commands::access::set_pin,
+            commands::access::list_users,
+            commands::access::add_user,
+            commands::access::deactivate_user,
+            commands::access::change_passphrase,
+            commands::access::set_lock_after,
             commands::app::app_info,
             commands::app::clock_now,
             commands::app::set_appearance,

@@ -26,6 +26,7 @@ fn export_all(dir: &Path) {
     export!(crate::commands::music::MusicControl, crate::commands::music::MusicState, holdspace_music::PlaylistInfo);
     export!(crate::events::MusicEventPayload, crate::events::MonitorChangedPayload, holdspace_music::Settings);
     export!(holdspace_audio::PlayPosition);
+    export!(crate::access::AccessStatus, crate::access::FirstRun, holdspace_core::store::User, holdspace_core::store::NewUser);
     // The event names, as one constant object (ts-rs exports types, not values).
     std::fs::write(dir.join("events.ts"), crate::events::name::typescript()).unwrap();
     export!(holdspace_core::outbox::PendingEntry, crate::events::EntriesSavedPayload, crate::events::SaveFailedPayload);
@@ -46,19 +47,24 @@ fn export_all(dir: &Path) {
 /// Rust (`Route::label`, `MeasurementKind::label`), so screen, timeline and chart agree.
 fn labels_typescript() -> String {
     use holdspace_core::monitoring::{MeasurementKind, Route};
+    use holdspace_core::store::Role;
     let map = |pairs: Vec<(&str, &str)>| -> String {
         pairs.iter().map(|(k, v)| format!("  {k}: {},\n", serde_json::Value::from(*v))).collect()
     };
     format!(
         "// Generated from Rust by src-tauri/src/bindings.rs. Do not edit.\n\n\
          import type {{ MeasurementKind }} from './MeasurementKind';\n\
+         import type {{ Role }} from './Role';\n\
          import type {{ Route }} from './Route';\n\n\
          /** What a clinician calls each route (Route::label). */\n\
          export const ROUTE_LABELS: Record<Route, string> = {{\n{}}};\n\n\
          /** What a clinician calls each measurement a check asks for (MeasurementKind::label). */\n\
-         export const MEASURE_LABELS: Record<MeasurementKind, string> = {{\n{}}};\n",
+         export const MEASURE_LABELS: Record<MeasurementKind, string> = {{\n{}}};\n\n\
+         /** The roles of the clinic's users (Role::label). */\n\
+         export const ROLE_LABELS: Record<Role, string> = {{\n{}}};\n",
         map(Route::ALL.iter().map(|r| (r.as_str(), r.label())).collect()),
         map(MeasurementKind::ALL.iter().map(|m| (m.as_str(), m.label())).collect()),
+        map(Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect()),
     )
 }
 

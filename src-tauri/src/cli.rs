@@ -2,12 +2,10 @@
 //! same data folder with no display.
 
 use clap::{Parser, Subcommand};
-use holdspace_core::store::DB_FILE;
-use holdspace_core::{Store, SystemClock};
+use holdspace_core::Store;
 use std::path::{Path, PathBuf};
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(name = "holdspace", version, about = "The session-room companion for ketamine-assisted psychotherapy")]
@@ -49,10 +47,32 @@ pub enum Command {
     },
     /// Add one finished demo session (client code DEMO-1, clearly labelled) and print its id
     Demo,
+    /// List the users who can open the record; `users init` creates the first one
+    Users {
+        #[command(subcommand)]
+        action: Option<UsersCommand>,
+    },
+    /// Change your passphrase (HOLDSPACE_USER, HOLDSPACE_PASSPHRASE_FILE, HOLDSPACE_NEW_PASSPHRASE_FILE for scripts)
+    Passwd,
+    /// Give a user a new passphrase with the recovery key shown at the first run
+    Recover,
     /// Import an M3U/M3U8 file as a playlist, or export a playlist as M3U8
     Playlist {
         #[command(subcommand)]
         action: PlaylistCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create the first user of a folder with no record yet (or one from before encryption),
+    /// and print the recovery key once
+    Init {
+        #[arg(long)]
+        name: String,
+        /// therapist, prescriber or clinical_director
+        #[arg(long, default_value = "clinical_director")]
+        role: String,
     },
 }
 
@@ -88,6 +108,12 @@ pub fn main() -> ExitCode {
             report(export(&data_dir, session_id, &format, &out, &mut std::io::stdout()))
         }
         Some(Command::Demo) => report(demo(&data_dir, &mut std::io::stdout())),
+        Some(Command::Users { action: None }) => report(crate::cli_access::users(&data_dir, &mut std::io::stdout())),
+        Some(Command::Users { action: Some(UsersCommand::Init { name, role }) }) => {
+            report(crate::cli_access::init(&data_dir, &name, &role, &mut std::io::stdout()))
+        }
+        Some(Command::Passwd) => report(crate::cli_access::passwd(&data_dir, &mut std::io::stdout())),
+        Some(Command::Recover) => report(crate::cli_access::recover(&data_dir, &mut std::io::stdout())),
         Some(Command::Playlist { action }) => {
             playlist_cli(&action, &data_dir, &mut std::io::stdout(), &mut std::io::stderr())
         }
@@ -104,13 +130,9 @@ fn report(result: Result<(), String>) -> ExitCode {
     }
 }
 
-/// Opens an existing database for a subcommand; reading never creates one.
+/// Opens the record for a subcommand, signing in; reading never creates one.
 fn open_existing(data_dir: &Path) -> Result<Option<Store>, String> {
-    let path = data_dir.join(DB_FILE);
-    if !path.exists() {
-        return Ok(None);
-    }
-    Store::open(&path, Arc::new(SystemClock)).map(Some).map_err(|e| e.to_string())
+    Ok(crate::cli_access::open_existing(data_dir)?.map(|(store, _)| store))
 }
 
 pub fn sessions(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
@@ -157,12 +179,16 @@ pub fn export(data_dir: &Path, session_id: i64, format: &str, out_dir: &Path, ou
     writeln!(out, "{}", path.display()).map_err(|e| e.to_string())
 }
 
-/// `holdspace demo`: adds the demo session to the data folder (creating the database if
-/// needed) and prints its id. Works while the app runs: SQLite (WAL) serialises the writes.
+/// `holdspace demo`: adds the demo session to the record and prints its id. Works while the
+/// app runs: SQLite (WAL) serialises the writes.
 pub fn demo(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
-    holdspace_core::store::create_private_dir(data_dir).map_err(|e| e.to_string())?;
-    let id = holdspace_export::add_demo_session_at(&data_dir.join(DB_FILE), holdspace_export::default_demo_start())
-        .map_err(|e| e.to_string())?;
+    let Some(store) = open_existing(data_dir)? else {
+        return Err(format!(
+            "no record yet in {}: open the Holdspace window to create the first user (or `holdspace users init`)",
+            data_dir.display()
+        ));
+    };
+    let id = holdspace_export::add_demo_session_to(&store, holdspace_export::default_demo_start()).map_err(|e| e.to_string())?;
     writeln!(out, "{id}").map_err(|e| e.to_string())
 }
 
@@ -186,7 +212,32 @@ pub fn protocols(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use holdspace_core::{NewSession, Route};
+    use holdspace_core::store::DB_FILE;
+    use holdspace_core::{NewSession, Route, SystemClock};
+    use std::sync::Arc;
+
+    /// Every test here signs in with the same passphrase, from one file (the environment is
+    /// the process's, shared by the tests).
+    fn passphrase_env() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let path = std::env::temp_dir().join(format!("holdspace-cli-test-{}.pass", std::process::id()));
+            std::fs::write(&path, "quiet river stone\n").unwrap();
+            std::env::set_var(crate::cli_access::PASSPHRASE_FILE_ENV, &path);
+            std::env::remove_var(crate::cli_access::USER_ENV);
+        });
+    }
+
+    /// A new encrypted record with one director, as the first run makes it.
+    fn record(dir: &Path) -> Store {
+        passphrase_env();
+        holdspace_core::store::create_private_dir(dir).unwrap();
+        let user = holdspace_core::store::NewUser { name: "Dr Rowe".into(), role: holdspace_core::store::Role::ClinicalDirector };
+        let pass = holdspace_core::vault::Passphrase::new("quiet river stone");
+        holdspace_core::vault::create(dir, &user, &pass, Arc::new(SystemClock), holdspace_core::vault::KdfParams::DEFAULT)
+            .unwrap()
+            .store
+    }
 
     #[test]
     fn sessions_lists_what_the_store_holds() {
@@ -196,7 +247,7 @@ mod tests {
         assert!(String::from_utf8_lossy(&out).starts_with("No sessions yet"));
         assert!(!tmp.path().join(DB_FILE).exists(), "listing must not create a database");
 
-        let store = Store::open(&tmp.path().join(DB_FILE), Arc::new(SystemClock)).unwrap();
+        let store = record(tmp.path());
         store
             .start_session(NewSession {
                 client_code: "K-042".into(),
@@ -206,6 +257,7 @@ mod tests {
                 intention: String::new(),
             })
             .unwrap();
+        drop(store);
         let mut out = Vec::new();
         sessions(tmp.path(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
@@ -217,6 +269,9 @@ mod tests {
     fn demo_then_export_every_format() {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
+        let err = demo(&data, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("no record yet"), "{err}");
+        drop(record(&data));
         let mut out = Vec::new();
         demo(&data, &mut out).unwrap();
         let id: i64 = String::from_utf8(out).unwrap().trim().parse().expect("demo prints the new id");
@@ -250,6 +305,7 @@ mod tests {
         assert!(err.contains("unknown export format") && err.contains("pdf, csv, json, m3u8"), "{err}");
         let err = export(dir, 1, "pdf", dir, &mut Vec::new()).unwrap_err();
         assert!(err.contains("no database"), "{err}");
+        drop(record(dir));
         demo(dir, &mut Vec::new()).unwrap();
         let err = export(dir, 999, "pdf", dir, &mut Vec::new()).unwrap_err();
         assert!(err.contains("session 999"), "{err}");

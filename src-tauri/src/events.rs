@@ -31,6 +31,8 @@ pub mod name {
     /// Loudness analysis progress and end (settings screen).
     pub const LOUDNESS_PROGRESS: &str = "loudness-progress";
     pub const LOUDNESS_FINISHED: &str = "loudness-finished";
+    /// Who is signed in, and whether the screen is locked (`AccessStatus`).
+    pub const ACCESS_CHANGED: &str = "access-changed";
 
     /// Name in TypeScript, name on the wire.
     pub const ALL: &[(&str, &str)] = &[
@@ -45,6 +47,7 @@ pub mod name {
         ("saveFailed", SAVE_FAILED),
         ("loudnessProgress", LOUDNESS_PROGRESS),
         ("loudnessFinished", LOUDNESS_FINISHED),
+        ("accessChanged", ACCESS_CHANGED),
     ];
 
     /// `bindings/events.ts`: the names as one constant object for the UI.

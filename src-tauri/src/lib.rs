@@ -1,5 +1,6 @@
 //! The Holdspace desktop app: a thin Tauri shell over `holdspace-core`.
 
+pub mod access;
 pub mod app;
 pub mod awake;
 pub mod check;
@@ -8,6 +9,7 @@ mod bindings;
 #[cfg(test)]
 mod command_list;
 pub mod cli;
+pub mod cli_access;
 pub mod commands;
 pub mod error;
 pub mod events;

@@ -106,7 +106,7 @@ impl Feed {
 
     fn run(&self, app: &tauri::AppHandle) {
         let state = app.state::<AppState>();
-        let Ok(ready) = state.ready() else { return };
+        let Ok(ready) = state.ready_any() else { return };
         let mut next: Option<i64> = None;
         let mut last_problem = String::new();
         loop {

@@ -31,13 +31,23 @@ pub struct Ready {
     pub clinic_tags: Option<Vec<QuickTag>>,
     /// Problems in the clinic's files, shown to the user; the app runs on what is valid.
     pub config_problems: Vec<String>,
+    /// The signed-in user: the author of every entry saved through `save`.
+    author: Mutex<Option<String>>,
     // Held for the life of the app: the single-writer lock on the data folder.
     _data_dir: DataDir,
 }
 
 pub struct AppState {
     pub data_dir: PathBuf,
-    pub ready: Result<Ready, IpcError>,
+    /// Why the record cannot be opened at all (data folder unusable, key file missing...).
+    startup_error: Option<IpcError>,
+    /// The data folder's single-writer lock, taken at start and handed to `Ready` at sign-in.
+    data_lock: Mutex<Option<DataDir>>,
+    /// Set once, by the first sign-in: the store stays open while the screen is locked, so
+    /// music, timer and the record's background work go on.
+    ready: OnceLock<Ready>,
+    /// Who is signed in, and whether the screen is locked.
+    pub access: Mutex<crate::access::Access>,
     /// The sleep and screen-lock inhibitor, held while a session is open.
     pub awake: Awake,
     /// Music: started once the window is set up (a second launch never touches the device).
@@ -49,17 +59,26 @@ pub struct AppState {
 impl AppState {
     pub fn open(data_dir: &Path) -> AppState {
         crate::logfile::init(data_dir);
-        let ready = open_ready(data_dir).map_err(IpcError::from);
-        if let Err(e) = &ready {
-            eprintln!("holdspace: {}", e.message);
-        }
+        let opened = DataDir::open(data_dir)
+            .and_then(|dir| holdspace_core::vault::settle(data_dir).map(|folder| (dir, folder)))
+            .map_err(IpcError::from);
+        let (data_lock, access, startup_error) = match opened {
+            Ok((dir, folder)) => (Some(dir), crate::access::Access::new(folder), None),
+            Err(e) => {
+                eprintln!("holdspace: {}", e.message);
+                (None, crate::access::Access::unavailable(), Some(e))
+            }
+        };
         let (preferences, problem) = Preferences::load(data_dir);
         if let Some(problem) = problem {
             eprintln!("holdspace: {problem}");
         }
         AppState {
             data_dir: data_dir.to_path_buf(),
-            ready,
+            startup_error,
+            data_lock: Mutex::new(data_lock),
+            ready: OnceLock::new(),
+            access: Mutex::new(access),
             awake: Awake::default(),
             music: OnceLock::new(),
             preferences: Mutex::new(preferences),
@@ -81,18 +100,55 @@ impl AppState {
         Ok(next)
     }
 
-    /// The store, or the start-up error that keeps it closed.
+    /// The store, for a command the signed-in user gave: refused before sign-in and while
+    /// the screen is locked.
     pub fn ready(&self) -> Result<&Ready, IpcError> {
-        self.ready.as_ref().map_err(|e| e.clone())
+        let ready = self.ready_any()?;
+        if self.access().locked {
+            return Err(IpcError::new(holdspace_core::ErrorKind::NotSignedIn, "The screen is locked: unlock it first."));
+        }
+        Ok(ready)
+    }
+
+    /// The store whether or not the screen is locked: for the app's own background work
+    /// (music entries, the monitor, the lock screen's room view), never for reading the record
+    /// to the screen while locked.
+    pub fn ready_any(&self) -> Result<&Ready, IpcError> {
+        if let Some(e) = &self.startup_error {
+            return Err(e.clone());
+        }
+        self.ready
+            .get()
+            .ok_or_else(|| IpcError::new(holdspace_core::ErrorKind::NotSignedIn, "Sign in first."))
     }
 
     pub fn startup_error(&self) -> Option<IpcError> {
-        self.ready.as_ref().err().cloned()
+        self.startup_error.clone()
+    }
+
+    pub fn access(&self) -> std::sync::MutexGuard<'_, crate::access::Access> {
+        self.access.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes `Ready` from the store a sign-in opened. Only the first call builds it; later
+    /// sign-ins (another user, after a lock) find it there. True when it was built now.
+    pub fn open_with(&self, store: Store) -> Result<bool, IpcError> {
+        if self.ready.get().is_some() {
+            return Ok(false);
+        }
+        let dir = self
+            .data_lock
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| IpcError::new(holdspace_core::ErrorKind::DataDir, "the data folder is not held"))?;
+        let ready = open_ready(&self.data_dir, dir, store);
+        Ok(self.ready.set(ready).is_ok())
     }
 
     /// Holds the inhibitor while a session is open, releases it otherwise.
     pub fn sync_awake(&self) {
-        let open = self.ready().ok().and_then(|r| r.store.open_session().ok().flatten()).is_some();
+        let open = self.ready_any().ok().and_then(|r| r.store.open_session().ok().flatten()).is_some();
         if open {
             self.awake.hold();
         } else {
@@ -101,10 +157,15 @@ impl AppState {
     }
 }
 
-fn open_ready(data_dir: &Path) -> holdspace_core::error::Result<Ready> {
-    let dir = DataDir::open(data_dir)?;
-    let clock = Arc::new(OffsetClock::new());
-    let store = Arc::new(Store::open(&dir.db_path(), clock.clone() as Arc<dyn Clock>)?);
+/// The one clock of the app: the store opened at sign-in runs on it.
+pub fn app_clock() -> Arc<OffsetClock> {
+    static CLOCK: OnceLock<Arc<OffsetClock>> = OnceLock::new();
+    CLOCK.get_or_init(|| Arc::new(OffsetClock::new())).clone()
+}
+
+fn open_ready(data_dir: &Path, dir: DataDir, store: Store) -> Ready {
+    let clock = app_clock();
+    let store = Arc::new(store);
     crate::error::set_db_path(store.path());
     let outbox = Outbox::start(
         store.clone(),
@@ -131,10 +192,14 @@ fn open_ready(data_dir: &Path) -> holdspace_core::error::Result<Ready> {
     for p in &config_problems {
         eprintln!("holdspace: {p}");
     }
-    Ok(Ready { store, outbox, space_warning, clock, catalog, clinic_tags, config_problems, _data_dir: dir })
+    Ready { store, outbox, space_warning, clock, catalog, clinic_tags, config_problems, author: Mutex::new(None), _data_dir: dir }
 }
 
 impl Ready {
+    pub fn set_author(&self, name: &str) {
+        *self.author.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.to_string());
+    }
+
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
     }
@@ -144,7 +209,8 @@ impl Ready {
     /// saved entries arrive later as the `entries-saved` event.
     pub fn save(&self, session_id: i64, key: Option<String>, op: WriteOp) -> Result<Vec<Entry>, Error> {
         let key = key.unwrap_or_else(holdspace_core::outbox::app_key);
-        match self.outbox.submit(Write { key, session_id, at: self.now(), op })? {
+        let author = self.author.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        match self.outbox.submit(Write { key, session_id, at: self.now(), op, author })? {
             Submitted::Saved(entries) => {
                 crate::live::FEED.saved(session_id);
                 Ok(entries)

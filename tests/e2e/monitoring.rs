@@ -54,6 +54,9 @@ async fn esketamine_session_from_checklist_to_override() {
             }
             _ => {
                 app.click(&format!("tick-{id}")).await;
+                // Saved and redrawn before the next click: a row that grows as it changes
+                // must not move the next Tick under a click already aimed.
+                app.el(&format!("clear-{id}")).await;
                 continue;
             }
         }

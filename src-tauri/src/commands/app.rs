@@ -29,12 +29,12 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         data_dir: state.data_dir.display().to_string(),
         db_path: state
-            .ready()
+            .ready_any()
             .map(|r| r.store.path().display().to_string())
             .unwrap_or_default(),
         startup_error: state.startup_error(),
-        config_problems: state.ready().map(|r| r.config_problems.clone()).unwrap_or_default(),
-        space_warning: state.ready().ok().and_then(|r| r.space_warning.clone()),
+        config_problems: state.ready_any().map(|r| r.config_problems.clone()).unwrap_or_default(),
+        space_warning: state.ready_any().ok().and_then(|r| r.space_warning.clone()),
         test_build: cfg!(feature = "e2e"),
         preferences: state.preferences(),
     }
@@ -56,6 +56,7 @@ pub fn set_appearance(state: State<'_, AppState>, appearance: Appearance) -> Cmd
 
 /// The app's clock: the UI keeps its timer in step with this, never with its own guess.
 #[tauri::command(async)]
-pub fn clock_now(state: State<'_, AppState>) -> CmdResult<DateTime<Utc>> {
-    Ok(state.ready()?.now())
+pub fn clock_now() -> CmdResult<DateTime<Utc>> {
+    use holdspace_core::Clock;
+    Ok(crate::state::app_clock().now())
 }

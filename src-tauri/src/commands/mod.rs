@@ -1,6 +1,7 @@
 //! Tauri commands: each translates its arguments, calls core, and returns what the store
 //! returned. One file per domain.
 
+pub mod access;
 pub mod app;
 pub mod library;
 pub mod monitoring;

@@ -96,19 +96,25 @@ pub fn amend_entry(
     amends_seq: i64,
     reason: String,
     correction: String,
-    author: String,
 ) -> CmdResult<Entry> {
-    Ok(state.ready()?.store.amend(session_id, amends_seq, &reason, &correction, &author)?)
+    let ready = state.ready()?;
+    let me = crate::commands::access::signed_in(&state)?;
+    Ok(ready.store.amend(session_id, amends_seq, &reason, &correction, &me.name)?)
+}
+
+/// Signs as the signed-in user, who types their passphrase again.
+#[tauri::command(async)]
+pub fn sign_session(state: State<'_, AppState>, session_id: i64, passphrase: String, statement: String) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    let me = crate::commands::access::verify_signer(&state, &passphrase)?;
+    Ok(ready.store.sign(session_id, &me.name, &statement)?)
 }
 
 #[tauri::command(async)]
-pub fn sign_session(state: State<'_, AppState>, session_id: i64, signed_by: String, statement: String) -> CmdResult<Entry> {
-    Ok(state.ready()?.store.sign(session_id, &signed_by, &statement)?)
-}
-
-#[tauri::command(async)]
-pub fn add_addendum(state: State<'_, AppState>, session_id: i64, text: String, author: String) -> CmdResult<Entry> {
-    Ok(state.ready()?.store.add_addendum(session_id, &text, &author)?)
+pub fn add_addendum(state: State<'_, AppState>, session_id: i64, text: String) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    let me = crate::commands::access::signed_in(&state)?;
+    Ok(ready.store.add_addendum(session_id, &text, &me.name)?)
 }
 
 #[tauri::command(async)]

@@ -48,8 +48,10 @@ pub fn get_session(state: State<'_, AppState>, session_id: i64) -> CmdResult<Ses
 /// Starts a session. Nothing of the last one's music carries over: no playlist stays loaded
 /// and nothing plays (the pre-flight chooses the playlist, and this session's record says which).
 #[tauri::command(async)]
-pub fn start_session(app: tauri::AppHandle, state: State<'_, AppState>, new_session: NewSession) -> CmdResult<SessionView> {
+pub fn start_session(app: tauri::AppHandle, state: State<'_, AppState>, mut new_session: NewSession) -> CmdResult<SessionView> {
     let ready = state.ready()?;
+    // The therapist of the session is whoever is signed in.
+    new_session.therapist = crate::commands::access::signed_in(&state)?.name;
     let name = match new_session.protocol.trim() {
         "" => String::new(),
         id => ready.template(id)?.name.clone(),

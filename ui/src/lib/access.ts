@@ -1,9 +1,15 @@
 // Who may use the record, and when the screen locks: the plain words and checks of the
 // first-run, sign-in, unlock and settings forms, and the idle timer. Pure, tested in
 // access.test.ts. The backend checks everything again; these only say it sooner.
-import type { AccessStatus, Role } from './access-types';
+import type { AccessStatus } from './bindings/AccessStatus';
+import type { Role } from './bindings/Role';
 
-export type { AccessStatus, FirstRun, FolderState, Role, User, UserChoice } from './access-types';
+export type { AccessStatus } from './bindings/AccessStatus';
+export type { FirstRun } from './bindings/FirstRun';
+export type { FolderState } from './bindings/FolderState';
+export type { Role } from './bindings/Role';
+export type { User } from './bindings/User';
+export type { UserChoice } from './bindings/UserChoice';
 
 export const ROLES: { role: Role; label: string }[] = [
   { role: 'clinical_director', label: 'Clinical director' },

@@ -46,12 +46,15 @@ import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
 import type { MonitorChangedPayload } from './bindings/MonitorChangedPayload';
 import type { PlayPosition } from './bindings/PlayPosition';
 import { EVENTS } from './bindings/events';
-import type { AccessErrorKind, AccessStatus, FirstRun, Role, User } from './access-types';
+import type { AccessStatus } from './bindings/AccessStatus';
+import type { FirstRun } from './bindings/FirstRun';
+import type { Role } from './bindings/Role';
+import type { User } from './bindings/User';
 
 /** A failed command: `kind` is what the UI switches on; `message` is shown as written. */
 export class BackendError extends Error {
   constructor(
-    readonly kind: ErrorKind | AccessErrorKind | 'ipc',
+    readonly kind: ErrorKind | 'ipc',
     message: string,
     /** Problems in a file the user gave, one each with file and line (the message lists them). */
     readonly problems: Problem[] = [],
@@ -100,7 +103,7 @@ export const backend = {
   accessStatus: () => call<AccessStatus>('access_status'),
   /** Pushed on every sign-in, lock, unlock and PIN change. */
   onAccessChanged: (handler: (s: AccessStatus) => void): Promise<UnlistenFn> =>
-    listen<AccessStatus>('access-changed', (e) => handler(e.payload)),
+    listen<AccessStatus>(EVENTS.accessChanged, (e) => handler(e.payload)),
   /** The clinic's first user, signed in; encrypts a record from before (can take seconds). */
   createFirstUser: (name: string, role: Role, passphrase: string) =>
     call<FirstRun>('create_first_user', { name, role, passphrase }),
@@ -166,13 +169,15 @@ export const backend = {
   getTimelinePage: (sessionId: number, query: TimelineQuery) =>
     call<TimelinePage>('get_timeline_page', { sessionId, query }),
   getTimelineItem: (sessionId: number, seq: number) => call<TimelineItem | null>('get_timeline_item', { sessionId, seq }),
-  amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string, author: string) =>
-    call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction, author }),
-  /** Signed by the signed-in user, who types their passphrase again (rejects with `wrong_secret`). */
+  /** Amends as the signed-in user. */
+  amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string) =>
+    call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction }),
+  /** Signs as the signed-in user, who types their passphrase again. */
   signSession: (sessionId: number, passphrase: string, statement: string) =>
     call<Entry>('sign_session', { sessionId, passphrase, statement }),
-  addAddendum: (sessionId: number, text: string, author: string) =>
-    call<Entry>('add_addendum', { sessionId, text, author }),
+  /** Adds a signed addendum as the signed-in user. */
+  addAddendum: (sessionId: number, text: string) =>
+    call<Entry>('add_addendum', { sessionId, text }),
   addIntegrationNote: (sessionId: number, note: NewIntegrationNote) =>
     call<IntegrationNote>('add_integration_note', { sessionId, note }),
   /** Writes a new file (mode 0600) in `outDir` and returns its path. */

@@ -46,9 +46,21 @@ pub struct Preferences {
     pub appearance: Appearance,
     /// The therapist named when the last session started.
     pub therapist: Option<String>,
+    /// Minutes without input before the screen locks (clinic setting; `None`: the default).
+    pub lock_after_min: Option<u32>,
 }
 
+/// HIPAA asks for an automatic logoff and names no time; 10 minutes is a common clinic
+/// policy, short enough for a room the therapist steps out of, long enough not to lock while
+/// they sit and watch.
+pub const LOCK_AFTER_MIN_DEFAULT: u32 = 10;
+pub const LOCK_AFTER_MIN_RANGE: std::ops::RangeInclusive<u32> = 1..=60;
+
 impl Preferences {
+    pub fn lock_after_min(&self) -> u32 {
+        self.lock_after_min.filter(|m| LOCK_AFTER_MIN_RANGE.contains(m)).unwrap_or(LOCK_AFTER_MIN_DEFAULT)
+    }
+
     /// Reads the preferences; a missing file gives the defaults, an unreadable one too, with why
     /// (for the log: a preference is never worth stopping the app for).
     pub fn load(data_dir: &Path) -> (Preferences, Option<String>) {
@@ -90,7 +102,7 @@ mod tests {
     fn preferences_round_trip_privately_and_survive_a_bad_file() {
         let tmp = tempfile::tempdir().unwrap();
         assert_eq!(Preferences::load(tmp.path()), (Preferences::default(), None));
-        let mut p = Preferences { appearance: Appearance { theme: Theme::Dim, dim_level: DimLevel::Darker }, therapist: None };
+        let mut p = Preferences { appearance: Appearance { theme: Theme::Dim, dim_level: DimLevel::Darker }, therapist: None, lock_after_min: None };
         p.remember_therapist("  Dr Rowe ");
         p.remember_therapist("   ");
         assert_eq!(p.therapist.as_deref(), Some("Dr Rowe"));

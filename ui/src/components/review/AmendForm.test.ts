@@ -23,14 +23,14 @@ function backendWith(other: (cmd: string, args: unknown) => unknown = () => null
 }
 
 describe('AmendForm', () => {
-  it('sends the entry, reason, correction and author, then reports success', async () => {
+  it('sends the entry, reason and correction (the author is the signed-in user), then reports success', async () => {
     let asked: unknown;
     mockIPC(backendWith((cmd, args) => {
       asked = { cmd, args };
       return { id: 9, seq: 3 };
     }));
     const onSaved = vi.fn();
-    const { getByTestId } = render(AmendForm, { sessionId: 4, item: entries[0], seq: 1, author: 'Dr Rowe', onSaved, onCancel: () => {} });
+    const { getByTestId } = render(AmendForm, { sessionId: 4, item: entries[0], seq: 1, onSaved, onCancel: () => {} });
     expect(getByTestId('amend-original').textContent).toContain('BP 180/90');
     await fireEvent.input(getByTestId('amend-reason'), { target: { value: 'typo' } });
     await fireEvent.input(getByTestId('amend-correction'), { target: { value: 'BP 148/90' } });
@@ -38,13 +38,13 @@ describe('AmendForm', () => {
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(asked).toEqual({
       cmd: 'amend_entry',
-      args: { sessionId: 4, amendsSeq: 1, reason: 'typo', correction: 'BP 148/90', author: 'Dr Rowe' },
+      args: { sessionId: 4, amendsSeq: 1, reason: 'typo', correction: 'BP 148/90' },
     });
   });
 
   it('looks up a typed entry number and shows its original text', async () => {
     mockIPC(backendWith());
-    const { getByTestId } = render(AmendForm, { sessionId: 4, author: 'A', onSaved: () => {}, onCancel: () => {} });
+    const { getByTestId } = render(AmendForm, { sessionId: 4, onSaved: () => {}, onCancel: () => {} });
     expect(getByTestId('amend-original').textContent).toContain('Choose the entry');
     await fireEvent.input(getByTestId('amend-seq'), { target: { value: '1' } });
     await waitFor(() => expect(getByTestId('amend-original').textContent).toContain('Original: BP 180/90'));
@@ -55,7 +55,7 @@ describe('AmendForm', () => {
       throw { kind: 'session_closed', message: 'session 4 is signed: it cannot be amended; add a signed addendum instead' };
     }));
     const onSaved = vi.fn();
-    const { getByTestId, findByTestId } = render(AmendForm, { sessionId: 4, item: entries[0], seq: 1, author: 'A', onSaved, onCancel: () => {} });
+    const { getByTestId, findByTestId } = render(AmendForm, { sessionId: 4, item: entries[0], seq: 1, onSaved, onCancel: () => {} });
     await fireEvent.input(getByTestId('amend-reason'), { target: { value: 'r' } });
     await fireEvent.input(getByTestId('amend-correction'), { target: { value: 'c' } });
     await fireEvent.click(getByTestId('amend-save'));
@@ -68,7 +68,7 @@ describe('AmendForm', () => {
   it('refuses an unknown or unamendable entry before asking to amend it', async () => {
     const amend = vi.fn();
     mockIPC(backendWith(amend));
-    const { getByTestId, findByTestId } = render(AmendForm, { sessionId: 4, seq: 2, author: 'A', onSaved: () => {}, onCancel: () => {} });
+    const { getByTestId, findByTestId } = render(AmendForm, { sessionId: 4, seq: 2, onSaved: () => {}, onCancel: () => {} });
     await waitFor(() => expect(getByTestId('amend-original').textContent).toContain('Original'));
     await fireEvent.click(getByTestId('amend-save'));
     expect((await findByTestId('amend-error')).textContent).toContain('cannot be amended');

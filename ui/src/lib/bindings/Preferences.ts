@@ -5,4 +5,8 @@ export type Preferences = { appearance: Appearance,
 /**
  * The therapist named when the last session started.
  */
-therapist: string | null, };
+therapist: string | null, 
+/**
+ * Minutes without input before the screen locks (clinic setting; `None`: the default).
+ */
+lock_after_min: number | null, };

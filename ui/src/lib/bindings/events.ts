@@ -12,6 +12,7 @@ export const EVENTS = {
   saveFailed: 'save-failed',
   loudnessProgress: 'loudness-progress',
   loudnessFinished: 'loudness-finished',
+  accessChanged: 'access-changed',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

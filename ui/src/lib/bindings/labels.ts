@@ -1,6 +1,7 @@
 // Generated from Rust by src-tauri/src/bindings.rs. Do not edit.
 
 import type { MeasurementKind } from './MeasurementKind';
+import type { Role } from './Role';
 import type { Route } from './Route';
 
 /** What a clinician calls each route (Route::label). */
@@ -25,4 +26,11 @@ export const MEASURE_LABELS: Record<MeasurementKind, string> = {
   nausea: "nausea",
   distress: "distress",
   note: "a note",
+};
+
+/** The roles of the clinic's users (Role::label). */
+export const ROLE_LABELS: Record<Role, string> = {
+  therapist: "Therapist",
+  prescriber: "Prescriber",
+  clinical_director: "Clinical director",
 };

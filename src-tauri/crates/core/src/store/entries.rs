@@ -80,7 +80,7 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let session = load_session(&tx, session_id)?;
         require_open(&session)?;
-        let entry = insert_entry_keyed(&tx, &session, at, &session.therapist, body, key)?;
+        let entry = insert_entry_keyed(&tx, &session, at, self.author_for(&session), body, key)?;
         tx.commit()?;
         Ok(entry)
     }
@@ -131,7 +131,7 @@ impl Store {
             )?;
             session.first_dose_at = Some(dose.given_at);
         }
-        let entry = insert_entry_keyed(&tx, &session, now, &session.therapist, EntryBody::Dose(dose), key)?;
+        let entry = insert_entry_keyed(&tx, &session, now, self.author_for(&session), EntryBody::Dose(dose), key)?;
         tx.commit()?;
         Ok(entry)
     }

@@ -59,6 +59,8 @@ pub struct Store {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
     clock: Arc<dyn Clock>,
+    /// Who writes through this handle (the signed-in user); else the session's therapist.
+    author: Option<String>,
 }
 
 impl Store {
@@ -132,7 +134,7 @@ impl Store {
         if app_id != APPLICATION_ID {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
-        Ok(Store { conn: Arc::new(Mutex::new(conn)), path: path.to_path_buf(), clock })
+        Ok(Store { conn: Arc::new(Mutex::new(conn)), path: path.to_path_buf(), clock, author: None })
     }
 
     pub fn path(&self) -> &Path {
@@ -146,7 +148,17 @@ impl Store {
     /// The same connection on another clock: the demo session is written through the app's
     /// own connection with times of its own, never through a second one.
     pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
-        Store { conn: self.conn.clone(), path: self.path.clone(), clock }
+        Store { conn: self.conn.clone(), path: self.path.clone(), clock, author: self.author.clone() }
+    }
+
+    /// The same connection, writing as `author` (the signed-in user) instead of the session's
+    /// therapist.
+    pub fn with_author(&self, author: Option<String>) -> Store {
+        Store { conn: self.conn.clone(), path: self.path.clone(), clock: self.clock.clone(), author }
+    }
+
+    pub(crate) fn author_for<'a>(&'a self, session: &'a crate::session::Session) -> &'a str {
+        self.author.as_deref().unwrap_or(&session.therapist)
     }
 
     /// Short-lived access to the connection. A panic elsewhere never poisons the record.

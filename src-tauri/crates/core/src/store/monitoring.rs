@@ -58,7 +58,7 @@ impl Store {
         require_open(&session)?;
         let prior: Vec<Reading> = readings(&entries_in(&tx, session_id)?);
         let entry =
-            insert_entry_keyed(&tx, &session, now, &session.therapist, EntryBody::Vitals { reading: vitals.clone() }, key)?;
+            insert_entry_keyed(&tx, &session, now, self.author_for(&session), EntryBody::Vitals { reading: vitals.clone() }, key)?;
         let reading = Reading { id: entry.seq.to_string(), at_ms: now.timestamp_millis(), vitals };
         let first_dose_ms = session.first_dose_at.map(|t| t.timestamp_millis());
         let mut out = vec![entry];
@@ -66,7 +66,7 @@ impl Store {
         if let Some(flag) = evaluate_flag(&template.thresholds, first_dose_ms, &prior, &reading) {
             let body = EntryBody::Flag { reading_seq: out[0].seq, flag };
             let flag_key = key.map(|k| format!("{k}/1"));
-            out.push(insert_entry_keyed(&tx, &session, now, &session.therapist, body, flag_key.as_deref())?);
+            out.push(insert_entry_keyed(&tx, &session, now, self.author_for(&session), body, flag_key.as_deref())?);
         }
         tx.commit()?;
         Ok(out)
@@ -115,7 +115,7 @@ impl Store {
         }
         // The flag's words go with the acknowledgement, so the log says which was acknowledged.
         let body = EntryBody::FlagAck { flag_id: flag_id.to_string(), flag_text, action_taken: action_taken.to_string() };
-        let entry = insert_entry_keyed(&tx, &session, now, &session.therapist, body, key)?;
+        let entry = insert_entry_keyed(&tx, &session, now, self.author_for(&session), body, key)?;
         tx.commit()?;
         Ok(entry)
     }
@@ -147,7 +147,7 @@ impl Store {
         let event = ChecklistEvent {
             item_id: item_id.to_string(),
             at_ms: now.timestamp_millis(),
-            author: session.therapist.clone(),
+            author: self.author_for(&session).to_string(),
             action: action.clone(),
         };
         validate_checklist_event(template, &event)?;
@@ -158,7 +158,7 @@ impl Store {
             .map(|item| item.label)
             .unwrap_or_else(|| item_id.to_string());
         let body = EntryBody::Checklist { item_id: item_id.to_string(), label, action };
-        let entry = insert_entry_keyed(&tx, &session, now, &session.therapist, body, key)?;
+        let entry = insert_entry_keyed(&tx, &session, now, self.author_for(&session), body, key)?;
         tx.commit()?;
         Ok(entry)
     }
@@ -208,7 +208,7 @@ impl Store {
             due_elapsed_ms,
             reason,
         };
-        let entry = insert_entry_keyed(&tx, &session, now, &session.therapist, body, key)?;
+        let entry = insert_entry_keyed(&tx, &session, now, self.author_for(&session), body, key)?;
         tx.commit()?;
         Ok(entry)
     }

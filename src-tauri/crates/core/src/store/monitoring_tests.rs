@@ -268,6 +268,7 @@ fn a_check_is_marked_missed_with_a_reason_once_and_only_when_it_is_due() {
         session_id: s.id,
         at: clock.now(),
         op: WriteOp::CheckMissed { template: Box::new(t.clone()), occurrence_id: "ratings@0+30".into(), reason: "declined".into() },
+        author: None,
     };
     let first = store.apply(&w).unwrap();
     assert_eq!(store.apply(&w).unwrap(), first);

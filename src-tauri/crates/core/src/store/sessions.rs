@@ -52,7 +52,7 @@ impl Store {
             protocol_name: protocol_name.trim().to_string(),
             intention: new.intention,
         };
-        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
+        let entry = insert_entry(&tx, &session, now, self.author_for(&session), body)?;
         tx.commit()?;
         Ok((session, entry))
     }
@@ -117,10 +117,10 @@ impl Store {
             return Err(Error::SessionClosed(format!("session {id} has already ended")));
         }
         if let Some(body) = closing {
-            insert_entry(&tx, &session, now, &session.therapist, body)?;
+            insert_entry(&tx, &session, now, self.author_for(&session), body)?;
         }
         let body = EntryBody::SessionEnded { reason: reason.to_string(), open_at_end };
-        let entry = insert_entry(&tx, &session, now, &session.therapist, body)?;
+        let entry = insert_entry(&tx, &session, now, self.author_for(&session), body)?;
         tx.execute(
             "UPDATE sessions SET state = 'ended', ended_ms = ?2 WHERE id = ?1",
             params![id, now.timestamp_millis()],

@@ -11,7 +11,6 @@ use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Role {
     Therapist,
     Prescriber,
@@ -19,6 +18,8 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Therapist, Role::Prescriber, Role::ClinicalDirector];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Therapist => "therapist",
@@ -36,12 +37,11 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        [Role::Therapist, Role::Prescriber, Role::ClinicalDirector].into_iter().find(|r| r.as_str() == s)
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
 pub struct User {
     #[ts(type = "number")]
     pub id: i64,
@@ -53,7 +53,6 @@ pub struct User {
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
-#[ts(export)]
 pub struct NewUser {
     pub name: String,
     pub role: Role,

@@ -32,6 +32,9 @@ pub struct Write {
     /// When it was made, not when it reached the disk.
     pub at: DateTime<Utc>,
     pub op: WriteOp,
+    /// The signed-in user who made it; older journals have none (the session's therapist).
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 /// Keys are short and plain ('/' separates a reading's flags from it; '0' sorts right after).
@@ -84,24 +87,26 @@ impl Store {
         }
         let key = Some(w.key.as_str());
         let one = |e: Entry| vec![e];
+        let by = self.with_author(w.author.clone());
+        let s = if w.author.is_some() { &by } else { self };
         Ok(match &w.op {
             WriteOp::Note { text, theme } => {
                 crate::entry::validate_note(text)?;
-                one(self.append_at(w.session_id, EntryBody::Note { text: text.clone(), theme: *theme }, w.at, key)?)
+                one(s.append_at(w.session_id, EntryBody::Note { text: text.clone(), theme: *theme }, w.at, key)?)
             }
-            WriteOp::Append { body } => one(self.append_at(w.session_id, body.clone(), w.at, key)?),
-            WriteOp::Dose { input } => one(self.record_dose_at(w.session_id, input.clone(), w.at, key)?),
+            WriteOp::Append { body } => one(s.append_at(w.session_id, body.clone(), w.at, key)?),
+            WriteOp::Dose { input } => one(s.record_dose_at(w.session_id, input.clone(), w.at, key)?),
             WriteOp::Vitals { template, vitals } => {
-                self.record_vitals_at(w.session_id, template, vitals.clone(), w.at, key)?
+                s.record_vitals_at(w.session_id, template, vitals.clone(), w.at, key)?
             }
             WriteOp::Checklist { template, item_id, action } => {
-                one(self.record_checklist_at(w.session_id, template, item_id, action.clone(), w.at, key)?)
+                one(s.record_checklist_at(w.session_id, template, item_id, action.clone(), w.at, key)?)
             }
             WriteOp::FlagAck { flag_id, action_taken } => {
-                one(self.ack_flag_at(w.session_id, flag_id, action_taken, w.at, key)?)
+                one(s.ack_flag_at(w.session_id, flag_id, action_taken, w.at, key)?)
             }
             WriteOp::CheckMissed { template, occurrence_id, reason } => {
-                one(self.mark_check_missed_at(w.session_id, template, occurrence_id, reason, w.at, key)?)
+                one(s.mark_check_missed_at(w.session_id, template, occurrence_id, reason, w.at, key)?)
             }
         })
     }

@@ -26,6 +26,7 @@ fn note(key: &str, session_id: i64, text: &str) -> Write {
         session_id,
         at: FakeClock::at_nine().now(),
         op: WriteOp::Note { text: text.into(), theme: false },
+        author: None,
     }
 }
 

@@ -54,6 +54,7 @@ pub struct Vault {
 /// What the first run gives back: the open store, the user, and the recovery key to show once.
 pub struct Created {
     pub vault: Vault,
+    pub key: DbKey,
     pub store: Store,
     pub user: User,
     pub recovery: RecoveryKey,
@@ -153,7 +154,7 @@ pub fn create(dir: &Path, first: &NewUser, passphrase: &Passphrase, clock: Arc<d
         .map_err(|e| dir_error(dir, "cannot move the key file into place", e))?;
     keyfile::sync_dir(&dir.join(KEY_FILE)).map_err(|e| dir_error(dir, "cannot flush the data folder", e))?;
     let store = Store::open_encrypted(&dir.join(DB_FILE), &key, clock)?;
-    Ok(Created { vault, store, user, recovery })
+    Ok(Created { vault, key, store, user, recovery })
 }
 
 impl Vault {

@@ -68,7 +68,12 @@ impl Passphrase {
 
     /// A passphrase being set: long enough, not absurdly long, not blank.
     pub fn new_checked(text: impl Into<String>) -> Result<Passphrase> {
-        let p = Passphrase::new(text);
+        Passphrase::new(text).checked()
+    }
+
+    /// This passphrase, if it may be set as a new one.
+    pub fn checked(self) -> Result<Passphrase> {
+        let p = self;
         let chars = p.0.chars().count();
         if p.0.trim().is_empty() || chars < PASSPHRASE_MIN_CHARS {
             return Err(Error::invalid(

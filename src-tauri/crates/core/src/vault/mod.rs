@@ -18,7 +18,10 @@ mod wrap;
 pub use attempts::Attempts;
 pub use keyfile::{KeyFile, UserWrap, KEY_FILE};
 pub use pin::{hash_pin, pin_matches, validate_pin, PIN_TRIES};
-pub use secret::{DbKey, Passphrase, RecoveryKey, PASSPHRASE_MIN_CHARS};
+pub use secret::{is_sealed, DbKey, Passphrase, RecoveryKey, SealKey, PASSPHRASE_MIN_CHARS};
+
+/// The purpose the journal of waiting entries is sealed for (`DbKey::subkey`).
+pub const JOURNAL_PURPOSE: &[u8] = b"holdspace pending-entries journal v1";
 pub use wrap::KdfParams;
 
 use crate::clock::Clock;
@@ -155,6 +158,17 @@ pub fn create(dir: &Path, first: &NewUser, passphrase: &Passphrase, clock: Arc<d
     keyfile::sync_dir(&dir.join(KEY_FILE)).map_err(|e| dir_error(dir, "cannot flush the data folder", e))?;
     let store = Store::open_encrypted(&dir.join(DB_FILE), &key, clock)?;
     Ok(Created { vault, key, store, user, recovery })
+}
+
+/// Derives one key with `kdf` (for the benchmark: what a sign-in costs).
+pub fn measure_kdf(kdf: KdfParams) -> Result<()> {
+    wrap::wrap(&DbKey::random()?, b"a passphrase of typical length", "bench", kdf).map(drop)
+}
+
+/// An encrypted, verified copy of a plaintext Holdspace database at `dest` (a new file), for
+/// the benchmark's comparison and for copies made from a plaintext file.
+pub fn encrypt_copy(plain: &Path, dest: &Path, key: &DbKey) -> Result<()> {
+    migrate::export_verified(plain, dest, key)
 }
 
 impl Vault {

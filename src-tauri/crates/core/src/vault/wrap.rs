@@ -81,12 +81,14 @@ pub(crate) fn unwrap(w: &Wrapped, secret: &[u8], aad: &str) -> Result<Option<DbK
     }
 }
 
-/// A tag over `text` made with the database key itself: once unlocked, it shows whether
+const SEAL_PURPOSE: &[u8] = b"holdspace key-file seal v1";
+
+/// A tag over `text` made with a key derived from the database key: once unlocked, it shows whether
 /// anything else in the key file (names, holders, settings) was edited.
 pub(crate) fn seal(key: &DbKey, text: &str) -> Result<(String, String)> {
     let mut nonce = [0u8; 24];
     fill_random(&mut nonce)?;
-    let cipher = XChaCha20Poly1305::new(key.bytes().into());
+    let cipher = XChaCha20Poly1305::new(key.subkey(SEAL_PURPOSE).bytes().into());
     let tag = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: b"", aad: text.as_bytes() })
         .map_err(|_| Error::Unavailable { message: "the key file could not be sealed".into() })?;
@@ -98,7 +100,7 @@ pub(crate) fn seal_holds(key: &DbKey, text: &str, nonce: &str, tag: &str) -> boo
     if nonce.len() != 24 {
         return false;
     }
-    let cipher = XChaCha20Poly1305::new(key.bytes().into());
+    let cipher = XChaCha20Poly1305::new(key.subkey(SEAL_PURPOSE).bytes().into());
     cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &tag, aad: text.as_bytes() }).is_ok()
 }
 

@@ -21,9 +21,9 @@ pub struct KdfParams {
 }
 
 impl KdfParams {
-    /// Chosen on the clinic's 2-core machine: about a third of a second per unlock in a release
-    /// build (measured by `vault::tests::kdf_cost`), 64 MiB so that guessing on a GPU is
-    /// expensive. RFC 9106's second recommended setting (64 MiB, 3 passes).
+    /// RFC 9106's second recommended setting (64 MiB, 3 passes): 165 ms per unlock on this
+    /// 2-core machine in a release build (`holdspace-bench` measures it), and 64 MiB a guess
+    /// makes guessing on a GPU expensive.
     pub const DEFAULT: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
     /// Refused above these when read from a file: an edited key file must not make unlocking
     /// take hours or all the memory.

@@ -20,12 +20,7 @@ pub const RECOVERY_KEY_FILE_ENV: &str = "HOLDSPACE_RECOVERY_KEY_FILE";
 pub fn folder(data_dir: &Path) -> Result<(Folder, Option<DataDir>), String> {
     match DataDir::open(data_dir) {
         Ok(lock) => Ok((vault::settle(data_dir).map_err(|e| e.to_string())?, Some(lock))),
-        Err(holdspace_core::Error::Locked { .. }) => {
-            if data_dir.join("holdspace.keys.pending").exists() || data_dir.join("holdspace.sqlite3.encrypting").exists() {
-                return Err("Holdspace is setting up the record right now; try again in a minute".into());
-            }
-            Ok((vault::settle(data_dir).map_err(|e| e.to_string())?, None))
-        }
+        Err(holdspace_core::Error::Locked { .. }) => Ok((vault::settle_read_only(data_dir).map_err(|e| e.to_string())?, None)),
         Err(e) => Err(e.to_string()),
     }
 }

@@ -132,7 +132,7 @@ impl AppState {
 
     /// Makes `Ready` from the store a sign-in opened. Only the first call builds it; later
     /// sign-ins (another user, after a lock) find it there. True when it was built now.
-    pub fn open_with(&self, store: Store) -> Result<bool, IpcError> {
+    pub fn open_with(&self, store: Store, journal_key: holdspace_core::vault::SealKey) -> Result<bool, IpcError> {
         if self.ready.get().is_some() {
             return Ok(false);
         }
@@ -142,7 +142,7 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner())
             .take()
             .ok_or_else(|| IpcError::new(holdspace_core::ErrorKind::DataDir, "the data folder is not held"))?;
-        let ready = open_ready(&self.data_dir, dir, store);
+        let ready = open_ready(&self.data_dir, dir, store, journal_key);
         Ok(self.ready.set(ready).is_ok())
     }
 
@@ -163,13 +163,15 @@ pub fn app_clock() -> Arc<OffsetClock> {
     CLOCK.get_or_init(|| Arc::new(OffsetClock::new())).clone()
 }
 
-fn open_ready(data_dir: &Path, dir: DataDir, store: Store) -> Ready {
+fn open_ready(data_dir: &Path, dir: DataDir, store: Store, journal_key: holdspace_core::vault::SealKey) -> Ready {
     let clock = app_clock();
     let store = Arc::new(store);
     crate::error::set_db_path(store.path());
-    let outbox = Outbox::start(
+    // Entries waiting to be saved are kept sealed: the record is encrypted, so is its journal.
+    let outbox = Outbox::start_sealed(
         store.clone(),
         data_dir,
+        Some(journal_key),
         Box::new(|event| {
             if let Some(send) = EVENTS.get() {
                 send(event);

@@ -92,7 +92,7 @@ pub fn create_first_user(app: tauri::AppHandle, state: State<'_, AppState>, name
         access.folder = FolderState::Encrypted;
         access.vault = Some(created.vault);
     }
-    state.open_with(created.store)?;
+    state.open_with(created.store, created.key.subkey(vault::JOURNAL_PURPOSE))?;
     signed_in_as(&app, &state, user.clone(), created.key)?;
     access_changed(&app);
     Ok(FirstRun { user, recovery_key, encrypted_existing: folder == FolderState::Plaintext })
@@ -107,7 +107,7 @@ pub fn sign_in(app: tauri::AppHandle, state: State<'_, AppState>, user_id: i64, 
             let vault = access.vault.as_ref().ok_or_else(|| IpcError::new(ErrorKind::NotSignedIn, "There is no record yet."))?;
             vault.open(&key, app_clock())?
         };
-        state.open_with(store)?;
+        state.open_with(store, key.subkey(vault::JOURNAL_PURPOSE))?;
     }
     let user = state.ready_any()?.store.user(user_id)?;
     if !user.active {

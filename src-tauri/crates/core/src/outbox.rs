@@ -91,7 +91,13 @@ pub struct Outbox {
 impl Outbox {
     /// Starts the retry thread and replays any journal an earlier run left behind.
     pub fn start(store: Arc<Store>, data_dir: &Path, notify: Notify) -> Outbox {
-        let journal = Journal::new(data_dir);
+        Self::start_sealed(store, data_dir, None, notify)
+    }
+
+    /// As `start`, with the journal sealed by `key` (an encrypted record's waiting entries must
+    /// not lie in a plain file beside it). A plain journal from an older version is read too.
+    pub fn start_sealed(store: Arc<Store>, data_dir: &Path, key: Option<crate::vault::SealKey>, notify: Notify) -> Outbox {
+        let journal = Journal::new(data_dir, key);
         let restored: VecDeque<Item> = journal
             .load()
             .into_iter()
@@ -290,18 +296,32 @@ pub fn app_key() -> String {
 struct Journal {
     primary: PathBuf,
     fallback: Option<PathBuf>,
+    key: Option<crate::vault::SealKey>,
 }
 
 impl Journal {
-    fn new(data_dir: &Path) -> Journal {
-        Journal { primary: data_dir.join(JOURNAL_FILE), fallback: runtime_dir(data_dir).map(|d| d.join(JOURNAL_FILE)) }
+    fn new(data_dir: &Path, key: Option<crate::vault::SealKey>) -> Journal {
+        Journal { primary: data_dir.join(JOURNAL_FILE), fallback: runtime_dir(data_dir).map(|d| d.join(JOURNAL_FILE)), key }
+    }
+
+    /// The journal's JSON: opened when sealed, as it is when written by an older version.
+    fn read(&self, path: &Path) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+        let bytes = std::fs::read(path).ok()?;
+        if !crate::vault::is_sealed(&bytes) {
+            return Some(zeroize::Zeroizing::new(bytes));
+        }
+        let opened = self.key.as_ref().and_then(|k| k.open(&bytes));
+        if opened.is_none() {
+            eprintln!("holdspace: {} is sealed with another key; it is left as it is", path.display());
+        }
+        opened
     }
 
     fn load(&self) -> Vec<Write> {
         let mut out: Vec<Write> = Vec::new();
         for path in std::iter::once(&self.primary).chain(self.fallback.iter()) {
-            let Ok(text) = std::fs::read_to_string(path) else { continue };
-            match serde_json::from_str::<Vec<Write>>(&text) {
+            let Some(text) = self.read(path) else { continue };
+            match serde_json::from_slice::<Vec<Write>>(&text) {
                 Ok(writes) => {
                     for w in writes {
                         if !out.iter().any(|o| o.key == w.key) {
@@ -325,6 +345,14 @@ impl Journal {
             return Kept::DataFolder;
         }
         let Ok(json) = serde_json::to_vec(writes) else { return Kept::Memory };
+        let json = zeroize::Zeroizing::new(json);
+        let json = match &self.key {
+            Some(k) => match k.seal(&json) {
+                Ok(sealed) => zeroize::Zeroizing::new(sealed),
+                Err(_) => return Kept::Memory,
+            },
+            None => json,
+        };
         if write_durably(&self.primary, &json).is_ok() {
             if let Some(f) = &self.fallback {
                 let _ = std::fs::remove_file(f);

@@ -189,3 +189,42 @@ fn refusals_a_retry_cannot_mend_come_back_at_once_and_nothing_is_kept() {
     assert!(err.to_string().contains("empty"), "{err}");
     assert!(ob.pending().is_empty());
 }
+
+#[test]
+fn the_journal_of_an_encrypted_record_is_sealed_and_read_back_only_with_its_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join(DB_FILE);
+    let store = Arc::new(Store::open(&db, Arc::new(FakeClock::at_nine())).unwrap());
+    let (s, _) = store.start_session(new_session()).unwrap();
+    let key = crate::vault::DbKey::random().unwrap();
+    let journal = tmp.path().join("pending-entries.json");
+    let holder = Holder::hold(&db);
+    {
+        let ob = Outbox::start_sealed(store.clone(), tmp.path(), Some(key.subkey(crate::vault::JOURNAL_PURPOSE)), Box::new(|_| {}));
+        assert!(matches!(ob.submit(note("j-1", s.id, "spoke of her grandmother")).unwrap(), Submitted::NotSavedYet(_)));
+        ob.stop();
+    }
+    let bytes = std::fs::read(&journal).unwrap();
+    assert!(crate::vault::is_sealed(&bytes));
+    assert!(!bytes.windows(11).any(|w| w == b"grandmother"), "the waiting note is not readable on disk");
+    holder.release();
+    // Another key cannot read it, and leaves it as it is.
+    {
+        let other = crate::vault::DbKey::random().unwrap();
+        let ob = Outbox::start_sealed(store.clone(), tmp.path(), Some(other.subkey(crate::vault::JOURNAL_PURPOSE)), Box::new(|_| {}));
+        assert!(ob.pending().is_empty());
+        ob.stop();
+    }
+    assert_eq!(std::fs::read(&journal).unwrap(), bytes);
+    let (tx, rx) = mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let ob = Outbox::start_sealed(
+        store.clone(),
+        tmp.path(),
+        Some(key.subkey(crate::vault::JOURNAL_PURPOSE)),
+        Box::new(move |e| drop(tx.lock().unwrap().send(e))),
+    );
+    wait_saved(&rx, "j-1");
+    assert_eq!(notes(&store, s.id), vec!["spoke of her grandmother"]);
+    ob.stop();
+}

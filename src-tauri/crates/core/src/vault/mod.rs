@@ -18,7 +18,10 @@ mod wrap;
 pub use attempts::Attempts;
 pub use keyfile::{KeyFile, UserWrap, KEY_FILE};
 pub use pin::{hash_pin, pin_matches, validate_pin, PIN_TRIES};
-pub use secret::{DbKey, Passphrase, RecoveryKey, PASSPHRASE_MIN_CHARS};
+pub use secret::{is_sealed, DbKey, Passphrase, RecoveryKey, SealKey, PASSPHRASE_MIN_CHARS};
+
+/// The purpose the journal of waiting entries is sealed for (`DbKey::subkey`).
+pub const JOURNAL_PURPOSE: &[u8] = b"holdspace pending-entries journal v1";
 pub use wrap::KdfParams;
 
 use crate::clock::Clock;
@@ -63,10 +66,23 @@ pub struct Created {
 /// Finishes or discards an interrupted first run or upgrade, then says what the folder holds.
 /// Nothing that holds the record is ever removed here: only a half-built copy beside it.
 pub fn settle(dir: &Path) -> Result<Folder> {
+    settle_with(dir, true)
+}
+
+/// What the folder holds, moving nothing: for another process while the app holds the folder
+/// (a first run under way there is not ours to finish or discard).
+pub fn settle_read_only(dir: &Path) -> Result<Folder> {
+    settle_with(dir, false)
+}
+
+fn settle_with(dir: &Path, repair: bool) -> Result<Folder> {
     let db = dir.join(DB_FILE);
     let keys = dir.join(KEY_FILE);
     let pending = dir.join(PENDING_KEYS);
     let db_kind = file_kind(&db)?;
+    if !repair && (pending.exists() || dir.join(BUILDING).exists()) {
+        return Err(Error::Unavailable { message: "Holdspace is setting up the record right now; try again in a minute".into() });
+    }
     if pending.exists() {
         if db_kind == FileKind::Encrypted {
             // The database was moved into place; only the key file's rename was left.
@@ -155,6 +171,26 @@ pub fn create(dir: &Path, first: &NewUser, passphrase: &Passphrase, clock: Arc<d
     keyfile::sync_dir(&dir.join(KEY_FILE)).map_err(|e| dir_error(dir, "cannot flush the data folder", e))?;
     let store = Store::open_encrypted(&dir.join(DB_FILE), &key, clock)?;
     Ok(Created { vault, key, store, user, recovery })
+}
+
+/// A plain SQLite connection to an encrypted database, keyed: for tools and tests that act as
+/// another SQLite program on the file (a backup, a reader, a lock holder).
+pub fn open_raw(path: &Path, key: &DbKey) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    conn.execute_batch(&key.pragma("main"))?;
+    Ok(conn)
+}
+
+/// Derives one key with `kdf` (for the benchmark: what a sign-in costs).
+pub fn measure_kdf(kdf: KdfParams) -> Result<()> {
+    wrap::wrap(&DbKey::random()?, b"a passphrase of typical length", "bench", kdf).map(drop)
+}
+
+/// An encrypted, verified copy of a plaintext Holdspace database at `dest` (a new file), for
+/// the benchmark's comparison and for copies made from a plaintext file.
+pub fn encrypt_copy(plain: &Path, dest: &Path, key: &DbKey) -> Result<()> {
+    migrate::export_verified(plain, dest, key)
 }
 
 impl Vault {

@@ -29,6 +29,18 @@ impl DbKey {
         &self.0
     }
 
+    /// A key for one purpose, derived from this one (keyed BLAKE2b-256), so the database key
+    /// itself is used by SQLCipher only.
+    pub fn subkey(&self, purpose: &[u8]) -> SealKey {
+        use blake2::digest::{consts::U32, Mac};
+        let mut out = Zeroizing::new([0u8; 32]);
+        if let Ok(mut mac) = blake2::Blake2bMac::<U32>::new_from_slice(&self.0[..]) {
+            mac.update(purpose);
+            out.copy_from_slice(&mac.finalize().into_bytes());
+        }
+        SealKey(out)
+    }
+
     /// The SQL that hands the raw key to SQLCipher (no second key derivation: the key is
     /// already random). Wiped when dropped.
     pub(crate) fn pragma(&self, schema: &str) -> Zeroizing<String> {
@@ -54,6 +66,57 @@ impl DbKey {
 impl std::fmt::Debug for DbKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DbKey(..)")
+    }
+}
+
+/// A derived key that seals small files (the journal of entries waiting to be saved, the key
+/// file's seal) with XChaCha20-Poly1305.
+pub struct SealKey(Zeroizing<[u8; 32]>);
+
+/// What a sealed file starts with.
+const SEALED_MAGIC: &[u8; 4] = b"HSS1";
+
+impl SealKey {
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// `HSS1`, a random nonce, then the ciphertext of `plain`.
+    pub fn seal(&self, plain: &[u8]) -> Result<Vec<u8>> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let mut nonce = [0u8; 24];
+        fill_random(&mut nonce)?;
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new(self.0[..].into());
+        let ct = cipher
+            .encrypt(chacha20poly1305::XNonce::from_slice(&nonce), plain)
+            .map_err(|_| Error::Unavailable { message: "a file could not be sealed".into() })?;
+        let mut out = Vec::with_capacity(4 + 24 + ct.len());
+        out.extend_from_slice(SEALED_MAGIC);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    /// The plaintext of a sealed file, or `None` when it was not sealed with this key or was
+    /// altered.
+    pub fn open(&self, sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        if !is_sealed(sealed) || sealed.len() < 4 + 24 + 16 {
+            return None;
+        }
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new(self.0[..].into());
+        cipher.decrypt(chacha20poly1305::XNonce::from_slice(&sealed[4..28]), &sealed[28..]).ok().map(Zeroizing::new)
+    }
+}
+
+/// Whether bytes are a sealed file (rather than plain text from an older version).
+pub fn is_sealed(bytes: &[u8]) -> bool {
+    bytes.starts_with(SEALED_MAGIC)
+}
+
+impl std::fmt::Debug for SealKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SealKey(..)")
     }
 }
 
@@ -205,6 +268,22 @@ mod tests {
         assert_eq!(RecoveryKey::parse(&typed).unwrap().as_bytes(), k.as_bytes());
         assert!(RecoveryKey::parse("1234").is_err());
         assert!(RecoveryKey::parse(&"zz".repeat(16)).is_err());
+    }
+
+    #[test]
+    fn a_sealed_file_opens_only_with_its_key_and_shows_no_plaintext() {
+        let key = DbKey::random().unwrap();
+        let j = key.subkey(b"journal");
+        let sealed = j.seal(b"client describes warmth").unwrap();
+        assert!(is_sealed(&sealed));
+        assert!(!sealed.windows(6).any(|w| w == b"warmth"));
+        assert_eq!(&j.open(&sealed).unwrap()[..], b"client describes warmth");
+        assert!(key.subkey(b"other").open(&sealed).is_none(), "another purpose's key does not open it");
+        let mut bent = sealed.clone();
+        let last = bent.len() - 1;
+        bent[last] ^= 1;
+        assert!(j.open(&bent).is_none());
+        assert_ne!(key.subkey(b"a").bytes(), key.subkey(b"b").bytes());
     }
 
     #[test]

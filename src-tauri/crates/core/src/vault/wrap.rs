@@ -21,9 +21,9 @@ pub struct KdfParams {
 }
 
 impl KdfParams {
-    /// Chosen on the clinic's 2-core machine: about a third of a second per unlock in a release
-    /// build (measured by `vault::tests::kdf_cost`), 64 MiB so that guessing on a GPU is
-    /// expensive. RFC 9106's second recommended setting (64 MiB, 3 passes).
+    /// RFC 9106's second recommended setting (64 MiB, 3 passes): 165 ms per unlock on this
+    /// 2-core machine in a release build (`holdspace-bench` measures it), and 64 MiB a guess
+    /// makes guessing on a GPU expensive.
     pub const DEFAULT: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
     /// Refused above these when read from a file: an edited key file must not make unlocking
     /// take hours or all the memory.
@@ -81,12 +81,14 @@ pub(crate) fn unwrap(w: &Wrapped, secret: &[u8], aad: &str) -> Result<Option<DbK
     }
 }
 
-/// A tag over `text` made with the database key itself: once unlocked, it shows whether
+const SEAL_PURPOSE: &[u8] = b"holdspace key-file seal v1";
+
+/// A tag over `text` made with a key derived from the database key: once unlocked, it shows whether
 /// anything else in the key file (names, holders, settings) was edited.
 pub(crate) fn seal(key: &DbKey, text: &str) -> Result<(String, String)> {
     let mut nonce = [0u8; 24];
     fill_random(&mut nonce)?;
-    let cipher = XChaCha20Poly1305::new(key.bytes().into());
+    let cipher = XChaCha20Poly1305::new(key.subkey(SEAL_PURPOSE).bytes().into());
     let tag = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: b"", aad: text.as_bytes() })
         .map_err(|_| Error::Unavailable { message: "the key file could not be sealed".into() })?;
@@ -98,7 +100,7 @@ pub(crate) fn seal_holds(key: &DbKey, text: &str, nonce: &str, tag: &str) -> boo
     if nonce.len() != 24 {
         return false;
     }
-    let cipher = XChaCha20Poly1305::new(key.bytes().into());
+    let cipher = XChaCha20Poly1305::new(key.subkey(SEAL_PURPOSE).bytes().into());
     cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &tag, aad: text.as_bytes() }).is_ok()
 }
 

@@ -89,7 +89,7 @@ pub fn init_folder(data_dir: &Path) {
 /// client cannot read it.
 pub fn open_store(data_dir: &Path) -> holdspace_core::Store {
     use holdspace_core::vault::{self, Folder, Passphrase};
-    let Folder::Encrypted(vault) = vault::settle(data_dir).expect("read the data folder") else {
+    let Folder::Encrypted(vault) = vault::settle_read_only(data_dir).expect("read the data folder") else {
         panic!("no encrypted record in {}", data_dir.display());
     };
     let (id, _) = vault.users().into_iter().find(|(_, n)| n == TEST_USER).expect("the test user can sign in");

@@ -102,7 +102,8 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     assert!(app.text("review-intention").await.contains("DEMO DATA"), "the intention is shown");
     assert_eq!(app.data("review-state", "state").await, "ended");
 
-    // Amend a note with a reason: the original stays, with the correction, who and why.
+    // Amend a note with a reason: the original stays, with the correction, who (the signed-in
+    // user) and why.
     let seq = hit_seq.clone();
     let entry_css = format!("[data-testid='timeline-entry'][data-seq='{seq}']");
     let original = app
@@ -120,7 +121,7 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     app.wait_for("the amendment under its entry", || async {
         for el in app.all(&format!("{entry_css} [data-testid='entry-amendment']")).await {
             let text = el.text().await.ok()?;
-            if text.contains("Wrong relative") && text.contains("Dr A. Demo") {
+            if text.contains("Wrong relative") && text.contains(holdspace_e2e::TEST_USER) {
                 return Some(());
             }
         }

@@ -20,8 +20,16 @@ impl Rng {
     }
 }
 
+/// Another SQLite program with the key (the file is encrypted: the plain `sqlite3` shell
+/// cannot read it), signed in as the test user.
+fn sqlcipher(db: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_holdspace-sqlcipher"));
+    cmd.arg(db.parent().expect("the data folder")).args(args).env("HOLDSPACE_PASSPHRASE_FILE", holdspace_e2e::passphrase_file());
+    cmd
+}
+
 fn sqlite3(db: &Path, sql: &str) -> String {
-    let out = Command::new("sqlite3").arg("-batch").arg(db).arg(sql).output().expect("sqlite3 runs");
+    let out = sqlcipher(db, &["query", sql]).output().expect("holdspace-sqlcipher runs");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -112,9 +120,7 @@ async fn crash_soak_loses_and_duplicates_nothing() {
                 }
             }
             Moment::OutsideReader => {
-                outside = Command::new("python3")
-                    .args(["-c", "import sqlite3, sys\nfor _ in range(200):\n    c = sqlite3.connect(sys.argv[1]); c.execute('select count(*) from entries').fetchone(); c.close()"])
-                    .arg(&db)
+                outside = sqlcipher(&db, &["query", "select count(*) from entries"])
                     .stdout(Stdio::null())
                     .spawn()
                     .ok();
@@ -122,7 +128,7 @@ async fn crash_soak_loses_and_duplicates_nothing() {
             }
             Moment::Backup => {
                 let to = tmp.path().join(format!("backup-{i}.sqlite3"));
-                outside = Command::new("sqlite3").arg(&db).arg(format!(".backup '{}'", to.display())).spawn().ok();
+                outside = sqlcipher(&db, &["backup", &to.display().to_string()]).stdout(Stdio::null()).spawn().ok();
                 tokio::time::sleep(Duration::from_millis(rng.next(100))).await;
             }
         }

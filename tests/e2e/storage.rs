@@ -13,42 +13,43 @@ fn db(dir: &Path) -> PathBuf {
     dir.join("holdspace.sqlite3")
 }
 
-/// A query through the `sqlite3` shell, as a person or a backup script would run it.
+/// Another SQLite program on the app's file, holding the key (the plain `sqlite3` shell only
+/// gets "file is not a database" from the encrypted file): `holdspace-sqlcipher`, signed in
+/// as the test user, as a backup script or a database viewer with the key would be.
+fn sqlcipher(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_holdspace-sqlcipher"));
+    cmd.arg(dir).args(args).env("HOLDSPACE_PASSPHRASE_FILE", holdspace_e2e::passphrase_file());
+    cmd
+}
+
+/// A query through that program, in the data folder of `db`.
 fn sqlite3(db: &Path, sql: &str) -> String {
-    let out = Command::new("sqlite3").arg("-batch").arg(db).arg(sql).output().expect("sqlite3 runs (package sqlite3)");
-    assert!(out.status.success(), "sqlite3 {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    let dir = db.parent().expect("the data folder");
+    let out = sqlcipher(dir, &["query", sql]).output().expect("holdspace-sqlcipher runs");
+    assert!(out.status.success(), "query {sql}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-fn python_count(db: &Path) -> i64 {
-    let script = "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nprint(c.execute('select count(*) from entries').fetchone()[0])\nc.close()";
-    let out = Command::new("python3").args(["-c", script]).arg(db).output().expect("python3 runs");
-    String::from_utf8_lossy(&out.stdout).trim().parse().expect("a count")
+/// The plain `sqlite3` shell, which has no key: what it says when asked to read the file.
+fn plain_sqlite3_refused(db: &Path) -> String {
+    let out = Command::new("sqlite3").arg("-batch").arg(db).arg("select count(*) from entries").output().expect("sqlite3 runs (package sqlite3)");
+    assert!(!out.status.success(), "the plain shell read the encrypted file: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8_lossy(&out.stderr).trim().to_string()
 }
 
-/// How many notes with exactly this text the file holds, read by another process (this one)
-/// signed in as the test user: the file is encrypted.
+/// How many notes with exactly this text the file holds.
 fn notes_in_file(db: &Path, text: &str) -> usize {
-    let store = holdspace_e2e::open_store(db.parent().expect("the data folder"));
-    let sessions = store.list_sessions().expect("list the sessions");
-    sessions
-        .iter()
-        .flat_map(|s| store.entries(s.id).expect("read the entries"))
-        .filter(|e| matches!(&e.body, holdspace_core::EntryBody::Note { text: t, .. } if t == text))
-        .count()
+    let sql = format!(
+        "select count(*) from entries where kind = 'note' and json_extract(body, '$.text') = '{}'",
+        text.replace('\'', "''")
+    );
+    sqlite3(db, &sql).parse().expect("a count")
 }
 
 /// Another program holding `BEGIN EXCLUSIVE` for `seconds`.
 fn hold_exclusive(db: &Path, seconds: u64) -> Child {
-    let script = format!(
-        "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nprint('held', flush=True)\ntime.sleep({seconds})\nc.execute('COMMIT')\nc.close()"
-    );
-    let mut child = Command::new("python3")
-        .args(["-c", &script])
-        .arg(db)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
+    let dir = db.parent().expect("the data folder");
+    let mut child = sqlcipher(dir, &["hold", &seconds.to_string()]).stdout(Stdio::piped()).spawn().expect("holdspace-sqlcipher runs");
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
     assert_eq!(line.trim(), "held");
@@ -98,15 +99,21 @@ async fn an_outside_sqlite_read_or_backup_mid_session_costs_no_later_entry() {
     record_dose(&app, "50").await;
     add_note(&app, "before the outside reads").await;
     let file = db(tmp.path());
-    // The ordinary reads that cost every later entry before: the shell, then Python.
+    // The plain shell, which has no key, reads nothing (and costs nothing either).
+    let refused = plain_sqlite3_refused(&file);
+    assert!(refused.contains("not a database"), "{refused}");
+    // The ordinary reads that cost every later entry before, by a program with the key.
     let counted: i64 = sqlite3(&file, "select count(*) from entries").parse().unwrap();
-    assert!(counted >= 3, "the shell sees the entries so far: {counted}");
-    assert_eq!(python_count(&file), counted);
-    // A backup taken mid-session holds every entry acknowledged before it started.
-    let backup = tmp.path().join("backup.sqlite3");
-    sqlite3(&file, &format!(".backup '{}'", backup.display()));
-    assert_eq!(sqlite3(&backup, "select count(*) from entries").parse::<i64>().unwrap(), counted);
-    assert_eq!(sqlite3(&backup, "pragma integrity_check"), "ok");
+    assert!(counted >= 3, "the reader sees the entries so far: {counted}");
+    // A backup taken mid-session (SQLite's online backup, as `sqlite3 .backup` does) holds
+    // every entry acknowledged before it started; it opens with the same key file.
+    let copy = tmp.path().join("backup");
+    std::fs::create_dir_all(&copy).unwrap();
+    let out = sqlcipher(tmp.path(), &["backup", &db(&copy).display().to_string()]).output().expect("backup runs");
+    assert!(out.status.success(), "backup: {}", String::from_utf8_lossy(&out.stderr));
+    std::fs::copy(tmp.path().join(holdspace_core::vault::KEY_FILE), copy.join(holdspace_core::vault::KEY_FILE)).unwrap();
+    assert_eq!(sqlite3(&db(&copy), "select count(*) from entries").parse::<i64>().unwrap(), counted);
+    assert_eq!(sqlite3(&db(&copy), "pragma integrity_check"), "ok");
     let after = ["first after the reads", "second after the reads", "third after the reads"];
     for n in after {
         add_note(&app, n).await;
@@ -139,7 +146,7 @@ async fn a_note_made_while_another_program_holds_the_database_waits_visibly_then
     let status = app.text("pending-status").await;
     let pid = holder.id().to_string();
     assert!(
-        status.contains(&format!("Another program is holding the database (pid {pid}, python3)")),
+        status.contains(&format!("Another program is holding the database (pid {pid}, holdspace-sql")),
         "the cause names the program: {status}"
     );
     let kept = app.el("note-input").await.prop("value").await.ok().flatten().unwrap_or_default();

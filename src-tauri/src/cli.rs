@@ -163,7 +163,7 @@ pub fn sessions(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), Str
 pub fn export(data_dir: &Path, session_id: i64, format: &str, out_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
     // The format is checked first, so a typo is named even without a database.
     let format: holdspace_export::Format = format.parse().map_err(|e: holdspace_export::Error| e.to_string())?;
-    let Some(store) = open_existing(data_dir)? else {
+    let Some((store, user)) = crate::cli_access::open_existing(data_dir)? else {
         return Err(format!("no database in {}: there is no session {session_id} to export", data_dir.display()));
     };
     if !out_dir.is_dir() {
@@ -176,6 +176,7 @@ pub fn export(data_dir: &Path, session_id: i64, format: &str, out_dir: &Path, ou
     let catalog = holdspace_core::monitoring::load_templates(Some(&data_dir.join("protocols")));
     let path = crate::commands::review::export_to(&store, catalog.get(&session.protocol), session_id, format, out_dir)
         .map_err(|e| e.message)?;
+    crate::commands::review::log_export(&store, &user.name, session_id, format, &path);
     writeln!(out, "{}", path.display()).map_err(|e| e.to_string())
 }
 
@@ -290,6 +291,12 @@ mod tests {
                 assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "{format}");
             }
         }
+        // Each export is logged as an access, in the signed-in user's name, with where it went.
+        let (store, _) = crate::cli_access::open_existing(&data).unwrap().unwrap();
+        let log = store.accesses(id).unwrap();
+        assert_eq!(log.len(), 4, "{log:?}");
+        assert!(log.iter().all(|a| a.user_name == "Dr Rowe" && a.action == "export" && a.detail.contains(dir.to_str().unwrap())));
+        drop(store);
         // A second demo while the first is in the database is another session.
         let mut out = Vec::new();
         demo(&data, &mut out).unwrap();

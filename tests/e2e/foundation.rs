@@ -11,7 +11,7 @@ pub async fn start_session(app: &App, client_code: &str) {
 /// As `start_session`, choosing the route (and so its built-in protocol).
 pub async fn start_session_on(app: &App, client_code: &str, route: &str) {
     app.type_into("client-code", client_code).await;
-    app.type_into("therapist", "Dr Rowe").await;
+    // The therapist is the signed-in user (the harness's TEST_USER), shown read-only.
     app.select("route", route).await;
     app.click("start-button").await;
     app.el("note-input").await;
@@ -93,11 +93,7 @@ async fn a_session_survives_kill_9_and_resumes_with_its_notes_and_timer() {
 
     // The record on disk holds the same thing (read through the store, as the CLI does).
     app.quit().await;
-    let output = std::process::Command::new(holdspace_e2e::app_binary())
-        .args(["sessions", "--data-dir"])
-        .arg(tmp.path())
-        .output()
-        .expect("run holdspace sessions");
+    let output = holdspace_e2e::cli(tmp.path(), &["sessions"]);
     let listing = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{listing}");
     assert!(listing.lines().any(|l| l.contains("K-042") && l.trim_end().ends_with("open")), "{listing}");
@@ -108,7 +104,6 @@ async fn bad_input_gets_a_clear_message_and_nothing_is_lost() {
     let tmp = tempfile::tempdir().unwrap();
     let app = App::launch(tmp.path()).await;
     // An empty client code.
-    app.type_into("therapist", "Dr Rowe").await;
     app.click("start-button").await;
     let message = app.text("form-error").await;
     assert!(message.contains("client code"), "{message}");

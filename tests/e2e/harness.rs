@@ -11,12 +11,90 @@ use tokio::process::{Child, Command};
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// The user every test's data folder is made with (a clinical director), and their passphrase.
+/// `App::launch` creates them through the window on a new folder and signs them in on a
+/// folder that has them.
+pub const TEST_USER: &str = "Dr Rowe";
+pub const TEST_PASSPHRASE: &str = "quiet harbour light at dusk";
+/// Minutes without input before the test user's screen locks. The longest idle stretch the
+/// other tests make is under an hour of app time, and `advance_clock` counts as input: the
+/// lock has its own tests (access.rs), which set the minutes they need.
+pub const TEST_LOCK_AFTER_MIN: u32 = 60;
+
+/// Where the window's access gate stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Still reading the access state, or opening the record after a sign-in.
+    Loading,
+    /// No record yet (or one from before encryption): the first user is created here.
+    FirstRun,
+    /// The recovery key, shown once after the first user.
+    Recovery,
+    SignIn,
+    Locked,
+    /// Past the gate (or never at it: a record that cannot be opened shows its error).
+    Open,
+}
+
+const GATE_SCRIPT: &str = "const q = (t) => document.querySelector(`[data-testid='${t}']`);
+    if (q('access-loading')) return 'loading';
+    if (q('recovery-screen')) return 'recovery';
+    if (q('first-run-form')) return 'first-run';
+    if (q('sign-in-form')) return 'sign-in';
+    if (q('lock-screen')) return 'locked';
+    return 'open';";
+
 /// The binary built for end-to-end tests (`make e2e-build`): the app with the `e2e` feature.
 pub fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("HOLDSPACE_E2E_BIN") {
         return PathBuf::from(p);
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/holdspace-e2e")
+}
+
+/// A file holding [`TEST_PASSPHRASE`], for the command line (`HOLDSPACE_PASSPHRASE_FILE`).
+pub fn passphrase_file() -> PathBuf {
+    let path = std::env::temp_dir().join(format!("holdspace-e2e-{}.passphrase", std::process::id()));
+    if !path.exists() {
+        std::fs::write(&path, TEST_PASSPHRASE).expect("write the test passphrase file");
+    }
+    path
+}
+
+/// The command line on `data_dir` as the test user (the passphrase from its file).
+pub fn cli(data_dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(app_binary())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("HOLDSPACE_PASSPHRASE_FILE", passphrase_file())
+        .env("HOLDSPACE_NEW_PASSPHRASE_FILE", passphrase_file())
+        .output()
+        .unwrap_or_else(|e| panic!("run holdspace {args:?}: {e}"))
+}
+
+/// A data folder with the test user, made from the command line (`holdspace users init`),
+/// for tests that write to the record before the window opens. A folder that has a record is
+/// left as it is.
+pub fn init_folder(data_dir: &Path) {
+    if data_dir.join(holdspace_core::store::DB_FILE).exists() {
+        return;
+    }
+    let out = cli(data_dir, &["users", "init", "--name", TEST_USER, "--role", "clinical_director"]);
+    assert!(out.status.success(), "holdspace users init failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The record of `data_dir`, opened in this process as the test user signs in (the outside
+/// reader of tests that check what the file holds). The file is encrypted: a plain SQLite
+/// client cannot read it.
+pub fn open_store(data_dir: &Path) -> holdspace_core::Store {
+    use holdspace_core::vault::{self, Folder, Passphrase};
+    let Folder::Encrypted(vault) = vault::settle(data_dir).expect("read the data folder") else {
+        panic!("no encrypted record in {}", data_dir.display());
+    };
+    let (id, _) = vault.users().into_iter().find(|(_, n)| n == TEST_USER).expect("the test user can sign in");
+    let key = vault.unlock(id, &Passphrase::new(TEST_PASSPHRASE)).expect("the test passphrase opens the record");
+    vault.open(&key, std::sync::Arc::new(holdspace_core::SystemClock)).expect("open the record")
 }
 
 /// Processes running `binary` (the app under test), wherever WebKitWebDriver started them.
@@ -81,7 +159,21 @@ impl App {
         Self::launch_with(data_dir, &[]).await
     }
 
+    /// Launches the app and passes the access gate as the test user: on a new folder
+    /// through the first run (recovery key confirmed), on one that has them by signing in.
+    /// Lands where the app goes next (the start screen, or the open session).
     pub async fn launch_with(data_dir: &Path, env: Env<'_>) -> App {
+        let app = Self::launch_at_gate_with(data_dir, env).await;
+        app.pass_gate().await;
+        app
+    }
+
+    /// Launches the app and leaves it at its access gate (for the tests of the gate itself).
+    pub async fn launch_at_gate(data_dir: &Path) -> App {
+        Self::launch_at_gate_with(data_dir, &[]).await
+    }
+
+    pub async fn launch_at_gate_with(data_dir: &Path, env: Env<'_>) -> App {
         let binary = app_binary();
         assert!(binary.exists(), "{} is missing: run `make e2e-build` first", binary.display());
         assert!(
@@ -166,6 +258,76 @@ impl App {
             }
         }
         (driver, client)
+    }
+
+    /// Where the access gate stands now.
+    pub async fn gate(&self) -> Gate {
+        match self.client.execute(GATE_SCRIPT, vec![]).await.ok().as_ref().and_then(|v| v.as_str()) {
+            Some("first-run") => Gate::FirstRun,
+            Some("recovery") => Gate::Recovery,
+            Some("sign-in") => Gate::SignIn,
+            Some("locked") => Gate::Locked,
+            Some("open") => Gate::Open,
+            _ => Gate::Loading,
+        }
+    }
+
+    /// The gate once it has decided (not loading).
+    pub async fn settled_gate(&self) -> Gate {
+        self.wait_for("the access gate to decide", || async {
+            Some(self.gate().await).filter(|g| *g != Gate::Loading)
+        })
+        .await
+    }
+
+    /// As a person would: the first user created with the test passphrase (Enter submits),
+    /// the recovery key confirmed; or signed in with it. Then the lock minutes of the tests.
+    pub async fn pass_gate(&self) {
+        match self.settled_gate().await {
+            Gate::FirstRun => {
+                self.first_run(TEST_USER, TEST_PASSPHRASE).await;
+                self.confirm_recovery().await;
+            }
+            Gate::SignIn => self.sign_in(TEST_PASSPHRASE).await,
+            Gate::Recovery => panic!("the recovery key shows at launch"),
+            Gate::Locked => panic!("the screen is locked at launch"),
+            // A record that cannot be opened: its error is the screen.
+            Gate::Open | Gate::Loading => return,
+        }
+        self.settle_open().await;
+        let r = self.invoke("set_lock_after", serde_json::json!({ "minutes": TEST_LOCK_AFTER_MIN })).await;
+        assert!(r.get("error").is_none(), "set_lock_after: {r}");
+    }
+
+    /// Fills the first-run form (the role left as offered: clinical director) and presses Enter.
+    pub async fn first_run(&self, name: &str, passphrase: &str) {
+        self.type_into("first-name", name).await;
+        self.type_into("first-passphrase", passphrase).await;
+        self.type_into("first-passphrase-repeat", passphrase).await;
+        self.keys("\u{E007}").await;
+        self.el_within("recovery-screen", Duration::from_secs(120)).await;
+    }
+
+    /// Ticks "I have written it down" and continues; returns the key that was shown.
+    pub async fn confirm_recovery(&self) -> String {
+        let key = self.text("recovery-key").await;
+        self.click("recovery-kept").await;
+        self.click("recovery-continue").await;
+        key
+    }
+
+    /// Types the passphrase on the sign-in screen (the user preselected) and presses Enter.
+    pub async fn sign_in(&self, passphrase: &str) {
+        self.type_into("sign-in-passphrase", passphrase).await;
+        self.keys("\u{E007}").await;
+    }
+
+    /// Waits until the gate is passed and the record's screen shows.
+    pub async fn settle_open(&self) {
+        self.wait_for("the record's screens after the gate", || async {
+            (self.gate().await == Gate::Open).then_some(())
+        })
+        .await;
     }
 
     /// Polls `check` until it returns `Some`, or fails the test naming `what`.
@@ -260,8 +422,18 @@ impl App {
             .unwrap_or_else(|e| panic!("invoke {command}: {e}"))
     }
 
-    /// Moves the app clock forward (only the e2e build has this command).
+    /// Moves the app clock forward (only the e2e build has this command) with the therapist
+    /// at the screen: the window sees a mouse move first, so the idle lock counts from now.
     pub async fn advance_clock(&self, minutes: u32) {
+        self.client
+            .execute("window.dispatchEvent(new PointerEvent('pointermove'))", vec![])
+            .await
+            .expect("a mouse move in the window");
+        self.idle_for(minutes).await;
+    }
+
+    /// Moves the app clock forward with nobody at the screen (no input first).
+    pub async fn idle_for(&self, minutes: u32) {
         let r = self.invoke("advance_clock", serde_json::json!({ "minutes": minutes })).await;
         assert!(r.get("error").is_none(), "advance_clock: {r}");
     }

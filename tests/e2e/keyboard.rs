@@ -25,11 +25,9 @@ async fn a_whole_session_from_the_keyboard_alone() {
     let app = App::launch_with(tmp.path(), &[("HOLDSPACE_TEST_AUDIO_PACE", "4")]).await;
     app.el("start-form").await;
 
-    // Start: the client code has focus; Tab to the therapist; Enter starts.
+    // Start: the client code has focus (the therapist is the signed-in user); Enter starts.
     assert_eq!(focused(&app).await, "client-code");
     app.keys("K-KEYS").await;
-    app.keys(TAB).await;
-    app.keys("Dr Rowe").await;
     app.keys(ENTER).await;
     app.el("note-input").await;
     assert_eq!(focused(&app).await, "note-input", "the note box has focus in the live screen");
@@ -88,11 +86,7 @@ async fn a_whole_session_from_the_keyboard_alone() {
     app.keys(ENTER).await;
     app.el("start-form").await;
 
-    let store = holdspace_core::Store::open(
-        &tmp.path().join("holdspace.sqlite3"),
-        std::sync::Arc::new(holdspace_core::SystemClock),
-    )
-    .unwrap();
+    let store = holdspace_e2e::open_store(tmp.path());
     let id = store.list_sessions().unwrap()[0].id;
     let kinds: Vec<&str> = store.entries(id).unwrap().iter().map(|e| e.body.kind()).collect();
     let order = ["session_started", "preflight", "dose", "note", "tag", "vitals", "music", "discharge_override", "session_ended"];

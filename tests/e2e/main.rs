@@ -17,3 +17,4 @@ mod checks;
 mod music_end;
 mod plain_errors;
 mod screens;
+mod access;

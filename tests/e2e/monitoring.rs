@@ -3,9 +3,7 @@
 //! discharge refused, then allowed with an override reason; the record holds every step.
 
 use crate::foundation::start_session_on;
-use holdspace_core::{Store, SystemClock};
 use holdspace_e2e::App;
-use std::sync::Arc;
 
 /// The checks shown as due or overdue: (status, occurrence id).
 async fn due(app: &App) -> Vec<(String, String)> {
@@ -124,7 +122,7 @@ async fn esketamine_session_from_checklist_to_override() {
     app.quit().await;
 
     // The record holds every step in order.
-    let store = Store::open(&tmp.path().join("holdspace.sqlite3"), Arc::new(SystemClock)).unwrap();
+    let store = holdspace_e2e::open_store(tmp.path());
     let session = store.list_sessions().unwrap()[0].clone();
     let kinds: Vec<&'static str> = store.entries(session.id).unwrap().iter().map(|e| e.body.kind()).collect();
     let order = ["session_started", "checklist", "vitals", "flag", "flag_ack", "dose", "vitals", "discharge_override", "session_ended"];

@@ -120,14 +120,7 @@ async fn ending_the_session_fades_the_music_out_and_the_next_session_inherits_no
 }
 
 fn add_demo(data_dir: &Path) -> i64 {
-    let out = std::process::Command::new(holdspace_e2e::app_binary())
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("demo")
-        .output()
-        .expect("run holdspace demo");
-    assert!(out.status.success(), "holdspace demo failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().parse().expect("holdspace demo prints the session id")
+    crate::review::add_demo(data_dir)
 }
 
 async fn indicator_playing(app: &App, screen: &str) {

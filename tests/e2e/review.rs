@@ -3,17 +3,14 @@
 //! stays), signed, refused a second amendment (in the UI and through the command), given an
 //! addendum, and exported in every format.
 
-use holdspace_e2e::{app_binary, App};
+use holdspace_e2e::{cli, init_folder, App};
 use std::path::Path;
 
-/// Adds the demo session through the command line on the app's data folder; returns its id.
+/// Adds the demo session through the command line on the app's data folder (signed in as the
+/// test user, who is made first on a new folder); returns its id.
 pub fn add_demo(data_dir: &Path) -> i64 {
-    let out = std::process::Command::new(app_binary())
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("demo")
-        .output()
-        .expect("run holdspace demo");
+    init_folder(data_dir);
+    let out = cli(data_dir, &["demo"]);
     assert!(out.status.success(), "holdspace demo failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().parse().expect("holdspace demo prints the session id")
 }
@@ -141,9 +138,10 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     assert_eq!(after, original, "the original entry stays as written");
     assert!(app.text("timeline").await.contains("her grandfather felt near"));
 
-    // Sign: the record locks; the UI no longer offers amendments.
+    // Sign: the signer's passphrase again; the record locks; the UI no longer offers amendments.
     app.click("sign-open").await;
     app.click("sign-confirm").await;
+    app.type_into("sign-passphrase", holdspace_e2e::TEST_PASSPHRASE).await;
     app.click("sign-save").await;
     app.wait_for("the signed state", || async {
         (app.data("review-state", "state").await == "signed").then_some(())
@@ -346,8 +344,8 @@ async fn a_long_session_is_read_a_page_at_a_time() {
     let data = tmp.path().join("data");
     add_demo(&data);
     let (long, far_seq) = {
-        use holdspace_core::{NewSession, Route, Store, SystemClock};
-        let store = Store::open(&data.join(holdspace_core::store::DB_FILE), std::sync::Arc::new(SystemClock)).unwrap();
+        use holdspace_core::{NewSession, Route};
+        let store = holdspace_e2e::open_store(&data);
         let (s, _) = store
             .start_session(NewSession {
                 client_code: "K-LONG".into(),

@@ -503,7 +503,7 @@ async fn date_problems(app: &App, screen: &str, at_least: u64) -> Vec<String> {
 /// Issue 13, point 11: the therapist is remembered across a relaunch, every screen writes
 /// dates one way, and a quick tag is confirmed quietly on screen.
 #[tokio::test(flavor = "multi_thread")]
-async fn the_therapist_is_remembered_dates_read_one_way_and_tags_are_confirmed() {
+async fn the_therapist_is_the_signed_in_user_dates_read_one_way_and_tags_are_confirmed() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let demo = crate::review::add_demo(&data);
@@ -524,11 +524,11 @@ async fn the_therapist_is_remembered_dates_read_one_way_and_tags_are_confirmed()
     app.el("start-form").await;
     app.quit().await;
 
-    // Relaunched: the therapist is filled in; the client code still has focus.
+    // Relaunched and signed in: the therapist is the signed-in user; the client code still has focus.
     let app = App::launch(&data).await;
     app.el("start-form").await;
     let therapist = app.el("therapist").await.prop("value").await.unwrap().unwrap_or_default();
-    assert_eq!(therapist, "Dr Rowe", "the therapist is remembered");
+    assert_eq!(therapist, holdspace_e2e::TEST_USER, "the therapist is the signed-in user");
     assert_eq!(app.focused_testid().await.as_deref(), Some("client-code"));
 
     // One date format on every screen.

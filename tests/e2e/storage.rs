@@ -26,13 +26,16 @@ fn python_count(db: &Path) -> i64 {
     String::from_utf8_lossy(&out.stdout).trim().parse().expect("a count")
 }
 
-/// How many notes with exactly this text the file holds.
+/// How many notes with exactly this text the file holds, read by another process (this one)
+/// signed in as the test user: the file is encrypted.
 fn notes_in_file(db: &Path, text: &str) -> usize {
-    let sql = format!(
-        "select count(*) from entries where kind = 'note' and json_extract(body, '$.text') = '{}'",
-        text.replace('\'', "''")
-    );
-    sqlite3(db, &sql).parse().expect("a count")
+    let store = holdspace_e2e::open_store(db.parent().expect("the data folder"));
+    let sessions = store.list_sessions().expect("list the sessions");
+    sessions
+        .iter()
+        .flat_map(|s| store.entries(s.id).expect("read the entries"))
+        .filter(|e| matches!(&e.body, holdspace_core::EntryBody::Note { text: t, .. } if t == text))
+        .count()
 }
 
 /// Another program holding `BEGIN EXCLUSIVE` for `seconds`.

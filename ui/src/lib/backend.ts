@@ -46,6 +46,10 @@ import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
 import type { MonitorChangedPayload } from './bindings/MonitorChangedPayload';
 import type { PlayPosition } from './bindings/PlayPosition';
 import { EVENTS } from './bindings/events';
+import type { AccessStatus } from './bindings/AccessStatus';
+import type { FirstRun } from './bindings/FirstRun';
+import type { Role } from './bindings/Role';
+import type { User } from './bindings/User';
 
 /** A failed command: `kind` is what the UI switches on; `message` is shown as written. */
 export class BackendError extends Error {
@@ -95,6 +99,27 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const backend = {
   appInfo: () => call<AppInfo>('app_info'),
+  // Access: who is signed in, the lock. While locked only these, the clock and music work.
+  accessStatus: () => call<AccessStatus>('access_status'),
+  /** Pushed on every sign-in, lock, unlock and PIN change. */
+  onAccessChanged: (handler: (s: AccessStatus) => void): Promise<UnlistenFn> =>
+    listen<AccessStatus>(EVENTS.accessChanged, (e) => handler(e.payload)),
+  /** The clinic's first user, signed in; encrypts a record from before (can take seconds). */
+  createFirstUser: (name: string, role: Role, passphrase: string) =>
+    call<FirstRun>('create_first_user', { name, role, passphrase }),
+  signIn: (userId: number, passphrase: string) => call<AccessStatus>('sign_in', { userId, passphrase }),
+  lockScreen: () => call<AccessStatus>('lock_screen'),
+  unlockWithPassphrase: (userId: number, passphrase: string) =>
+    call<AccessStatus>('unlock_with_passphrase', { userId, passphrase }),
+  unlockWithPin: (userId: number, pin: string) => call<AccessStatus>('unlock_with_pin', { userId, pin }),
+  /** 4 to 12 digits; null clears the PIN. */
+  setPin: (pin: string | null) => call<AccessStatus>('set_pin', { pin }),
+  listUsers: () => call<User[]>('list_users'),
+  /** Clinical directors only; the passphrase is the new user's first one. */
+  addUser: (name: string, role: Role, passphrase: string) => call<User>('add_user', { name, role, passphrase }),
+  deactivateUser: (userId: number) => call<User>('deactivate_user', { userId }),
+  changePassphrase: (current: string, next: string) => call<null>('change_passphrase', { current, next }),
+  setLockAfter: (minutes: number) => call<AccessStatus>('set_lock_after', { minutes }),
   clockNow: () => call<string>('clock_now'),
   /** Remembers the screens' theme and level; returns the preferences as written. */
   setAppearance: (appearance: Appearance) => call<Preferences>('set_appearance', { appearance }),

@@ -50,6 +50,13 @@ export const SHORTCUTS: Shortcut[] = [
   { action: 'help', key: '?', label: 'This sheet (also F1)', group: 'View' },
 ];
 
+/** Alt+L locks the screen, on every screen (App.svelte takes it before anything else sees it). */
+export const LOCK_KEY = 'l';
+
+export function isLockKey(e: KeyboardEvent): boolean {
+  return e.altKey && !e.ctrlKey && !e.metaKey && !e.isComposing && eventKey(e) === LOCK_KEY;
+}
+
 /** Keys that are typed, not shortcuts, in these elements. */
 export function isTextField(el: Element | null): boolean {
   if (!el) return false;

@@ -59,7 +59,7 @@ describe('Start', () => {
     expect(getByTestId('sessions-older').textContent).toContain('3 earlier sessions');
   });
 
-  it('fills in the therapist remembered from the last session, and labels demo rows', async () => {
+  it('shows the signed-in user as the therapist, read-only, and labels demo rows', async () => {
     let release = () => {};
     const ready = new Promise<void>((resolve) => (release = resolve));
     mockIPC(async (cmd) => {
@@ -72,6 +72,7 @@ describe('Start', () => {
     });
     const { getByTestId } = render(Start, { therapist: 'Dr Rowe', onStarted: () => {} });
     expect((getByTestId('therapist') as HTMLInputElement).value).toBe('Dr Rowe');
+    expect((getByTestId('therapist') as HTMLInputElement).readOnly).toBe(true);
     release();
     await waitFor(() => expect(getByTestId('sessions-table').querySelectorAll('tbody tr').length).toBe(2));
     const rows = [...getByTestId('sessions-table').querySelectorAll('tbody tr')];

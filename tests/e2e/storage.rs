@@ -13,17 +13,30 @@ fn db(dir: &Path) -> PathBuf {
     dir.join("holdspace.sqlite3")
 }
 
-/// A query through the `sqlite3` shell, as a person or a backup script would run it.
-fn sqlite3(db: &Path, sql: &str) -> String {
-    let out = Command::new("sqlite3").arg("-batch").arg(db).arg(sql).output().expect("sqlite3 runs (package sqlite3)");
-    assert!(out.status.success(), "sqlite3 {sql}: {}", String::from_utf8_lossy(&out.stderr));
+/// Another program on the file, holding the key (`holdspace-sqlcipher`: its own SQLite
+/// connection, locks and checkpoint on close, as a backup script with SQLCipher would have).
+fn outside(dir: &Path, args: &[&str]) -> String {
+    let out = outside_cmd(dir, args).output().expect("holdspace-sqlcipher runs");
+    assert!(out.status.success(), "holdspace-sqlcipher {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-fn python_count(db: &Path) -> i64 {
-    let script = "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nprint(c.execute('select count(*) from entries').fetchone()[0])\nc.close()";
+fn outside_cmd(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_holdspace-sqlcipher"));
+    cmd.arg(dir).args(args).env("HOLDSPACE_PASSPHRASE_FILE", holdspace_e2e::passphrase_file());
+    cmd
+}
+
+/// The plain `sqlite3` shell on the encrypted file: what it says.
+fn plain_sqlite3(db: &Path, sql: &str) -> (bool, String) {
+    let out = Command::new("sqlite3").arg("-batch").arg(db).arg(sql).output().expect("sqlite3 runs (package sqlite3)");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout))
+}
+
+fn python_try_count(db: &Path) -> String {
+    let script = "import sqlite3, sys\ntry:\n    c = sqlite3.connect(sys.argv[1])\n    print(c.execute('select count(*) from entries').fetchone()[0])\nexcept Exception as e:\n    print('error:', e)";
     let out = Command::new("python3").args(["-c", script]).arg(db).output().expect("python3 runs");
-    String::from_utf8_lossy(&out.stdout).trim().parse().expect("a count")
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// How many notes with exactly this text the file holds, read by another process (this one)
@@ -39,16 +52,8 @@ fn notes_in_file(db: &Path, text: &str) -> usize {
 }
 
 /// Another program holding `BEGIN EXCLUSIVE` for `seconds`.
-fn hold_exclusive(db: &Path, seconds: u64) -> Child {
-    let script = format!(
-        "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nprint('held', flush=True)\ntime.sleep({seconds})\nc.execute('COMMIT')\nc.close()"
-    );
-    let mut child = Command::new("python3")
-        .args(["-c", &script])
-        .arg(db)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
+fn hold_exclusive(dir: &Path, seconds: u64) -> Child {
+    let mut child = outside_cmd(dir, &["hold", &seconds.to_string()]).stdout(Stdio::piped()).spawn().expect("holdspace-sqlcipher runs");
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
     assert_eq!(line.trim(), "held");
@@ -98,15 +103,22 @@ async fn an_outside_sqlite_read_or_backup_mid_session_costs_no_later_entry() {
     record_dose(&app, "50").await;
     add_note(&app, "before the outside reads").await;
     let file = db(tmp.path());
-    // The ordinary reads that cost every later entry before: the shell, then Python.
-    let counted: i64 = sqlite3(&file, "select count(*) from entries").parse().unwrap();
-    assert!(counted >= 3, "the shell sees the entries so far: {counted}");
-    assert_eq!(python_count(&file), counted);
-    // A backup taken mid-session holds every entry acknowledged before it started.
-    let backup = tmp.path().join("backup.sqlite3");
-    sqlite3(&file, &format!(".backup '{}'", backup.display()));
-    assert_eq!(sqlite3(&backup, "select count(*) from entries").parse::<i64>().unwrap(), counted);
-    assert_eq!(sqlite3(&backup, "pragma integrity_check"), "ok");
+    // The ordinary reads that cost every later entry before: the shell, then Python. On the
+    // encrypted file they learn nothing, and must cost nothing.
+    let (ok, said) = plain_sqlite3(&file, "select count(*) from entries");
+    assert!(!ok && said.contains("not a database"), "the plain shell cannot read the record: {said}");
+    assert!(python_try_count(&file).contains("not a database"), "nor can Python's sqlite3");
+    // A program with the key reads it like any SQLite client, on its own connection.
+    let counted: i64 = outside(tmp.path(), &["query", "select count(*) from entries"]).parse().unwrap();
+    assert!(counted >= 3, "another program sees the entries so far: {counted}");
+    // A backup taken mid-session (the online backup API) holds every entry acknowledged
+    // before it started.
+    let copy = tmp.path().join("backup");
+    std::fs::create_dir(&copy).unwrap();
+    std::fs::copy(tmp.path().join("holdspace.keys"), copy.join("holdspace.keys")).unwrap();
+    outside(tmp.path(), &["backup", copy.join("holdspace.sqlite3").to_str().unwrap()]);
+    assert_eq!(outside(&copy, &["query", "select count(*) from entries"]).parse::<i64>().unwrap(), counted);
+    assert_eq!(outside(&copy, &["query", "pragma integrity_check"]), "ok");
     let after = ["first after the reads", "second after the reads", "third after the reads"];
     for n in after {
         add_note(&app, n).await;
@@ -115,7 +127,7 @@ async fn an_outside_sqlite_read_or_backup_mid_session_costs_no_later_entry() {
     for n in after {
         assert_eq!(notes_in_file(&file, n), 1, "{n:?} is in the file after kill -9");
     }
-    assert_eq!(sqlite3(&file, "pragma integrity_check"), "ok");
+    assert_eq!(outside(tmp.path(), &["query", "pragma integrity_check"]), "ok");
     let app = App::launch(tmp.path()).await;
     app.el("note-input").await;
     let log = app.log_texts().await;
@@ -132,14 +144,15 @@ async fn a_note_made_while_another_program_holds_the_database_waits_visibly_then
     start_session(&app, "K-HELD").await;
     record_dose(&app, "50").await;
     let file = db(tmp.path());
-    let mut holder = hold_exclusive(&file, 15);
+    let mut holder = hold_exclusive(tmp.path(), 15);
     let text = "said the room felt very far away";
     type_note(&app, text).await;
     wait_pending(&app, text).await;
     let status = app.text("pending-status").await;
     let pid = holder.id().to_string();
+    let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
     assert!(
-        status.contains(&format!("Another program is holding the database (pid {pid}, python3)")),
+        status.contains(&format!("Another program is holding the database (pid {pid}, {})", name.trim())),
         "the cause names the program: {status}"
     );
     let kept = app.el("note-input").await.prop("value").await.ok().flatten().unwrap_or_default();
@@ -186,7 +199,7 @@ async fn a_waiting_note_survives_kill_9_and_is_saved_once_by_the_next_run() {
     start_session(&app, "K-KILL").await;
     record_dose(&app, "50").await;
     let file = db(tmp.path());
-    let mut holder = hold_exclusive(&file, 6);
+    let mut holder = hold_exclusive(tmp.path(), 6);
     let text = "kept through a crash";
     type_note(&app, text).await;
     wait_pending(&app, text).await;
@@ -273,7 +286,7 @@ async fn a_full_disk_keeps_entries_visibly_and_saves_them_once_space_returns() {
     for t in texts {
         assert_eq!(notes_in_file(&file, t), 1, "{t:?} saved exactly once");
     }
-    assert_eq!(sqlite3(&file, "pragma integrity_check"), "ok");
+    assert_eq!(outside(&data, &["query", "pragma integrity_check"]), "ok");
     app.quit().await;
 }
 
@@ -322,6 +335,6 @@ async fn a_failing_disk_keeps_entries_and_the_next_run_saves_them_once() {
     let file = db(&data);
     assert_eq!(notes_in_file(&file, text), 1, "saved exactly once after the repair");
     assert_eq!(notes_in_file(&file, "before the disk failed"), 1);
-    assert_eq!(sqlite3(&file, "pragma integrity_check"), "ok");
+    assert_eq!(outside(&data, &["query", "pragma integrity_check"]), "ok");
     app.quit().await;
 }

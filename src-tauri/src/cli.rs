@@ -304,6 +304,47 @@ mod tests {
         assert_ne!(second, id);
     }
 
+    /// `passwd` and `recover` on one record (they alone read the new-passphrase and
+    /// recovery-key files, so no other test sees these variables).
+    #[test]
+    fn passwd_and_recover_give_a_new_passphrase_and_the_old_one_stops_working() {
+        use holdspace_core::vault::{self, Folder, KdfParams, Passphrase};
+        passphrase_env();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        holdspace_core::store::create_private_dir(dir).unwrap();
+        let user = holdspace_core::store::NewUser { name: "Dr Rowe".into(), role: holdspace_core::store::Role::ClinicalDirector };
+        let created = vault::create(dir, &user, &Passphrase::new("quiet river stone"), Arc::new(SystemClock), KdfParams::DEFAULT).unwrap();
+        let recovery = created.recovery.display().to_string();
+        drop(created);
+        let new_file = dir.join("new.pass");
+        std::fs::write(&new_file, "evening tide comes in\n").unwrap();
+        let rec_file = dir.join("recovery.txt");
+        std::fs::write(&rec_file, recovery.to_uppercase()).unwrap();
+        std::env::set_var(crate::cli_access::NEW_PASSPHRASE_FILE_ENV, &new_file);
+        std::env::set_var(crate::cli_access::RECOVERY_KEY_FILE_ENV, &rec_file);
+        let unlocks = |p: &str| {
+            let Folder::Encrypted(v) = vault::settle(dir).unwrap() else { panic!() };
+            v.unlock(1, &Passphrase::new(p)).is_ok()
+        };
+        let mut out = Vec::new();
+        crate::cli_access::passwd(dir, &mut out).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("was changed"));
+        assert!(unlocks("evening tide comes in") && !unlocks("quiet river stone"));
+        // Forgotten: the recovery key sets another one.
+        std::fs::write(&new_file, "morning light on water").unwrap();
+        crate::cli_access::recover(dir, &mut Vec::new()).unwrap();
+        assert!(unlocks("morning light on water") && !unlocks("evening tide comes in"));
+        // A short new passphrase is refused and changes nothing.
+        std::fs::write(&rec_file, &recovery).unwrap();
+        std::fs::write(&new_file, "short").unwrap();
+        let err = crate::cli_access::recover(dir, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("at least 10 characters"), "{err}");
+        assert!(unlocks("morning light on water"));
+        std::env::remove_var(crate::cli_access::NEW_PASSPHRASE_FILE_ENV);
+        std::env::remove_var(crate::cli_access::RECOVERY_KEY_FILE_ENV);
+    }
+
     #[test]
     fn export_errors_are_clear() {
         let tmp = tempfile::tempdir().unwrap();

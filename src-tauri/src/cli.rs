@@ -163,7 +163,7 @@ pub fn sessions(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), Str
 pub fn export(data_dir: &Path, session_id: i64, format: &str, out_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
     // The format is checked first, so a typo is named even without a database.
     let format: holdspace_export::Format = format.parse().map_err(|e: holdspace_export::Error| e.to_string())?;
-    let Some(store) = open_existing(data_dir)? else {
+    let Some((store, user)) = crate::cli_access::open_existing(data_dir)? else {
         return Err(format!("no database in {}: there is no session {session_id} to export", data_dir.display()));
     };
     if !out_dir.is_dir() {
@@ -176,6 +176,7 @@ pub fn export(data_dir: &Path, session_id: i64, format: &str, out_dir: &Path, ou
     let catalog = holdspace_core::monitoring::load_templates(Some(&data_dir.join("protocols")));
     let path = crate::commands::review::export_to(&store, catalog.get(&session.protocol), session_id, format, out_dir)
         .map_err(|e| e.message)?;
+    crate::commands::review::log_export(&store, &user.name, session_id, format, &path);
     writeln!(out, "{}", path.display()).map_err(|e| e.to_string())
 }
 
@@ -290,11 +291,58 @@ mod tests {
                 assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "{format}");
             }
         }
+        // Each export is logged as an access, in the signed-in user's name, with where it went.
+        let (store, _) = crate::cli_access::open_existing(&data).unwrap().unwrap();
+        let log = store.accesses(id).unwrap();
+        assert_eq!(log.len(), 4, "{log:?}");
+        assert!(log.iter().all(|a| a.user_name == "Dr Rowe" && a.action == "export" && a.detail.contains(dir.to_str().unwrap())));
+        drop(store);
         // A second demo while the first is in the database is another session.
         let mut out = Vec::new();
         demo(&data, &mut out).unwrap();
         let second: i64 = String::from_utf8(out).unwrap().trim().parse().unwrap();
         assert_ne!(second, id);
+    }
+
+    /// `passwd` and `recover` on one record (they alone read the new-passphrase and
+    /// recovery-key files, so no other test sees these variables).
+    #[test]
+    fn passwd_and_recover_give_a_new_passphrase_and_the_old_one_stops_working() {
+        use holdspace_core::vault::{self, Folder, KdfParams, Passphrase};
+        passphrase_env();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        holdspace_core::store::create_private_dir(dir).unwrap();
+        let user = holdspace_core::store::NewUser { name: "Dr Rowe".into(), role: holdspace_core::store::Role::ClinicalDirector };
+        let created = vault::create(dir, &user, &Passphrase::new("quiet river stone"), Arc::new(SystemClock), KdfParams::DEFAULT).unwrap();
+        let recovery = created.recovery.display().to_string();
+        drop(created);
+        let new_file = dir.join("new.pass");
+        std::fs::write(&new_file, "evening tide comes in\n").unwrap();
+        let rec_file = dir.join("recovery.txt");
+        std::fs::write(&rec_file, recovery.to_uppercase()).unwrap();
+        std::env::set_var(crate::cli_access::NEW_PASSPHRASE_FILE_ENV, &new_file);
+        std::env::set_var(crate::cli_access::RECOVERY_KEY_FILE_ENV, &rec_file);
+        let unlocks = |p: &str| {
+            let Folder::Encrypted(v) = vault::settle(dir).unwrap() else { panic!() };
+            v.unlock(1, &Passphrase::new(p)).is_ok()
+        };
+        let mut out = Vec::new();
+        crate::cli_access::passwd(dir, &mut out).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("was changed"));
+        assert!(unlocks("evening tide comes in") && !unlocks("quiet river stone"));
+        // Forgotten: the recovery key sets another one.
+        std::fs::write(&new_file, "morning light on water").unwrap();
+        crate::cli_access::recover(dir, &mut Vec::new()).unwrap();
+        assert!(unlocks("morning light on water") && !unlocks("evening tide comes in"));
+        // A short new passphrase is refused and changes nothing.
+        std::fs::write(&rec_file, &recovery).unwrap();
+        std::fs::write(&new_file, "short").unwrap();
+        let err = crate::cli_access::recover(dir, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("at least 10 characters"), "{err}");
+        assert!(unlocks("morning light on water"));
+        std::env::remove_var(crate::cli_access::NEW_PASSPHRASE_FILE_ENV);
+        std::env::remove_var(crate::cli_access::RECOVERY_KEY_FILE_ENV);
     }
 
     #[test]

@@ -182,6 +182,9 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     app.set_value("export-folder", &out.display().to_string()).await;
     for (n, format) in ["pdf", "csv", "json", "m3u8"].into_iter().enumerate() {
         app.click(&format!("export-{format}")).await;
+        // Confirmed with where it goes.
+        assert_eq!(app.text("export-confirm-folder").await, out.display().to_string());
+        app.click("export-confirm").await;
         app.wait_for(&format!("the {format} export"), || async {
             (app.all("[data-testid='export-path']").await.len() == n + 1).then_some(())
         })
@@ -325,6 +328,7 @@ async fn the_export_folder_is_picked_in_the_system_folder_chooser() {
     let expected = out.display().to_string();
     app.wait_for("the chosen folder in the field", || async { (folder_value().await == expected).then_some(()) }).await;
     app.click("export-csv").await;
+    app.click("export-confirm").await;
     let path = app.text("export-path").await;
     assert!(path.contains(&expected), "{path}");
     let files: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();

@@ -20,16 +20,19 @@ impl Rng {
     }
 }
 
-/// Another SQLite program with the key (the file is encrypted: the plain `sqlite3` shell
-/// cannot read it), signed in as the test user.
-fn sqlcipher(db: &Path, args: &[&str]) -> Command {
+fn outside_cmd_reads(dir: &Path) -> Option<std::process::Child> {
+    outside_cmd(dir, &["reads", "200"]).stdout(Stdio::null()).spawn().ok()
+}
+
+/// Another program on the encrypted file, holding the key (`holdspace-sqlcipher`).
+fn outside_cmd(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_holdspace-sqlcipher"));
-    cmd.arg(db.parent().expect("the data folder")).args(args).env("HOLDSPACE_PASSPHRASE_FILE", holdspace_e2e::passphrase_file());
+    cmd.arg(dir).args(args).env("HOLDSPACE_PASSPHRASE_FILE", holdspace_e2e::passphrase_file());
     cmd
 }
 
-fn sqlite3(db: &Path, sql: &str) -> String {
-    let out = sqlcipher(db, &["query", sql]).output().expect("holdspace-sqlcipher runs");
+fn query(dir: &Path, sql: &str) -> String {
+    let out = outside_cmd(dir, &["query", sql]).output().expect("holdspace-sqlcipher runs");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -65,7 +68,6 @@ async fn crash_soak_loses_and_duplicates_nothing() {
     eprintln!("soak: {iterations} iterations, seed {seed}");
     let mut rng = Rng(seed);
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("holdspace.sqlite3");
     let mut acknowledged: Vec<String> = Vec::new();
     let (mut lost, mut duplicated, mut integrity_failures, mut timer_off) = (0usize, 0usize, 0usize, 0usize);
     let mut counts = [0u32; 5];
@@ -80,7 +82,7 @@ async fn crash_soak_loses_and_duplicates_nothing() {
         } else {
             // The session resumes at the right T+: now minus the stored dose time.
             app.el("note-input").await;
-            let first_dose_ms: i64 = sqlite3(&db, "select first_dose_ms from sessions where state = 'open'").parse().unwrap_or(0);
+            let first_dose_ms: i64 = query(tmp.path(), "select first_dose_ms from sessions where state = 'open'").parse().unwrap_or(0);
             let shown = parse_elapsed(&app.text("elapsed").await).unwrap_or(-1);
             let truth = (chrono::Utc::now().timestamp_millis() - first_dose_ms) / 1000;
             if (shown - truth).abs() > 2 {
@@ -120,15 +122,12 @@ async fn crash_soak_loses_and_duplicates_nothing() {
                 }
             }
             Moment::OutsideReader => {
-                outside = sqlcipher(&db, &["query", "select count(*) from entries"])
-                    .stdout(Stdio::null())
-                    .spawn()
-                    .ok();
+                outside = outside_cmd_reads(tmp.path());
                 tokio::time::sleep(Duration::from_millis(50 + rng.next(300))).await;
             }
             Moment::Backup => {
                 let to = tmp.path().join(format!("backup-{i}.sqlite3"));
-                outside = sqlcipher(&db, &["backup", &to.display().to_string()]).stdout(Stdio::null()).spawn().ok();
+                outside = outside_cmd(tmp.path(), &["backup", &to.display().to_string()]).stdout(Stdio::null()).spawn().ok();
                 tokio::time::sleep(Duration::from_millis(rng.next(100))).await;
             }
         }
@@ -136,10 +135,10 @@ async fn crash_soak_loses_and_duplicates_nothing() {
         if let Some(mut c) = outside {
             let _ = c.wait();
         }
-        if sqlite3(&db, "pragma integrity_check") != "ok" {
+        if query(tmp.path(), "pragma integrity_check") != "ok" {
             integrity_failures += 1;
         }
-        let all: Vec<String> = sqlite3(&db, "select json_extract(body, '$.text') from entries where kind = 'note'")
+        let all: Vec<String> = query(tmp.path(), "select json_extract(body, '$.text') from entries where kind = 'note'")
             .lines()
             .map(str::to_string)
             .collect();

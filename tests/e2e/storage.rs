@@ -13,43 +13,47 @@ fn db(dir: &Path) -> PathBuf {
     dir.join("holdspace.sqlite3")
 }
 
-/// Another SQLite program on the app's file, holding the key (the plain `sqlite3` shell only
-/// gets "file is not a database" from the encrypted file): `holdspace-sqlcipher`, signed in
-/// as the test user, as a backup script or a database viewer with the key would be.
-fn sqlcipher(dir: &Path, args: &[&str]) -> Command {
+/// Another program on the file, holding the key (`holdspace-sqlcipher`: its own SQLite
+/// connection, locks and checkpoint on close, as a backup script with SQLCipher would have).
+fn outside(dir: &Path, args: &[&str]) -> String {
+    let out = outside_cmd(dir, args).output().expect("holdspace-sqlcipher runs");
+    assert!(out.status.success(), "holdspace-sqlcipher {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn outside_cmd(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_holdspace-sqlcipher"));
     cmd.arg(dir).args(args).env("HOLDSPACE_PASSPHRASE_FILE", holdspace_e2e::passphrase_file());
     cmd
 }
 
-/// A query through that program, in the data folder of `db`.
-fn sqlite3(db: &Path, sql: &str) -> String {
-    let dir = db.parent().expect("the data folder");
-    let out = sqlcipher(dir, &["query", sql]).output().expect("holdspace-sqlcipher runs");
-    assert!(out.status.success(), "query {sql}: {}", String::from_utf8_lossy(&out.stderr));
+/// The plain `sqlite3` shell on the encrypted file: what it says.
+fn plain_sqlite3(db: &Path, sql: &str) -> (bool, String) {
+    let out = Command::new("sqlite3").arg("-batch").arg(db).arg(sql).output().expect("sqlite3 runs (package sqlite3)");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout))
+}
+
+fn python_try_count(db: &Path) -> String {
+    let script = "import sqlite3, sys\ntry:\n    c = sqlite3.connect(sys.argv[1])\n    print(c.execute('select count(*) from entries').fetchone()[0])\nexcept Exception as e:\n    print('error:', e)";
+    let out = Command::new("python3").args(["-c", script]).arg(db).output().expect("python3 runs");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-/// The plain `sqlite3` shell, which has no key: what it says when asked to read the file.
-fn plain_sqlite3_refused(db: &Path) -> String {
-    let out = Command::new("sqlite3").arg("-batch").arg(db).arg("select count(*) from entries").output().expect("sqlite3 runs (package sqlite3)");
-    assert!(!out.status.success(), "the plain shell read the encrypted file: {}", String::from_utf8_lossy(&out.stdout));
-    String::from_utf8_lossy(&out.stderr).trim().to_string()
-}
-
-/// How many notes with exactly this text the file holds.
+/// How many notes with exactly this text the file holds, read by another process (this one)
+/// signed in as the test user: the file is encrypted.
 fn notes_in_file(db: &Path, text: &str) -> usize {
-    let sql = format!(
-        "select count(*) from entries where kind = 'note' and json_extract(body, '$.text') = '{}'",
-        text.replace('\'', "''")
-    );
-    sqlite3(db, &sql).parse().expect("a count")
+    let store = holdspace_e2e::open_store(db.parent().expect("the data folder"));
+    let sessions = store.list_sessions().expect("list the sessions");
+    sessions
+        .iter()
+        .flat_map(|s| store.entries(s.id).expect("read the entries"))
+        .filter(|e| matches!(&e.body, holdspace_core::EntryBody::Note { text: t, .. } if t == text))
+        .count()
 }
 
 /// Another program holding `BEGIN EXCLUSIVE` for `seconds`.
-fn hold_exclusive(db: &Path, seconds: u64) -> Child {
-    let dir = db.parent().expect("the data folder");
-    let mut child = sqlcipher(dir, &["hold", &seconds.to_string()]).stdout(Stdio::piped()).spawn().expect("holdspace-sqlcipher runs");
+fn hold_exclusive(dir: &Path, seconds: u64) -> Child {
+    let mut child = outside_cmd(dir, &["hold", &seconds.to_string()]).stdout(Stdio::piped()).spawn().expect("holdspace-sqlcipher runs");
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
     assert_eq!(line.trim(), "held");
@@ -99,21 +103,22 @@ async fn an_outside_sqlite_read_or_backup_mid_session_costs_no_later_entry() {
     record_dose(&app, "50").await;
     add_note(&app, "before the outside reads").await;
     let file = db(tmp.path());
-    // The plain shell, which has no key, reads nothing (and costs nothing either).
-    let refused = plain_sqlite3_refused(&file);
-    assert!(refused.contains("not a database"), "{refused}");
-    // The ordinary reads that cost every later entry before, by a program with the key.
-    let counted: i64 = sqlite3(&file, "select count(*) from entries").parse().unwrap();
-    assert!(counted >= 3, "the reader sees the entries so far: {counted}");
-    // A backup taken mid-session (SQLite's online backup, as `sqlite3 .backup` does) holds
-    // every entry acknowledged before it started; it opens with the same key file.
+    // The ordinary reads that cost every later entry before: the shell, then Python. On the
+    // encrypted file they learn nothing, and must cost nothing.
+    let (ok, said) = plain_sqlite3(&file, "select count(*) from entries");
+    assert!(!ok && said.contains("not a database"), "the plain shell cannot read the record: {said}");
+    assert!(python_try_count(&file).contains("not a database"), "nor can Python's sqlite3");
+    // A program with the key reads it like any SQLite client, on its own connection.
+    let counted: i64 = outside(tmp.path(), &["query", "select count(*) from entries"]).parse().unwrap();
+    assert!(counted >= 3, "another program sees the entries so far: {counted}");
+    // A backup taken mid-session (the online backup API) holds every entry acknowledged
+    // before it started.
     let copy = tmp.path().join("backup");
-    std::fs::create_dir_all(&copy).unwrap();
-    let out = sqlcipher(tmp.path(), &["backup", &db(&copy).display().to_string()]).output().expect("backup runs");
-    assert!(out.status.success(), "backup: {}", String::from_utf8_lossy(&out.stderr));
-    std::fs::copy(tmp.path().join(holdspace_core::vault::KEY_FILE), copy.join(holdspace_core::vault::KEY_FILE)).unwrap();
-    assert_eq!(sqlite3(&db(&copy), "select count(*) from entries").parse::<i64>().unwrap(), counted);
-    assert_eq!(sqlite3(&db(&copy), "pragma integrity_check"), "ok");
+    std::fs::create_dir(&copy).unwrap();
+    std::fs::copy(tmp.path().join("holdspace.keys"), copy.join("holdspace.keys")).unwrap();
+    outside(tmp.path(), &["backup", copy.join("holdspace.sqlite3").to_str().unwrap()]);
+    assert_eq!(outside(&copy, &["query", "select count(*) from entries"]).parse::<i64>().unwrap(), counted);
+    assert_eq!(outside(&copy, &["query", "pragma integrity_check"]), "ok");
     let after = ["first after the reads", "second after the reads", "third after the reads"];
     for n in after {
         add_note(&app, n).await;
@@ -122,7 +127,7 @@ async fn an_outside_sqlite_read_or_backup_mid_session_costs_no_later_entry() {
     for n in after {
         assert_eq!(notes_in_file(&file, n), 1, "{n:?} is in the file after kill -9");
     }
-    assert_eq!(sqlite3(&file, "pragma integrity_check"), "ok");
+    assert_eq!(outside(tmp.path(), &["query", "pragma integrity_check"]), "ok");
     let app = App::launch(tmp.path()).await;
     app.el("note-input").await;
     let log = app.log_texts().await;
@@ -139,14 +144,15 @@ async fn a_note_made_while_another_program_holds_the_database_waits_visibly_then
     start_session(&app, "K-HELD").await;
     record_dose(&app, "50").await;
     let file = db(tmp.path());
-    let mut holder = hold_exclusive(&file, 15);
+    let mut holder = hold_exclusive(tmp.path(), 15);
     let text = "said the room felt very far away";
     type_note(&app, text).await;
     wait_pending(&app, text).await;
     let status = app.text("pending-status").await;
     let pid = holder.id().to_string();
+    let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
     assert!(
-        status.contains(&format!("Another program is holding the database (pid {pid}, holdspace-sql")),
+        status.contains(&format!("Another program is holding the database (pid {pid}, {})", name.trim())),
         "the cause names the program: {status}"
     );
     let kept = app.el("note-input").await.prop("value").await.ok().flatten().unwrap_or_default();
@@ -193,7 +199,7 @@ async fn a_waiting_note_survives_kill_9_and_is_saved_once_by_the_next_run() {
     start_session(&app, "K-KILL").await;
     record_dose(&app, "50").await;
     let file = db(tmp.path());
-    let mut holder = hold_exclusive(&file, 6);
+    let mut holder = hold_exclusive(tmp.path(), 6);
     let text = "kept through a crash";
     type_note(&app, text).await;
     wait_pending(&app, text).await;
@@ -280,7 +286,7 @@ async fn a_full_disk_keeps_entries_visibly_and_saves_them_once_space_returns() {
     for t in texts {
         assert_eq!(notes_in_file(&file, t), 1, "{t:?} saved exactly once");
     }
-    assert_eq!(sqlite3(&file, "pragma integrity_check"), "ok");
+    assert_eq!(outside(&data, &["query", "pragma integrity_check"]), "ok");
     app.quit().await;
 }
 
@@ -329,6 +335,6 @@ async fn a_failing_disk_keeps_entries_and_the_next_run_saves_them_once() {
     let file = db(&data);
     assert_eq!(notes_in_file(&file, text), 1, "saved exactly once after the repair");
     assert_eq!(notes_in_file(&file, "before the disk failed"), 1);
-    assert_eq!(sqlite3(&file, "pragma integrity_check"), "ok");
+    assert_eq!(outside(&data, &["query", "pragma integrity_check"]), "ok");
     app.quit().await;
 }

@@ -136,10 +136,21 @@ pub async fn export_session(
     out_dir: String,
 ) -> CmdResult<String> {
     let ready = state.ready()?;
+    let me = crate::commands::access::signed_in(&state)?;
     let folder = export_folder(&out_dir)?;
     let session = ready.store.session(session_id)?;
     let path = export_to(&ready.store, ready.catalog.get(&session.protocol), session_id, format, &folder)?;
+    log_export(&ready.store, &me.name, session_id, format, &path);
     Ok(path.display().to_string())
+}
+
+/// The export is an access to the record: logged in the user's name with where it went. The
+/// file is written by then; a log that cannot be written is said in the app's log, not hidden.
+pub fn log_export(store: &holdspace_core::Store, user: &str, session_id: i64, format: Format, path: &Path) {
+    let detail = format!("{} to {}", format.as_str().to_uppercase(), path.display());
+    if let Err(e) = store.log_access(user, "export", Some(session_id), &detail) {
+        crate::logfile::technical("an export could not be logged as an access", &e.to_string());
+    }
 }
 
 /// A folder to suggest for exports: the user's documents folder, else their home folder.

@@ -1,4 +1,4 @@
-//! `holdspace-sqlcipher DATA_DIR query SQL | hold SECONDS | backup DEST | key-check`: another
+//! `holdspace-sqlcipher DATA_DIR query SQL | reads N | hold SECONDS | backup DEST`: another
 //! program using SQLite on the app's encrypted database, for the storage tests. It signs in as
 //! the command line does (HOLDSPACE_USER, HOLDSPACE_PASSPHRASE_FILE), opens its own connection
 //! (its own locks, its own checkpoint on close) and exits: what a backup script or a database
@@ -52,6 +52,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                     .collect();
                 writeln!(out, "{}", cells.join("|"))?;
             }
+        }
+        ("reads", [n]) => {
+            // A reader that connects, counts and disconnects again and again (each close is a
+            // chance to checkpoint and delete the log, which must never cost the app an entry).
+            drop(conn);
+            for _ in 0..n.parse::<u32>()? {
+                let c = vault::open_raw(&v.db_path(), &key)?;
+                c.query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))?;
+            }
+            return Ok(());
         }
         ("hold", [seconds]) => {
             let seconds: u64 = seconds.parse()?;

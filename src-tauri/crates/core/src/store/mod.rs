@@ -39,7 +39,7 @@ pub use search::{fts_query, SearchHit, MATCH_END, MATCH_START};
 pub use migrations::SCHEMA_VERSION;
 pub use review_list::{DoseTotal, ReviewFilter, ReviewRow};
 pub use timeline::{EntrySlice, SLICE_MAX};
-pub use users::{NewUser, Role, User};
+pub use users::{Access, NewUser, Role, User};
 pub use writes::{validate_key, Write, WriteOp};
 pub use monitoring::tag_body;
 

@@ -195,6 +195,7 @@ fn a_demo_session_from_before_the_mark_is_marked_by_the_migration_even_when_sign
              BEGIN SELECT RAISE(ABORT, 'a signed session cannot be changed'); END;
              DROP TABLE users;
              DROP TABLE database_identity;
+             DROP TABLE access_log;
              PRAGMA user_version = 6;",
         )
         .unwrap();

@@ -27,3 +27,24 @@ fn names_with_control_characters_or_nothing_in_them_are_refused() {
         assert!(s.add_user(&NewUser { name: bad.into(), role: Role::Therapist }, None).is_err(), "{bad:?}");
     }
 }
+
+#[test]
+fn an_export_is_logged_as_an_access_and_the_log_cannot_be_changed() {
+    let s = store();
+    let (session, _) = s
+        .start_session(crate::NewSession {
+            client_code: "K-1".into(),
+            therapist: "Dr Ada Lane".into(),
+            route: crate::Route::Intramuscular,
+            protocol: "im-ketamine".into(),
+            intention: String::new(),
+        })
+        .unwrap();
+    s.log_access("Dr Ada Lane", "export", Some(session.id), "PDF to /home/ada/Documents/K-1.pdf").unwrap();
+    let log = s.accesses(session.id).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].detail, "PDF to /home/ada/Documents/K-1.pdf");
+    let conn = s.conn();
+    assert!(conn.execute("DELETE FROM access_log", []).is_err());
+    assert!(conn.execute("UPDATE access_log SET detail = 'x'", []).is_err());
+}

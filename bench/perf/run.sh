@@ -25,7 +25,7 @@ MPV="mpv --no-video --ao=pulse --really-quiet ${audio[*]}"
 play_js=$(sed -e "s|MUSIC|true|; s|PLAYLIST|'$playlist'|" "$here/live.js.in")
 idle_js=$(sed -e "s|MUSIC|false|; s|PLAYLIST|null|" "$here/live.js.in")
 # Ready on either screen: the script opens the live screen when it is not showing yet.
-live='[data-testid=start-form], [data-testid=note-input]'
+live='[data-testid=first-run-form], [data-testid=sign-in-form], [data-testid=start-form], [data-testid=note-input]'
 results=()
 run() {
   echo "== $1"; shift
@@ -40,8 +40,11 @@ run "CPU, live screen, demo playlist playing vs mpv playing the same files" \
 run "CPU, live screen idle (nothing playing) vs bare Tauri window" \
   $M cpu --pulse --seconds "$SECONDS_CPU" -n 2 --app "$APP" --selector "$live" --env HOLDSPACE_DATA_DIR="$work/live" \
   --exec-js "$idle_js" --vs "$BASE" --vs-selector '#ready'
-run "Launch to interactive (start screen, empty data folder) vs bare Tauri window" \
-  $M startup "$APP" --selector '[data-testid=start-form]' --env HOLDSPACE_DATA_DIR="$work/empty" -n 10 \
+run "Launch to interactive (the first-run screen, empty data folder) vs bare Tauri window" \
+  $M startup "$APP" --selector '[data-testid=first-run-form]' --env HOLDSPACE_DATA_DIR="$work/empty" -n 10 \
+  --vs "$BASE" --vs-selector '#ready'
+run "Launch to interactive (the sign-in screen of an encrypted record) vs bare Tauri window" \
+  $M startup "$APP" --selector '[data-testid=sign-in-form]' --env HOLDSPACE_DATA_DIR="$work/live" -n 10 \
   --vs "$BASE" --vs-selector '#ready'
 run "Memory, live screen with the demo playlist playing vs bare window + mpv" \
   $M memory --pulse "$APP" --selector "$live" --env HOLDSPACE_DATA_DIR="$work/live" --exec-js "$play_js" -n 3 \

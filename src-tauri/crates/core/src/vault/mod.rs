@@ -99,12 +99,13 @@ fn settle_with(dir: &Path, repair: bool) -> Result<Folder> {
         (FileKind::Missing, None) => Ok(Folder::New),
         (FileKind::Plaintext, None) => Ok(Folder::Plaintext),
         (FileKind::Encrypted, Some(file)) => Ok(Folder::Encrypted(Vault { dir: dir.to_path_buf(), file, kdf: KdfParams::DEFAULT })),
-        (FileKind::Encrypted, None) => Err(Error::KeyFile {
+        // Ciphertext and a damaged file look alike: say both.
+        (FileKind::Encrypted, None) => Err(Error::Corrupt {
+            path: db,
             detail: format!(
-                "{} is missing, and the database {} is encrypted: without the key file it cannot be opened. \
-                 Put the key file back from a backup",
-                keys.display(),
-                db.display()
+                "it is not a plain SQLite file and there is no key file ({}) beside it. If it is an \
+                 encrypted Holdspace record, put its key file back from a backup; otherwise the file is damaged",
+                keys.display()
             ),
         }),
         (FileKind::Missing, Some(_)) => Err(Error::KeyFile {

@@ -150,7 +150,8 @@ fn a_key_file_from_another_database_edited_or_cut_short_is_named_as_such() {
     // The key file gone: the database is not touched, and the message says what to do.
     std::fs::remove_file(a.path().join(KEY_FILE)).unwrap();
     let err = settle(a.path()).unwrap_err();
-    assert!(err.to_string().contains("Put the key file back from a backup"), "{err}");
+    assert!(err.to_string().contains("put its key file back from a backup"), "{err}");
+    assert_eq!(err.kind(), crate::ErrorKind::Corrupt);
 }
 
 /// A plaintext database of an earlier version, with `n` notes in one session.

@@ -197,6 +197,9 @@ describe('Live screen', () => {
     expect(getByTestId('now-playing').textContent).toContain('Slow Water');
     await emit(EVENTS.musicPosition, { position_ms: 61_000, track_left_ms: 139_000, phase_left_ms: 339_000 });
     await settle();
+    // Drawn on the timer's next beat (one rendering update a second).
+    expect(getByTestId('music-bar').textContent).not.toContain('00:02:19');
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(getByTestId('music-bar').textContent).toContain('00:02:19');
     expect(getByTestId('music-bar').textContent).toContain('00:05:39');
     expect(commands()).toEqual([]);

@@ -130,6 +130,8 @@ beforeEach(() => {
           return { template: { name: 'IM', min_observation_min: 120 }, quick_tags: [], pre_dose: [], during: [], discharge: [] };
         case 'pending_writes':
           return [];
+        case 'add_note':
+          throw new Error('not saved in this test');
         default:
           return null;
       }
@@ -195,6 +197,9 @@ describe('Live screen', () => {
     expect(getByTestId('now-playing').textContent).toContain('Slow Water');
     await emit(EVENTS.musicPosition, { position_ms: 61_000, track_left_ms: 139_000, phase_left_ms: 339_000 });
     await settle();
+    // Drawn on the timer's next beat (one rendering update a second).
+    expect(getByTestId('music-bar').textContent).not.toContain('00:02:19');
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(getByTestId('music-bar').textContent).toContain('00:02:19');
     expect(getByTestId('music-bar').textContent).toContain('00:05:39');
     expect(commands()).toEqual([]);
@@ -202,5 +207,40 @@ describe('Live screen', () => {
     await emit(EVENTS.musicLoaded, null);
     await settle();
     expect(commands()).toEqual(['music_state']);
+  });
+
+  it('puts the caret away after ten quiet seconds; the note box still takes the next key', async () => {
+    const { getByTestId, container } = render(Live, { view: view(), onEnded: () => {} });
+    await settle();
+    const box = getByTestId('note-input') as HTMLTextAreaElement;
+    const main = container.querySelector('main') as HTMLElement;
+    expect(document.activeElement).toBe(box);
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(document.activeElement).toBe(box);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(document.activeElement).toBe(main);
+    expect(main.dataset.noteResting).toBe('true');
+    expect(box.classList.contains('resting')).toBe(true);
+    // A key: the box has focus again before the key is taken (its character goes into it).
+    main.dispatchEvent(new KeyboardEvent('keydown', { key: 'h', bubbles: true, cancelable: true }));
+    await settle();
+    expect(document.activeElement).toBe(box);
+    expect(main.dataset.noteResting).toBeUndefined();
+    // Resting with a note in the box, Enter saves it as it does in the box.
+    box.value = 'calm';
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await vi.advanceTimersByTimeAsync(10_500);
+    expect(document.activeElement).toBe(main);
+    calls = [];
+    main.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    await settle();
+    expect(commands()).toContain('add_note');
+    // Esc from a resting box leaves it, as from the box: the keys are shortcuts then.
+    await vi.advanceTimersByTimeAsync(10_500);
+    expect(document.activeElement).toBe(main);
+    main.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+    await settle();
+    expect(document.activeElement).toBe(main);
+    expect(main.dataset.noteResting).toBeUndefined();
   });
 });

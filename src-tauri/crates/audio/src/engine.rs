@@ -4,7 +4,7 @@
 //! without ever waiting for the audio thread, receives [`EngineEvent`]s (what played, what
 //! was skipped, device lost...) to write to the session timeline, and can be told of every
 //! status change ([`StatusUpdate`]): the whole status when something but the playhead moved,
-//! the playhead alone when a shown second turns while playing.
+//! the playhead alone once a second while playing (when the track's shown second turns).
 //!
 //! Every level change is ramped per sample inside the mixing core (`deck.rs`): volume, pause
 //! and resume, skip, seek, stop and fade to silence. Tracks crossfade with equal-power curves
@@ -303,7 +303,9 @@ pub struct PlayPosition {
 pub enum StatusUpdate {
     /// State, track, volume, device, queue or up next changed.
     Changed(Box<Status>),
-    /// Only the playhead moved, far enough that a shown second (track or phase left) turned.
+    /// Only the playhead moved, far enough that the track's shown second (time left) turned:
+    /// once a second. The phase's time left comes with it, so its shown second (which turns at
+    /// another instant within the second) is at most a second behind.
     Position(PlayPosition),
 }
 
@@ -491,7 +493,7 @@ impl Engine {
     }
 
     /// Take the status updates (once): a full [`Status`] on every change but the playhead's,
-    /// and the playhead while playing each time a shown second turns (at most a few a second).
+    /// and the playhead while playing once a second, when the track's shown second turns.
     pub fn take_status_updates(&self) -> Option<Receiver<StatusUpdate>> {
         self.updates.lock().ok().and_then(|mut u| u.take())
     }
@@ -550,8 +552,8 @@ struct Worker {
     updates: Option<SyncSender<StatusUpdate>>,
     /// What the last full publication was made from, and the device it showed.
     published: Option<(PublishKey, DeviceStatus)>,
-    /// Track and phase seconds left last told, and the rest of the phase after this track.
-    shown_left: Option<(Option<u64>, Option<u64>)>,
+    /// The track's shown second last told, and the rest of the phase after this track.
+    shown_left: Option<u64>,
     phase_rest_ms: Option<u64>,
     duration_ms: Option<u64>,
     /// Counts loads, so a new queue republishes even with the same shape.
@@ -648,9 +650,11 @@ impl Worker {
 
     fn run(&mut self, rx: Receiver<EngineCommand>) {
         loop {
-            // Playing, track ends and the next track's preparation need a quick beat; otherwise
-            // commands wake the loop at once and only device checks wait for the beat.
-            let beat = if self.state == PlayState::Playing { 10 } else { 100 };
+            // Playing, track ends and the next track's preparation need a quick beat (a track
+            // that ends with nothing queued is followed at most this late; a queued one follows
+            // in the output itself); otherwise commands wake the loop at once and only device
+            // checks wait for the beat. Each beat costs a wake-up: 25 ms, not 10, while playing.
+            let beat = if self.state == PlayState::Playing { 25 } else { 100 };
             match rx.recv_timeout(Duration::from_millis(beat)) {
                 Ok(EngineCommand::Shutdown) => break,
                 Ok(cmd) => self.handle(cmd),
@@ -1156,7 +1160,8 @@ impl Worker {
             return;
         }
         let (track_left_ms, phase_left_ms) = left_ms(self.duration_ms, position_ms, self.phase_rest_ms);
-        let shown = (track_left_ms.map(|v| v / 1000), phase_left_ms.map(|v| v / 1000));
+        // One push a second (each one redraws text in the window): when the track's second turns.
+        let shown = track_left_ms.map_or(position_ms / 1000, |v| v / 1000);
         if self.shown_left != Some(shown) {
             self.shown_left = Some(shown);
             self.tell(StatusUpdate::Position(PlayPosition { position_ms, track_left_ms, phase_left_ms }));

@@ -64,6 +64,30 @@ fn db_to_power(db: f32) -> f64 {
     10f64.powf(db as f64 / 10.0)
 }
 
+/// The lowest of `target` and the bounds `req + (1 - req) * k / (LOOK + 1)` (the gain that
+/// still reaches `req` with a straight ramp by the time its frame, `k` ahead, leaves). Every
+/// slot is visited without a branch: a slot with no requirement (1.0) gives a bound of exactly
+/// 1.0, which never lowers a target (never above 1.0), so the result is the one that visiting
+/// only the limiting slots gives, bit for bit; and the loop vectorises (it was most of the
+/// stage's cost while it limits, visiting 256 slots per frame one by one).
+fn lowest_bound(target: f32, reqs: &[f32], ks: &[f32]) -> f32 {
+    const LANES: usize = 8;
+    let mut low = [target; LANES];
+    let mut reqs_chunks = reqs.chunks_exact(LANES);
+    let mut ks_chunks = ks.chunks_exact(LANES);
+    for (r, k) in (&mut reqs_chunks).zip(&mut ks_chunks) {
+        for i in 0..LANES {
+            let bound = r[i] + (1.0 - r[i]) * k[i] / (LOOK + 1) as f32;
+            low[i] = low[i].min(bound);
+        }
+    }
+    let mut t = low.iter().copied().fold(target, f32::min);
+    for (r, k) in reqs_chunks.remainder().iter().zip(ks_chunks.remainder()) {
+        t = t.min(r + (1.0 - r) * k / (LOOK + 1) as f32);
+    }
+    t
+}
+
 /// A sliding mean of squares over the last [`WINDOW`] frames.
 struct Window {
     ring: Vec<f64>,
@@ -92,10 +116,11 @@ impl Window {
 
 /// The safety stage (one per output; stereo, 44.1 kHz).
 pub struct SafetyStage {
-    cfg: SafetyConfig,
     delay: Vec<(f32, f32)>,
     reqs: Vec<f32>,
     dpos: usize,
+    /// 1.0, 2.0 ... LOOK: how far ahead each slot of the look-ahead is, in frames.
+    ks: Vec<f32>,
     hist: [[f32; TAPS]; 2],
     hpos: usize,
     interp: [[f32; TAPS]; 3],
@@ -110,7 +135,16 @@ pub struct SafetyStage {
     gain: f32,
     release: f32,
     expected_gain: f32,
+    /// The expected level's power at full volume, and the factor of its cap (worked out once:
+    /// `powf` on every frame was most of the stage's cost).
+    expected_power: f64,
+    cap_factor: f64,
+    /// The expected level's power at the current volume, and its cap.
+    expected: f64,
+    cap: f64,
     ceiling: f32,
+    /// The hard limit, a hair above the ceiling.
+    hard: f32,
     jump: f64,
     /// Lowest gain applied so far (for tests and the log).
     pub min_gain: f32,
@@ -141,11 +175,18 @@ impl SafetyStage {
         cfg.expected_db = if cfg.expected_db.is_finite() { cfg.expected_db.clamp(-70.0, 0.0) } else { -23.0 };
         cfg.max_above_expected_db =
             if cfg.max_above_expected_db.is_finite() { cfg.max_above_expected_db.clamp(0.0, 40.0) } else { 16.0 };
+        let expected_power = db_to_power(cfg.expected_db);
+        let cap_factor = db_to_power(cfg.max_above_expected_db);
+        let ceiling = 10f32.powf((ceiling_db - 0.3) / 20.0);
         SafetyStage {
-            cfg,
+            expected_power,
+            cap_factor,
+            expected: expected_power,
+            cap: expected_power * cap_factor,
             delay: vec![(0.0, 0.0); LOOK],
             reqs: vec![1.0; LOOK],
             dpos: 0,
+            ks: (1..=LOOK).map(|k| k as f32).collect(),
             hist: [[0.0; TAPS]; 2],
             hpos: 0,
             interp,
@@ -160,7 +201,8 @@ impl SafetyStage {
             release: 10f32.powf(release / 20.0 / SAMPLE_RATE as f32),
             expected_gain: 1.0,
             // Aim a little under the ceiling: the 4x estimate can miss a fraction of a dB.
-            ceiling: 10f32.powf((ceiling_db - 0.3) / 20.0),
+            ceiling,
+            hard: ceiling * 10f32.powf(0.3 / 20.0),
             // Aim 1.5 dB under the allowed jump: the gain ramps down within the look-ahead, so the first
             // frames of a sudden rise pass a little above the aim.
             jump: db_to_power(jump_db - 1.5),
@@ -171,6 +213,8 @@ impl SafetyStage {
     /// The volume the room has set; the expected level follows it.
     pub fn set_expected_gain(&mut self, g: f32) {
         self.expected_gain = if g.is_finite() { g.clamp(0.0, 1.0) } else { 1.0 };
+        self.expected = self.expected_power * (self.expected_gain as f64).powi(2);
+        self.cap = self.expected * self.cap_factor;
     }
 
     /// The gain being applied now (1.0 when nothing is limited).
@@ -199,9 +243,7 @@ impl SafetyStage {
         let r = if r.is_finite() { r.clamp(-1.0, 1.0) } else { 0.0 };
         // Level rule, on the newest input.
         self.input.push(((l as f64).powi(2) + (r as f64).powi(2)) / 2.0);
-        let expected = db_to_power(self.cfg.expected_db) * (self.expected_gain as f64).powi(2);
-        let cap = expected * db_to_power(self.cfg.max_above_expected_db);
-        let reference = self.running.max(expected).min(cap);
+        let reference = self.running.max(self.expected).min(self.cap);
         let allowed = reference * self.jump;
         let level = self.input.mean();
         let level_req = if level > allowed && level > 0.0 { (allowed / level).sqrt() as f32 } else { 1.0 };
@@ -235,20 +277,19 @@ impl SafetyStage {
         // straight ramp by the time its frame leaves.
         let mut target = out_req;
         if self.limiting > 0 {
-            for k in 1..=LOOK {
-                let req = self.reqs[(self.dpos + k - 1) % LOOK];
-                if req < 1.0 {
-                    let bound = req + (1.0 - req) * k as f32 / (LOOK + 1) as f32;
-                    target = target.min(bound);
-                }
-            }
+            // The frame k places ahead is at `reqs[(dpos + k - 1) % LOOK]`: the ring's two
+            // halves in turn, each against its run of k.
+            let ahead = LOOK - self.dpos;
+            let (later, sooner) = self.reqs.split_at(self.dpos);
+            target = lowest_bound(target, sooner, &self.ks[..ahead]);
+            target = lowest_bound(target, later, &self.ks[ahead..]);
         }
         let g = (self.gain * self.release).min(target).min(1.0);
         self.gain = g;
         self.min_gain = self.min_gain.min(g);
         let (mut a, mut b) = (out.0 * g, out.1 * g);
         // Last resort: a hard limit at the ceiling itself (never reached in practice).
-        let hard = self.ceiling * 10f32.powf(0.3 / 20.0);
+        let hard = self.hard;
         a = a.clamp(-hard, hard);
         b = b.clamp(-hard, hard);
         // Running level, from what actually went out.
@@ -450,6 +491,34 @@ mod tests {
         let j = largest_jump_db(&out, -43.0);
         assert!(j <= 3.0, "{j}");
         assert!(largest_jump_db(&input, -43.0) > 15.0);
+    }
+
+    #[test]
+    fn the_lowest_bound_is_the_one_the_limiting_slots_give() {
+        // Against the plain loop over the slots that limit, for every start of the ring.
+        let mut seed = 5u32;
+        let mut reqs = vec![1.0f32; LOOK];
+        for r in reqs.iter_mut() {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            if seed >> 30 == 0 {
+                *r = (seed >> 8) as f32 / (1u32 << 24) as f32;
+            }
+        }
+        let ks: Vec<f32> = (1..=LOOK).map(|k| k as f32).collect();
+        for dpos in 0..LOOK {
+            for target in [1.0f32, 0.9, 0.3] {
+                let mut want = target;
+                for k in 1..=LOOK {
+                    let req = reqs[(dpos + k - 1) % LOOK];
+                    if req < 1.0 {
+                        want = want.min(req + (1.0 - req) * k as f32 / (LOOK + 1) as f32);
+                    }
+                }
+                let (later, sooner) = reqs.split_at(dpos);
+                let got = lowest_bound(lowest_bound(target, sooner, &ks[..LOOK - dpos]), later, &ks[LOOK - dpos..]);
+                assert_eq!(got.to_bits(), want.to_bits(), "dpos {dpos} target {target}");
+            }
+        }
     }
 
     #[test]

@@ -4,29 +4,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import MusicIndicator from './MusicIndicator.svelte';
 import { EVENTS } from '../lib/bindings/events';
-import type { Status } from '../lib/bindings/Status';
-
-function status(over: Partial<Status> = {}): Status {
-  return {
-    state: 'stopped',
-    playlist_title: 'Demo',
-    track_count: 5,
-    track_index: 0,
-    title: 'First Light',
-    artist: 'Holdspace',
-    phase: 'settle',
-    position_ms: 0,
-    duration_ms: 200_000,
-    track_left_ms: 200_000,
-    phase_left_ms: 400_000,
-    volume: 0.6,
-    fading: false,
-    device: { state: 'ok', name: 'null sink', message: null, detail: null },
-    up_next: null,
-    frames_played: 0,
-    ...over,
-  };
-}
+import { musicStatus as status } from '../lib/live-fixtures';
 
 let controls: unknown[] = [];
 let initial = status({ state: 'playing' });

@@ -41,6 +41,42 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Replaces `path` whole or not at all (a journal, the key file): written beside it as
+/// `<name>.tmp` (mode 0600 on unix), flushed, renamed over it, and the folder flushed so the
+/// rename itself survives a power cut. A failed attempt leaves no temporary file.
+pub fn replace_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut opts = OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let result = (|| {
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        sync_dir(path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Flushes the entries of the folder holding `path_in_dir` (a rename or removal in it).
+pub fn sync_dir(path_in_dir: &Path) -> std::io::Result<()> {
+    let dir = match path_in_dir.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::File::open(dir)?.sync_all()
+}
+
 /// Writes `dir/stem.ext`, or `stem-2.ext`, `stem-3.ext`... when taken, and returns the path.
 pub fn write_new_in(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     for n in 1..=9_999u32 {

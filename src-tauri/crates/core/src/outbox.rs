@@ -353,45 +353,19 @@ impl Journal {
             },
             None => json,
         };
-        if write_durably(&self.primary, &json).is_ok() {
+        if crate::files::replace_durably(&self.primary, &json).is_ok() {
             if let Some(f) = &self.fallback {
                 let _ = std::fs::remove_file(f);
             }
             return Kept::DataFolder;
         }
         match &self.fallback {
-            Some(f) if write_durably(f, &json).is_ok() => Kept::RuntimeFolder,
+            Some(f) if crate::files::replace_durably(f, &json).is_ok() => Kept::RuntimeFolder,
             _ => Kept::Memory,
         }
     }
 }
 
-/// Write beside, fsync, rename over: the journal is whole or absent, never half written.
-fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let tmp = path.with_extension("json.tmp");
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let result = (|| {
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Some(dir) = path.parent() {
-            std::fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
 
 /// `$XDG_RUNTIME_DIR/holdspace/<data folder hash>` (memory-backed, private to the user), or a
 /// private folder in the system's temporary folder.

@@ -5,7 +5,6 @@
 use super::wrap::Wrapped;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::Path;
 
 pub const KEY_FILE: &str = "holdspace.keys";
@@ -77,38 +76,9 @@ impl KeyFile {
     /// over the old one, and the folder flushed so the rename itself survives a power cut.
     pub fn write(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(|e| Error::KeyFile { detail: e.to_string() })?;
-        replace_durably(path, text.as_bytes())
+        crate::files::replace_durably(path, text.as_bytes()).map_err(|e| Error::DataDir {
+            path: path.to_path_buf(),
+            detail: format!("cannot write the key file: {e}"),
+        })
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file (mode 0600) and a rename.
-pub(crate) fn replace_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let _ = std::fs::remove_file(&tmp);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let io = |e: std::io::Error| Error::DataDir {
-        path: path.to_path_buf(),
-        detail: format!("cannot write the key file: {e}"),
-    };
-    let mut f = opts.open(&tmp).map_err(io)?;
-    if let Err(e) = f.write_all(bytes).and_then(|()| f.sync_all()) {
-        drop(f);
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(io)?;
-    sync_dir(path).map_err(io)
-}
-
-/// Flushes a folder's entries (a rename or removal in it) to disk.
-pub(crate) fn sync_dir(path_in_dir: &Path) -> std::io::Result<()> {
-    let dir = path_in_dir.parent().unwrap_or(Path::new("."));
-    std::fs::File::open(dir)?.sync_all()
 }

@@ -126,5 +126,5 @@ pub(super) fn swap_into_place(building: &Path, db: &Path, replacing_plaintext: b
         let _ = std::fs::remove_file(p);
     }
     std::fs::rename(building, db).map_err(|e| io("cannot move the encrypted database into place", e))?;
-    super::keyfile::sync_dir(db).map_err(|e| io("cannot flush the data folder", e))
+    crate::files::sync_dir(db).map_err(|e| io("cannot flush the data folder", e))
 }

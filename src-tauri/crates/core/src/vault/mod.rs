@@ -87,7 +87,7 @@ fn settle_with(dir: &Path, repair: bool) -> Result<Folder> {
         if db_kind == FileKind::Encrypted {
             // The database was moved into place; only the key file's rename was left.
             std::fs::rename(&pending, &keys).map_err(|e| dir_error(dir, "cannot finish moving the key file", e))?;
-            keyfile::sync_dir(&keys).map_err(|e| dir_error(dir, "cannot flush the data folder", e))?;
+            crate::files::sync_dir(&keys).map_err(|e| dir_error(dir, "cannot flush the data folder", e))?;
         } else {
             remove_building(dir)?;
         }
@@ -169,7 +169,7 @@ pub fn create(dir: &Path, first: &NewUser, passphrase: &Passphrase, clock: Arc<d
     crash_point("swapped");
     std::fs::rename(dir.join(PENDING_KEYS), dir.join(KEY_FILE))
         .map_err(|e| dir_error(dir, "cannot move the key file into place", e))?;
-    keyfile::sync_dir(&dir.join(KEY_FILE)).map_err(|e| dir_error(dir, "cannot flush the data folder", e))?;
+    crate::files::sync_dir(&dir.join(KEY_FILE)).map_err(|e| dir_error(dir, "cannot flush the data folder", e))?;
     let store = Store::open_encrypted(&dir.join(DB_FILE), &key, clock)?;
     Ok(Created { vault, key, store, user, recovery })
 }

@@ -19,11 +19,17 @@ const MIGRATIONS: &[&str] = &[
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+/// The file's schema version; a file from a newer Holdspace is refused before anything is written.
+pub(crate) fn known_version(conn: &Connection, path: &Path) -> Result<i64> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(Error::NewerSchema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
     }
+    Ok(found)
+}
+
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let found = known_version(conn, path)?;
     if found == SCHEMA_VERSION {
         return Ok(());
     }

@@ -37,6 +37,7 @@ pub use integration::{IntegrationNote, NewIntegrationNote};
 pub use loudness::CachedLoudness;
 pub use search::{fts_query, SearchHit, MATCH_END, MATCH_START};
 pub use migrations::SCHEMA_VERSION;
+pub(crate) use migrations::known_version;
 pub use review_list::{DoseTotal, ReviewFilter, ReviewRow};
 pub use timeline::{EntrySlice, SLICE_MAX};
 pub use users::{Access, NewUser, Role, User};
@@ -106,18 +107,7 @@ impl Store {
 
     fn init(mut conn: Connection, path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
         // Read before any write: an unreadable file fails here, untouched.
-        let app_id: i32 = conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))
-            .map_err(|e| classify(path, e))?;
-        let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .map_err(|e| classify(path, e))?;
-        if app_id != APPLICATION_ID && !(app_id == 0 && tables == 0) {
-            return Err(Error::Corrupt {
-                path: path.to_path_buf(),
-                detail: "it is an SQLite file, but not a Holdspace database".into(),
-            });
-        }
+        let app_id = holdspace_or_empty(&conn, path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL + synchronous=FULL: every commit is fsynced to the log before it returns, so an
@@ -175,6 +165,18 @@ impl Store {
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn().pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
+}
+
+/// The file's application id, when it is Holdspace's or a new empty file; another program's
+/// SQLite file or an unreadable one is refused, read only.
+pub(crate) fn holdspace_or_empty(conn: &Connection, path: &Path) -> Result<i32> {
+    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| classify(path, e))?;
+    let tables: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
+    if app_id != APPLICATION_ID && !(app_id == 0 && tables == 0) {
+        return Err(Error::Corrupt { path: path.to_path_buf(), detail: "it is an SQLite file, but not a Holdspace database".into() });
+    }
+    Ok(app_id)
 }
 
 /// A new database file is created readable by the user only; SQLite's -wal and -shm files

@@ -4,7 +4,7 @@
 
 use super::secret::DbKey;
 use crate::error::{Error, Result};
-use crate::store::{classify, APPLICATION_ID, SCHEMA_VERSION};
+use crate::store::{classify, holdspace_or_empty, known_version, APPLICATION_ID};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
@@ -12,16 +12,11 @@ use std::path::Path;
 pub(super) fn export_verified(plain: &Path, building: &Path, key: &DbKey) -> Result<()> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(plain, flags).map_err(|e| classify(plain, e))?;
-    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| classify(plain, e))?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| classify(plain, e))?;
-    let tables: i64 =
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| classify(plain, e))?;
-    if app_id != APPLICATION_ID && !(app_id == 0 && tables == 0) {
-        return Err(Error::Corrupt { path: plain.to_path_buf(), detail: "it is an SQLite file, but not a Holdspace database".into() });
-    }
-    if version > SCHEMA_VERSION {
-        return Err(Error::NewerSchema { path: plain.to_path_buf(), found: version, supported: SCHEMA_VERSION });
-    }
+    holdspace_or_empty(&conn, plain)?;
+    let version = known_version(&conn, plain).map_err(|e| match e {
+        Error::Storage(e) => classify(plain, e),
+        other => other,
+    })?;
     let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| classify(plain, e))?;
     if check != "ok" {
         return Err(Error::Corrupt { path: plain.to_path_buf(), detail: format!("its integrity check failed ({check})") });

@@ -202,7 +202,7 @@ pub fn describe_body(body: &EntryBody, author: &str) -> String {
         EntryBody::Amendment { amends_seq, reason, correction } => {
             format!("Amends entry {amends_seq}: {correction} (reason: {reason})")
         }
-        EntryBody::Signed { statement } => {
+        EntryBody::Signed { statement, .. } => {
             if statement.trim().is_empty() {
                 format!("Signed by {author}")
             } else {
@@ -261,7 +261,7 @@ mod tests {
             reason: "asleep; not woken".into(),
         };
         assert_eq!(describe_body(&missed, ""), "Check missed: Vitals and sedation (every 15 min) (due T+00:30:00) · reason: asleep; not woken");
-        let signed = EntryBody::Signed { statement: "complete".into() };
+        let signed = EntryBody::Signed { statement: "complete".into(), chain_head: None };
         assert_eq!(describe_body(&signed, "Dr A"), "Signed by Dr A · complete");
     }
 }

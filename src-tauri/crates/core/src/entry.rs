@@ -126,6 +126,11 @@ pub enum EntryBody {
     /// The record is signed and locked; only addenda follow.
     Signed {
         statement: String,
+        /// The hash of the entry before the signature (hex): what was signed (`crate::chain`).
+        /// Absent on signatures from before the chain.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        chain_head: Option<String>,
     },
     /// Added after signing; signed by its author.
     Addendum {

@@ -2,6 +2,8 @@
 //! SQLite store. Nothing here knows about Tauri, a window or an audio device, so every rule is
 //! tested with plain `cargo test`.
 
+pub mod audit;
+pub mod chain;
 pub mod clock;
 pub mod describe;
 pub mod entry;

@@ -5,6 +5,7 @@
 //! Export files hold health information: they are created readable by the user only (0600)
 //! and never overwrite an existing file.
 
+mod audit_csv;
 mod csv_export;
 pub mod demo;
 mod error;
@@ -16,6 +17,7 @@ mod pdf;
 pub mod report;
 pub mod review;
 
+pub use audit_csv::{audit_csv_bytes, AUDIT_CSV_COLUMNS};
 pub use csv_export::{csv_bytes, CSV_COLUMNS};
 pub use demo::{add_demo_session, add_demo_session_at, add_demo_session_to, default_demo_start, DEMO_CLIENT_CODE};
 pub use holdspace_core::describe::{describe, t_plus};

@@ -674,7 +674,7 @@ fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) 
         })
         .collect();
     let statement = entries.iter().rev().find_map(|e| match &e.body {
-        EntryBody::Signed { statement } => Some(statement.clone()),
+        EntryBody::Signed { statement, .. } => Some(statement.clone()),
         _ => None,
     });
     let signature = match (&session.signed_by, session.signed_at) {

@@ -41,4 +41,9 @@ open_at_end?: Array<string>, } | { "kind": "amendment",
 /**
  * The sequence number of the entry corrected.
  */
-amends_seq: number, reason: string, correction: string, } | { "kind": "signed", statement: string, } | { "kind": "addendum", text: string, };
+amends_seq: number, reason: string, correction: string, } | { "kind": "signed", statement: string, 
+/**
+ * The hash of the entry before the signature (hex): what was signed (`crate::chain`).
+ * Absent on signatures from before the chain.
+ */
+chain_head?: string, } | { "kind": "addendum", text: string, };

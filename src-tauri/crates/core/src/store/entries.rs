@@ -2,6 +2,7 @@
 
 use super::rows::{load_session, ms_to_time};
 use super::Store;
+use crate::chain::EntryFields;
 use crate::entry::{validate_note, Dose, DoseInput, Entry, EntryBody};
 use crate::error::{Error, Result};
 use crate::session::{Session, SessionState};
@@ -9,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Transaction, TransactionBehavior};
 
 /// Writes one entry inside the caller's transaction: next sequence number, elapsed time from
-/// the first dose as stored.
+/// the first dose as stored, and its link in the session's hash chain (`crate::chain`).
 pub(super) fn insert_entry(
     tx: &Transaction<'_>,
     session: &Session,
@@ -29,21 +30,20 @@ pub(super) fn insert_entry_keyed(
     body: EntryBody,
     key: Option<&str>,
 ) -> Result<Entry> {
-    let seq: i64 = tx.query_row(
-        "SELECT COALESCE(MAX(seq), 0) + 1 FROM entries WHERE session_id = ?1",
-        [session.id],
-        |r| r.get(0),
-    )?;
+    let (seq, prev) = crate::chain::timeline_tail(tx, session.id)?;
     let elapsed_ms = match (&body, session.first_dose_at) {
         (EntryBody::Dose(d), first) => Some((d.given_at - first.unwrap_or(d.given_at)).num_milliseconds()),
         (_, Some(first)) => Some((at - first).num_milliseconds()),
         (_, None) => None,
     };
     let json = serde_json::to_string(&body).map_err(|e| Error::invalid("entry", e.to_string()))?;
+    let at_ms = at.timestamp_millis();
+    let fields = EntryFields { session_id: session.id, seq, at_ms, elapsed_ms, author, kind: body.kind(), body: &json };
+    let hash = crate::chain::entry_hash(&prev, &fields);
     tx.execute(
-        "INSERT INTO entries (session_id, seq, at_ms, elapsed_ms, author, kind, body, client_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![session.id, seq, at.timestamp_millis(), elapsed_ms, author, body.kind(), json, key],
+        "INSERT INTO entries (session_id, seq, at_ms, elapsed_ms, author, kind, body, client_key, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![session.id, seq, at_ms, elapsed_ms, author, body.kind(), json, key, &hash[..]],
     )?;
     Ok(Entry {
         id: tx.last_insert_rowid(),

@@ -56,12 +56,25 @@ impl Store {
             }
         }
         let themes_json = serde_json::to_string(&themes).map_err(|e| Error::invalid("themes", e.to_string()))?;
-        tx.execute(
-            "INSERT INTO integration_notes (session_id, created_ms, author, text, themes, linked_seq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![session_id, now.timestamp_millis(), author, note.text, themes_json, note.linked_seq],
+        // Chained to the session's previous note (`crate::chain`); the id is part of the seal,
+        // so it is chosen here, inside the write lock.
+        let (id, prev): (i64, Option<Vec<u8>>) = tx.query_row(
+            "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM integration_notes),
+                    (SELECT hash FROM integration_notes WHERE session_id = ?1 ORDER BY id DESC LIMIT 1)",
+            [session_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let id = tx.last_insert_rowid();
+        let prev = prev.and_then(|b| <[u8; 32]>::try_from(b).ok()).unwrap_or(crate::chain::GENESIS);
+        let created_ms = now.timestamp_millis();
+        let hash = crate::chain::note_hash(
+            &prev,
+            &crate::chain::NoteFields { id, session_id, created_ms, author: &author, text: &note.text, themes: &themes_json, linked_seq: note.linked_seq },
+        );
+        tx.execute(
+            "INSERT INTO integration_notes (id, session_id, created_ms, author, text, themes, linked_seq, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id, session_id, created_ms, author, note.text, themes_json, note.linked_seq, &hash[..]],
+        )?;
         tx.commit()?;
         Ok(IntegrationNote {
             id,

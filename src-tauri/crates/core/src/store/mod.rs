@@ -28,7 +28,9 @@ mod rows;
 mod search;
 mod sessions;
 mod timeline;
+mod audit;
 mod users;
+mod verify;
 mod writes;
 pub mod health;
 
@@ -40,7 +42,7 @@ pub use migrations::SCHEMA_VERSION;
 pub(crate) use migrations::known_version;
 pub use review_list::{DoseTotal, ReviewFilter, ReviewRow};
 pub use timeline::{EntrySlice, SLICE_MAX};
-pub use users::{Access, NewUser, Role, User};
+pub use users::{NewUser, Role, User};
 pub use writes::{validate_key, Write, WriteOp};
 pub use monitoring::tag_body;
 
@@ -117,7 +119,7 @@ impl Store {
             return Err(Error::Corrupt { path: path.to_path_buf(), detail: format!("journal mode is {mode}, not WAL") });
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        migrations::migrate(&mut conn, path).map_err(|e| match e {
+        migrations::migrate(&mut conn, path, clock.now().timestamp_millis()).map_err(|e| match e {
             Error::Storage(e) => classify(path, e),
             other => other,
         })?;

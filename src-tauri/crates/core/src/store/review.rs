@@ -66,7 +66,10 @@ impl Store {
             }
             SessionState::Ended => {}
         }
-        let entry = insert_entry(&tx, &session, now, &by, EntryBody::Signed { statement })?;
+        // The signature seals the record as it stands: the hash of its last entry.
+        let (_, head) = crate::chain::timeline_tail(&tx, session_id)?;
+        let chain_head = Some(crate::chain::to_hex(&head));
+        let entry = insert_entry(&tx, &session, now, &by, EntryBody::Signed { statement, chain_head })?;
         tx.execute(
             "UPDATE sessions SET signed_ms = ?2, signed_by = ?3 WHERE id = ?1",
             params![session_id, now.timestamp_millis(), by],

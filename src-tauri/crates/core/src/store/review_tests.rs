@@ -185,7 +185,7 @@ fn a_demo_session_from_before_the_mark_is_marked_by_the_migration_even_when_sign
             .unwrap();
         store.end_session(old.id, "").unwrap();
         store.sign(old.id, "Dr A. Demo", "reviewed").unwrap();
-        // As a file written before migration 0007: no mark (nor the later users tables), at
+        // As a file written before migration 0007: no mark (nor the later users tables and hashes), at
         // the version before it.
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
@@ -196,6 +196,9 @@ fn a_demo_session_from_before_the_mark_is_marked_by_the_migration_even_when_sign
              DROP TABLE users;
              DROP TABLE database_identity;
              DROP TABLE access_log;
+             DROP TABLE chained_late;
+             ALTER TABLE entries DROP COLUMN hash;
+             ALTER TABLE integration_notes DROP COLUMN hash;
              PRAGMA user_version = 6;",
         )
         .unwrap();

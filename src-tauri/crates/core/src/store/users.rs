@@ -185,39 +185,3 @@ impl Store {
         Ok(())
     }
 }
-
-/// One access to the record from outside the app's screens (an export), as logged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct Access {
-    pub at: DateTime<Utc>,
-    pub user_name: String,
-    pub action: String,
-    #[ts(type = "number | null")]
-    pub session_id: Option<i64>,
-    pub detail: String,
-}
-
-impl Store {
-    /// Logs an access (an export: what, of which session, to where) in the user's name.
-    pub fn log_access(&self, user_name: &str, action: &str, session_id: Option<i64>, detail: &str) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO access_log (at_ms, user_name, action, session_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![self.clock.now().timestamp_millis(), user_name, action, session_id, detail],
-        )?;
-        Ok(())
-    }
-
-    /// The accesses logged for a session, oldest first.
-    pub fn accesses(&self, session_id: i64) -> Result<Vec<Access>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT at_ms, user_name, action, session_id, detail FROM access_log WHERE session_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt
-            .query_map([session_id], |r| {
-                Ok(Access { at: ms_to_time(r.get(0)?), user_name: r.get(1)?, action: r.get(2)?, session_id: r.get(3)?, detail: r.get(4)? })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-}

@@ -23,6 +23,8 @@ pub use secret::{is_sealed, DbKey, Passphrase, RecoveryKey, SealKey, PASSPHRASE_
 /// The purpose the journal of waiting entries is sealed for (`DbKey::subkey`).
 pub const JOURNAL_PURPOSE: &[u8] = b"holdspace pending-entries journal v1";
 pub use wrap::KdfParams;
+#[cfg(test)]
+pub(crate) use wrap::TEST_KDF;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};

@@ -59,6 +59,8 @@ const COMMANDS: &[&str] = &[
     "add_addendum",
     "add_integration_note",
     "export_session",
+    "audit_log",
+    "export_audit",
     "default_export_folder",
     "add_demo_session",
     // Registered only in `e2e` builds; in a normal build the permission exists but no handler does.

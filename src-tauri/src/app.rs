@@ -243,6 +243,8 @@ macro_rules! app_commands {
             commands::review::add_addendum,
             commands::review::add_integration_note,
             commands::review::export_session,
+            commands::review::audit_log,
+            commands::review::export_audit,
             commands::review::default_export_folder,
             commands::review::add_demo_session,
             $($extra),*

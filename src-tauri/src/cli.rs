@@ -176,7 +176,8 @@ pub fn export(data_dir: &Path, session_id: i64, format: &str, out_dir: &Path, ou
     let catalog = holdspace_core::monitoring::load_templates(Some(&data_dir.join("protocols")));
     let path = crate::commands::review::export_to(&store, catalog.get(&session.protocol), session_id, format, out_dir)
         .map_err(|e| e.message)?;
-    crate::commands::review::log_export(&store, &user.name, session_id, format, &path);
+    let detail = crate::audit::file_detail(&format.as_str().to_uppercase(), &path);
+    crate::cli_access::audit(&store, &user.name, holdspace_core::audit::AuditAction::Export, Some(session_id), detail);
     writeln!(out, "{}", path.display()).map_err(|e| e.to_string())
 }
 
@@ -293,9 +294,15 @@ mod tests {
         }
         // Each export is logged as an access, in the signed-in user's name, with where it went.
         let (store, _) = crate::cli_access::open_existing(&data).unwrap().unwrap();
-        let log = store.accesses(id).unwrap();
+        let log: Vec<_> = store.accesses(id).unwrap().into_iter().filter(|a| a.action == "export").collect();
         assert_eq!(log.len(), 4, "{log:?}");
-        assert!(log.iter().all(|a| a.user_name == "Dr Rowe" && a.action == "export" && a.detail.contains(dir.to_str().unwrap())));
+        // Where it went, and the file's size and SHA-256, so a copy found later can be compared.
+        for a in &log {
+            assert_eq!(a.user_name, "Dr Rowe");
+            let path = a.detail.split(" to ").nth(1).and_then(|r| r.split(" (").next()).unwrap();
+            let (size, sha) = holdspace_core::files::size_and_sha256(std::path::Path::new(path)).unwrap();
+            assert!(a.detail.ends_with(&format!("({size} bytes, SHA-256 {sha})")), "{}", a.detail);
+        }
         drop(store);
         // A second demo while the first is in the database is another session.
         let mut out = Vec::new();

@@ -2,6 +2,7 @@
 //! passphrase from the file `HOLDSPACE_PASSPHRASE_FILE` or asked on the terminal without echo.
 //! A passphrase is never taken from an argument (it would show in `ps` and the shell history).
 
+use holdspace_core::audit::{AuditAction, AuditEvent};
 use holdspace_core::store::{DataDir, NewUser, Role, Store, User};
 use holdspace_core::vault::{self, Folder, KdfParams, Passphrase, RecoveryKey, Vault};
 use holdspace_core::SystemClock;
@@ -45,7 +46,16 @@ fn sign_in(vault: &Vault) -> Result<(Store, User), String> {
     let key = vault.unlock(id, &pass).map_err(|e| e.to_string())?;
     let store = vault.open(&key, Arc::new(SystemClock)).map_err(|e| e.to_string())?;
     let user = store.user(id).map_err(|e| e.to_string())?;
+    audit(&store, &user.name, AuditAction::SignIn, None, "on the command line");
     Ok((store, user))
+}
+
+/// Audits a command-line action; a row that cannot be written is said, and the command goes on.
+pub fn audit(store: &Store, user: &str, action: AuditAction, session_id: Option<i64>, detail: impl Into<String>) {
+    let event = AuditEvent::new(holdspace_core::Clock::now(&SystemClock), user, action, session_id, detail);
+    if let Err(e) = store.audit(&event) {
+        eprintln!("holdspace: this action could not be written to the audit log: {e}");
+    }
 }
 
 fn choose_user(vault: &Vault) -> Result<(i64, String), String> {
@@ -132,6 +142,7 @@ pub fn init(data_dir: &Path, name: &str, role: &str, out: &mut dyn Write) -> Res
     let pass = new_passphrase(&format!("New passphrase for {name}: "))?;
     let created = vault::create(data_dir, &NewUser { name: name.into(), role }, &pass, Arc::new(SystemClock), KdfParams::DEFAULT)
         .map_err(|e| e.to_string())?;
+    audit(&created.store, &created.user.name, AuditAction::UserAdded, None, format!("first user {} ({}), on the command line", created.user.name, created.user.role.as_str()));
     writeln!(
         out,
         "{} ({}) can sign in.\nRecovery key (shown once; keep it apart from this computer):\n\n    {}\n\n\
@@ -156,6 +167,7 @@ pub fn passwd(data_dir: &Path, out: &mut dyn Write) -> Result<(), String> {
     let user = store.user(id).map_err(|e| e.to_string())?;
     let next = new_passphrase(&format!("New passphrase for {name}: "))?;
     vault.set_passphrase(&key, &user, &next).map_err(|e| e.to_string())?;
+    audit(&store, &name, AuditAction::PassphraseChanged, None, "own passphrase, on the command line");
     writeln!(out, "The passphrase of {name} was changed.").map_err(|e| e.to_string())
 }
 
@@ -178,5 +190,6 @@ pub fn recover(data_dir: &Path, out: &mut dyn Write) -> Result<(), String> {
     let user = store.user(id).map_err(|e| e.to_string())?;
     let next = new_passphrase(&format!("New passphrase for {name}: "))?;
     vault.set_passphrase(&key, &user, &next).map_err(|e| e.to_string())?;
+    audit(&store, &name, AuditAction::Recovery, None, "new passphrase given with the recovery key, on the command line");
     writeln!(out, "{name} can sign in with the new passphrase.").map_err(|e| e.to_string())
 }

@@ -54,6 +54,8 @@ pub struct AppState {
     pub music: OnceLock<Music>,
     /// The theme, the session screens' level and the last therapist (`preferences.json`).
     pub preferences: Mutex<Preferences>,
+    /// Every audited action goes through this (it waits when the record cannot take it).
+    pub audit: holdspace_core::audit::AuditTrail,
 }
 
 impl AppState {
@@ -82,6 +84,7 @@ impl AppState {
             awake: Awake::default(),
             music: OnceLock::new(),
             preferences: Mutex::new(preferences),
+            audit: Default::default(),
         }
     }
 

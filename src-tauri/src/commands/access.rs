@@ -5,7 +5,9 @@ use crate::error::{CmdResult, IpcError};
 use crate::state::{app_clock, AppState};
 use holdspace_core::store::{NewUser, Role, User};
 use holdspace_core::vault::{self, KdfParams, Passphrase};
+use holdspace_core::audit::AuditAction;
 use holdspace_core::{Clock, Error, ErrorKind};
+use crate::audit::{record, record_by};
 use tauri::{Emitter, Manager, State};
 
 fn status_of(state: &AppState) -> AccessStatus {
@@ -26,7 +28,7 @@ pub fn signed_in(state: &AppState) -> CmdResult<User> {
     state.access().user.clone().ok_or_else(|| IpcError::new(ErrorKind::NotSignedIn, "Sign in first."))
 }
 
-fn require_director(state: &AppState) -> CmdResult<User> {
+pub fn require_director(state: &AppState) -> CmdResult<User> {
     let me = signed_in(state)?;
     if me.role != Role::ClinicalDirector {
         return Err(IpcError::new(ErrorKind::Invalid, "Only a clinical director can change the clinic's users and settings."));
@@ -46,7 +48,10 @@ fn check_passphrase(state: &AppState, user_id: i64, passphrase: &str) -> CmdResu
             Ok(key)
         }
         Err(e @ Error::WrongSecret { .. }) => {
+            let name = vault.users().into_iter().find(|(id, _)| *id == user_id).map(|(_, n)| n).unwrap_or_else(|| format!("user {user_id}"));
             access.attempts.failed(now);
+            drop(access);
+            record_by(state, &name, AuditAction::SignInFailed, None, "wrong passphrase");
             Err(e.into())
         }
         Err(e) => Err(e.into()),
@@ -94,12 +99,19 @@ pub fn create_first_user(app: tauri::AppHandle, state: State<'_, AppState>, name
     }
     state.open_with(created.store, created.key.subkey(vault::JOURNAL_PURPOSE))?;
     signed_in_as(&app, &state, user.clone(), created.key)?;
+    let how = if folder == FolderState::Plaintext { "; the existing record was encrypted" } else { "" };
+    record_by(&state, &user.name, AuditAction::UserAdded, None, format!("first user {} ({}){how}", user.name, user.role.as_str()));
+    record_by(&state, &user.name, AuditAction::SignIn, None, "in the window, at the first run");
     access_changed(&app);
     Ok(FirstRun { user, recovery_key, encrypted_existing: folder == FolderState::Plaintext })
 }
 
 #[tauri::command(async)]
 pub fn sign_in(app: tauri::AppHandle, state: State<'_, AppState>, user_id: i64, passphrase: String) -> CmdResult<AccessStatus> {
+    let was_locked = {
+        let access = state.access();
+        access.locked && access.user.is_some()
+    };
     let key = check_passphrase(&state, user_id, &passphrase)?;
     if state.ready_any().is_err() {
         let store = {
@@ -113,7 +125,13 @@ pub fn sign_in(app: tauri::AppHandle, state: State<'_, AppState>, user_id: i64, 
     if !user.active {
         return Err(IpcError::new(ErrorKind::NotSignedIn, format!("{} is deactivated and cannot sign in.", user.name)));
     }
+    let name = user.name.clone();
     signed_in_as(&app, &state, user, key)?;
+    if was_locked {
+        record_by(&state, &name, AuditAction::Unlock, None, "passphrase");
+    } else {
+        record_by(&state, &name, AuditAction::SignIn, None, "in the window");
+    }
     Ok(access_changed(&app))
 }
 
@@ -122,8 +140,10 @@ pub fn sign_in(app: tauri::AppHandle, state: State<'_, AppState>, user_id: i64, 
 pub fn lock_screen(app: tauri::AppHandle, state: State<'_, AppState>) -> AccessStatus {
     {
         let mut access = state.access();
-        if access.user.is_some() {
+        if access.user.is_some() && !access.locked {
             access.locked = true;
+            drop(access);
+            record(&state, AuditAction::Lock, None, "");
         }
     }
     access_changed(&app)
@@ -148,7 +168,9 @@ pub fn unlock_with_pin(app: tauri::AppHandle, state: State<'_, AppState>, user_i
         if !vault::pin_matches(&hash, &pin) {
             access.pin_failures += 1;
             let left = vault::PIN_TRIES.saturating_sub(access.pin_failures);
+            let name = access.user.as_ref().map(|u| u.name.clone()).unwrap_or_default();
             drop(access);
+            record_by(&state, &name, AuditAction::SignInFailed, None, "wrong PIN at the lock screen");
             access_changed(&app);
             let message = if left == 0 {
                 "That PIN does not open the record. Unlock with the passphrase now.".to_string()
@@ -160,6 +182,7 @@ pub fn unlock_with_pin(app: tauri::AppHandle, state: State<'_, AppState>, user_i
         access.locked = false;
         access.pin_failures = 0;
     }
+    record(&state, AuditAction::Unlock, None, "PIN");
     Ok(access_changed(&app))
 }
 
@@ -178,6 +201,7 @@ pub fn set_pin(app: tauri::AppHandle, state: State<'_, AppState>, pin: Option<St
         access.user = Some(user);
         access.pin_failures = 0;
     }
+    record(&state, AuditAction::PinChanged, None, if pin.is_some() { "PIN set" } else { "PIN removed" });
     Ok(access_changed(&app))
 }
 
@@ -201,6 +225,7 @@ pub fn add_user(app: tauri::AppHandle, state: State<'_, AppState>, name: String,
         };
         vault.set_passphrase(key, &user, &passphrase)?;
     }
+    record_by(&state, &me.name, AuditAction::UserAdded, None, format!("{} ({})", user.name, user.role.as_str()));
     access_changed(&app);
     Ok(user)
 }
@@ -220,6 +245,7 @@ pub fn deactivate_user(app: tauri::AppHandle, state: State<'_, AppState>, user_i
             vault.remove_user(key, user_id)?;
         }
     }
+    record_by(&state, &me.name, AuditAction::UserDeactivated, None, user.name.clone());
     access_changed(&app);
     Ok(user)
 }
@@ -233,12 +259,14 @@ pub fn change_passphrase(state: State<'_, AppState>, current: String, next: Stri
     let mut access = state.access();
     let vault = access.vault.as_mut().ok_or_else(|| IpcError::new(ErrorKind::NotSignedIn, "Sign in first."))?;
     vault.set_passphrase(&key, &me, &next)?;
+    drop(access);
+    record_by(&state, &me.name, AuditAction::PassphraseChanged, None, "own passphrase, in the window");
     Ok(())
 }
 
 #[tauri::command(async)]
 pub fn set_lock_after(app: tauri::AppHandle, state: State<'_, AppState>, minutes: u32) -> CmdResult<AccessStatus> {
-    require_director(&state)?;
+    let me = require_director(&state)?;
     state.ready()?;
     if !holdspace_core::preferences::LOCK_AFTER_MIN_RANGE.contains(&minutes) {
         return Err(IpcError::new(ErrorKind::Invalid, "Lock after: choose 1 to 60 minutes."));
@@ -247,6 +275,7 @@ pub fn set_lock_after(app: tauri::AppHandle, state: State<'_, AppState>, minutes
         eprintln!("holdspace: writing {}: {e}", holdspace_core::preferences::FILE);
         IpcError::new(ErrorKind::Io, format!("The setting could not be saved in the data folder ({}).", state.data_dir.display()))
     })?;
+    record_by(&state, &me.name, AuditAction::SettingsChanged, None, format!("screen locks after {minutes} min without input"));
     Ok(access_changed(&app))
 }
 

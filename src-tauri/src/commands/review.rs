@@ -11,6 +11,8 @@ use holdspace_export::report::TimelineItem;
 use holdspace_export::{Format, ReviewView, TimelinePage, TimelineQuery};
 use std::path::{Path, PathBuf};
 use tauri::State;
+use crate::audit::record;
+use holdspace_core::audit::{AuditAction, AuditFilter, AuditRow};
 
 /// At most this many search hits are returned.
 pub const SEARCH_LIMIT: usize = 200;
@@ -63,16 +65,22 @@ pub fn review_list(state: State<'_, AppState>, filter: ReviewFilter) -> CmdResul
 #[tauri::command(async)]
 pub fn search_entries(state: State<'_, AppState>, query: String, include_demo: bool) -> CmdResult<Vec<SearchHit>> {
     let store = &state.ready()?.store;
+    // The words searched for are audited: they stay in the encrypted record.
+    record(&state, AuditAction::Search, None, format!("{query:?}{}", if include_demo { " (with demo sessions)" } else { "" }));
     // Demo sessions are invented examples: searched only when asked for.
     Ok(if include_demo { store.search_with_demo(&query, SEARCH_LIMIT)? } else { store.search(&query, SEARCH_LIMIT)? })
 }
 
 /// The review of a session: summary, chart and the first page of the timeline (around
-/// `around_seq` when the review opens at an entry).
+/// `around_seq` when the review opens at an entry). `opened`: the user opened it (audited),
+/// rather than the screen reloading after an amendment.
 #[tauri::command(async)]
-pub fn get_review(state: State<'_, AppState>, session_id: i64, around_seq: Option<i64>) -> CmdResult<ReviewView> {
+pub fn get_review(state: State<'_, AppState>, session_id: i64, around_seq: Option<i64>, opened: bool) -> CmdResult<ReviewView> {
     let ready = state.ready()?;
     let session = ready.store.session(session_id)?;
+    if opened {
+        record(&state, AuditAction::ReviewOpened, Some(session_id), session.client_code.clone());
+    }
     let template = ready.catalog.get(&session.protocol);
     ReviewView::build(&ready.store, template, session_id, around_seq).map_err(export_error)
 }
@@ -99,7 +107,9 @@ pub fn amend_entry(
 ) -> CmdResult<Entry> {
     let ready = state.ready()?;
     let me = crate::commands::access::signed_in(&state)?;
-    Ok(ready.store.amend(session_id, amends_seq, &reason, &correction, &me.name)?)
+    let entry = ready.store.amend(session_id, amends_seq, &reason, &correction, &me.name)?;
+    record(&state, AuditAction::Amendment, Some(session_id), format!("entry {amends_seq} amended (entry {}): {}", entry.seq, reason.trim()));
+    Ok(entry)
 }
 
 /// Signs as the signed-in user, who types their passphrase again.
@@ -107,14 +117,18 @@ pub fn amend_entry(
 pub fn sign_session(state: State<'_, AppState>, session_id: i64, passphrase: String, statement: String) -> CmdResult<Entry> {
     let ready = state.ready()?;
     let me = crate::commands::access::verify_signer(&state, &passphrase)?;
-    Ok(ready.store.sign(session_id, &me.name, &statement)?)
+    let entry = ready.store.sign(session_id, &me.name, &statement)?;
+    record(&state, AuditAction::Signature, Some(session_id), format!("signed (entry {})", entry.seq));
+    Ok(entry)
 }
 
 #[tauri::command(async)]
 pub fn add_addendum(state: State<'_, AppState>, session_id: i64, text: String) -> CmdResult<Entry> {
     let ready = state.ready()?;
     let me = crate::commands::access::signed_in(&state)?;
-    Ok(ready.store.add_addendum(session_id, &text, &me.name)?)
+    let entry = ready.store.add_addendum(session_id, &text, &me.name)?;
+    record(&state, AuditAction::Addendum, Some(session_id), format!("entry {}", entry.seq));
+    Ok(entry)
 }
 
 #[tauri::command(async)]
@@ -140,17 +154,34 @@ pub async fn export_session(
     let folder = export_folder(&out_dir)?;
     let session = ready.store.session(session_id)?;
     let path = export_to(&ready.store, ready.catalog.get(&session.protocol), session_id, format, &folder)?;
-    log_export(&ready.store, &me.name, session_id, format, &path);
+    let detail = crate::audit::file_detail(&format.as_str().to_uppercase(), &path);
+    crate::audit::record_by(&state, &me.name, AuditAction::Export, Some(session_id), detail);
     Ok(path.display().to_string())
 }
 
-/// The export is an access to the record: logged in the user's name with where it went. The
-/// file is written by then; a log that cannot be written is said in the app's log, not hidden.
-pub fn log_export(store: &holdspace_core::Store, user: &str, session_id: i64, format: Format, path: &Path) {
-    let detail = format!("{} to {}", format.as_str().to_uppercase(), path.display());
-    if let Err(e) = store.log_access(user, "export", Some(session_id), &detail) {
-        crate::logfile::technical("an export could not be logged as an access", &e.to_string());
-    }
+/// The audit log, for a clinical director: newest first, filtered by user, session and kind.
+#[tauri::command(async)]
+pub fn audit_log(state: State<'_, AppState>, filter: AuditFilter) -> CmdResult<Vec<AuditRow>> {
+    crate::commands::access::require_director(&state)?;
+    Ok(state.ready()?.store.audit_log(&filter)?)
+}
+
+/// Writes the filtered audit log as CSV to a new file in `out_dir` (never overwriting) and
+/// returns its path; the export is itself audited.
+#[tauri::command(async)]
+pub fn export_audit(state: State<'_, AppState>, filter: AuditFilter, out_dir: String) -> CmdResult<String> {
+    let me = crate::commands::access::require_director(&state)?;
+    let folder = export_folder(&out_dir)?;
+    let mut rows = state.ready()?.store.audit_log_all(&filter)?;
+    rows.reverse();
+    let bytes = holdspace_export::audit_csv_bytes(&rows).map_err(export_error)?;
+    let stem = format!("holdspace-audit-{}", holdspace_core::Clock::now(&*crate::state::app_clock()).format("%Y%m%d-%H%M%S"));
+    let path = holdspace_core::files::write_new_in(&folder, &stem, "csv", &bytes).map_err(|e| {
+        IpcError::new(ErrorKind::Io, format!("The audit log could not be written to {}: {e}", folder.display()))
+    })?;
+    let detail = crate::audit::file_detail(&format!("CSV of {} rows", rows.len()), &path);
+    crate::audit::record_by(&state, &me.name, AuditAction::AuditExport, None, detail);
+    Ok(path.display().to_string())
 }
 
 /// A folder to suggest for exports: the user's documents folder, else their home folder.

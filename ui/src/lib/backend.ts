@@ -40,6 +40,8 @@ import type { LoudnessProgress } from './bindings/LoudnessProgress';
 import type { PlaylistDetails } from './bindings/PlaylistDetails';
 import type { PendingEntry } from './bindings/PendingEntry';
 import type { Format } from './bindings/Format';
+import type { AuditFilter } from './bindings/AuditFilter';
+import type { AuditRow } from './bindings/AuditRow';
 import type { PracticeAction } from './bindings/PracticeAction';
 import type { EntriesSavedPayload } from './bindings/EntriesSavedPayload';
 import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
@@ -164,8 +166,9 @@ export const backend = {
   /** Demo sessions are left out unless `includeDemo`. */
   searchEntries: (query: string, includeDemo = false) => call<SearchHit[]>('search_entries', { query, includeDemo }),
   /** Summary, chart and the first page of the timeline; later pages come from getTimelinePage. */
-  getReview: (sessionId: number, aroundSeq: number | null = null) =>
-    call<ReviewView>('get_review', { sessionId, aroundSeq }),
+  /** `opened`: the user opened the review (audited), not a reload after an amendment. */
+  getReview: (sessionId: number, aroundSeq: number | null = null, opened = false) =>
+    call<ReviewView>('get_review', { sessionId, aroundSeq, opened }),
   getTimelinePage: (sessionId: number, query: TimelineQuery) =>
     call<TimelinePage>('get_timeline_page', { sessionId, query }),
   getTimelineItem: (sessionId: number, seq: number) => call<TimelineItem | null>('get_timeline_item', { sessionId, seq }),
@@ -183,6 +186,10 @@ export const backend = {
   /** Writes a new file (mode 0600) in `outDir` and returns its path. */
   exportSession: (sessionId: number, format: Format, outDir: string) =>
     call<string>('export_session', { sessionId, format, outDir }),
+  /** The audit log, newest first (clinical directors only). */
+  auditLog: (filter: AuditFilter) => call<AuditRow[]>('audit_log', { filter }),
+  /** Writes the filtered audit log as CSV to a new file in `outDir`; returns its path. */
+  exportAudit: (filter: AuditFilter, outDir: string) => call<string>('export_audit', { filter, outDir }),
   defaultExportFolder: () => call<string | null>('default_export_folder'),
   /** The system's folder chooser; null when the user cancels. */
   chooseExportFolder: (start: string) => call<string | null>('choose_export_folder', { start }),

@@ -110,3 +110,21 @@ mod tests {
         assert_eq!(write_new_file(&a, b"x").unwrap_err().kind(), ErrorKind::AlreadyExists);
     }
 }
+
+/// The size and SHA-256 (hex) of a file, read in pieces: what an audit row or a manifest says
+/// of an export or a backup, so a copy found later can be compared.
+pub fn size_and_sha256(path: &Path) -> std::io::Result<(u64, String)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let (mut h, mut buf, mut size) = (Sha256::new(), vec![0u8; 64 * 1024], 0u64);
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        h.update(&buf[..n]);
+    }
+    Ok((size, crate::chain::to_hex(&h.finalize())))
+}

@@ -49,7 +49,15 @@ impl Store {
 
     /// Audit rows matching the filter, newest first.
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
-        let limit = filter.limit.unwrap_or(AUDIT_PAGE_MAX).clamp(1, AUDIT_PAGE_MAX);
+        self.audit_rows(filter, filter.limit.unwrap_or(AUDIT_PAGE_MAX).clamp(1, AUDIT_PAGE_MAX))
+    }
+
+    /// Every audit row matching the filter (its limit ignored), newest first: for the CSV export.
+    pub fn audit_log_all(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+        self.audit_rows(filter, -1)
+    }
+
+    fn audit_rows(&self, filter: &AuditFilter, limit: i64) -> Result<Vec<AuditRow>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT id, at_ms, user_name, action, session_id, detail FROM access_log

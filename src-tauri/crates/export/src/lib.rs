@@ -9,6 +9,7 @@ mod audit_csv;
 mod csv_export;
 pub mod demo;
 mod error;
+mod fhir;
 mod files;
 mod json_export;
 mod m3u;
@@ -22,6 +23,7 @@ pub use csv_export::{csv_bytes, CSV_COLUMNS};
 pub use demo::{add_demo_session, add_demo_session_at, add_demo_session_to, default_demo_start, DEMO_CLIENT_CODE};
 pub use holdspace_core::describe::{describe, t_plus};
 pub use error::{Error, Result};
+pub use fhir::{fhir_bundle, fhir_bytes, CLIENT_CODE_SYSTEM};
 pub use json_export::{json_bytes, JsonExport, JSON_FORMAT_VERSION};
 pub use m3u::m3u8_text;
 pub use pdf::pdf_bytes;
@@ -42,10 +44,12 @@ pub enum Format {
     Csv,
     Json,
     M3u8,
+    /// A FHIR R4 collection Bundle (`.fhir.json`).
+    Fhir,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Pdf, Format::Csv, Format::Json, Format::M3u8];
+    pub const ALL: [Format; 5] = [Format::Pdf, Format::Csv, Format::Json, Format::M3u8, Format::Fhir];
 
     /// The name used on the command line, which is also the file extension.
     pub fn as_str(self) -> &'static str {
@@ -54,6 +58,15 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::M3u8 => "m3u8",
+            Format::Fhir => "fhir",
+        }
+    }
+
+    /// The file extension (`.fhir.json`, so a JSON tool opens it and the name says what it is).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Fhir => "fhir.json",
+            other => other.as_str(),
         }
     }
 }
@@ -104,8 +117,9 @@ pub fn export_report(
         Format::Csv => csv_bytes(report)?,
         Format::Json => json_bytes(report, exported_at)?,
         Format::M3u8 => m3u8_text(report).into_bytes(),
+        Format::Fhir => fhir_bytes(report, exported_at)?,
     };
-    files::write_new(out_dir, &files::file_stem(report), format.as_str(), &bytes)
+    files::write_new(out_dir, &files::file_stem(report), format.extension(), &bytes)
 }
 
 /// The built-in template with this id (e.g. the session's `protocol`), if there is one. The

@@ -299,7 +299,7 @@ fn files_are_private_and_never_overwritten() {
     let mut written = Vec::new();
     for f in Format::ALL {
         let p = export(&store, None, id, f, out.path()).unwrap();
-        assert_eq!(p.extension().unwrap(), f.as_str());
+        assert!(p.to_string_lossy().ends_with(&format!(".{}", f.extension())), "{}", p.display());
         #[cfg(unix)]
         assert_eq!(mode(&p), 0o600, "{} is readable by others", p.display());
         written.push(p);

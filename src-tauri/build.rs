@@ -61,6 +61,9 @@ const COMMANDS: &[&str] = &[
     "export_session",
     "audit_log",
     "export_audit",
+    "rems_status",
+    "record_rems_filing",
+    "rems_due",
     "default_export_folder",
     "add_demo_session",
     // Registered only in `e2e` builds; in a normal build the permission exists but no handler does.

@@ -245,6 +245,9 @@ macro_rules! app_commands {
             commands::review::export_session,
             commands::review::audit_log,
             commands::review::export_audit,
+            commands::rems::rems_status,
+            commands::rems::record_rems_filing,
+            commands::rems::rems_due,
             commands::review::default_export_folder,
             commands::review::add_demo_session,
             $($extra),*

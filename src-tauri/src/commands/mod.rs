@@ -7,6 +7,7 @@ pub mod library;
 pub mod monitoring;
 pub mod music;
 pub mod practice;
+pub mod rems;
 pub mod review;
 pub mod session;
 #[cfg(feature = "e2e")]

@@ -42,6 +42,9 @@ import type { PendingEntry } from './bindings/PendingEntry';
 import type { Format } from './bindings/Format';
 import type { AuditFilter } from './bindings/AuditFilter';
 import type { AuditRow } from './bindings/AuditRow';
+import type { RemsView } from './bindings/RemsView';
+import type { NewFiling } from './bindings/NewFiling';
+import type { FilingDue } from './bindings/FilingDue';
 import type { PracticeAction } from './bindings/PracticeAction';
 import type { EntriesSavedPayload } from './bindings/EntriesSavedPayload';
 import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
@@ -190,6 +193,12 @@ export const backend = {
   auditLog: (filter: AuditFilter) => call<AuditRow[]>('audit_log', { filter }),
   /** Writes the filtered audit log as CSV to a new file in `outDir`; returns its path. */
   exportAudit: (filter: AuditFilter, outDir: string) => call<string>('export_audit', { filter, outDir }),
+  /** Where an esketamine session's REMS form stands, and the submissions recorded. */
+  remsStatus: (sessionId: number) => call<RemsView>('rems_status', { sessionId }),
+  /** Records the form as submitted (the app never submits it). */
+  recordRemsFiling: (sessionId: number, filing: NewFiling) => call<RemsView>('record_rems_filing', { sessionId, filing }),
+  /** Forms due within two days or overdue. */
+  remsDue: () => call<FilingDue[]>('rems_due'),
   defaultExportFolder: () => call<string | null>('default_export_folder'),
   /** The system's folder chooser; null when the user cancels. */
   chooseExportFolder: (start: string) => call<string | null>('choose_export_folder', { start }),

@@ -13,6 +13,7 @@ pub mod monitor;
 pub mod outbox;
 pub mod risks;
 pub mod preferences;
+pub mod rems;
 pub mod session;
 pub mod store;
 pub mod vault;

@@ -20,6 +20,7 @@ const MIGRATIONS: &[Migration] = &[
         then: Some(crate::chain::backfill),
         after: include_str!("migrations/0009_hash_chain_after.sql"),
     },
+    Migration::sql(include_str!("migrations/0010_rems_filings.sql")),
 ];
 
 /// One step: a script, then (for data SQL cannot compute, such as hashes) a Rust pass given the

@@ -64,6 +64,8 @@ const COMMANDS: &[&str] = &[
     "rems_status",
     "record_rems_filing",
     "rems_due",
+    "clinic_profile",
+    "save_clinic_profile",
     "default_export_folder",
     "add_demo_session",
     // Registered only in `e2e` builds; in a normal build the permission exists but no handler does.

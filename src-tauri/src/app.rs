@@ -248,6 +248,8 @@ macro_rules! app_commands {
             commands::rems::rems_status,
             commands::rems::record_rems_filing,
             commands::rems::rems_due,
+            commands::clinic::clinic_profile,
+            commands::clinic::save_clinic_profile,
             commands::review::default_export_folder,
             commands::review::add_demo_session,
             $($extra),*

@@ -45,6 +45,7 @@ import type { AuditRow } from './bindings/AuditRow';
 import type { RemsView } from './bindings/RemsView';
 import type { NewFiling } from './bindings/NewFiling';
 import type { FilingDue } from './bindings/FilingDue';
+import type { ClinicProfile } from './bindings/ClinicProfile';
 import type { PracticeAction } from './bindings/PracticeAction';
 import type { EntriesSavedPayload } from './bindings/EntriesSavedPayload';
 import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
@@ -199,6 +200,9 @@ export const backend = {
   recordRemsFiling: (sessionId: number, filing: NewFiling) => call<RemsView>('record_rems_filing', { sessionId, filing }),
   /** Forms due within two days or overdue. */
   remsDue: () => call<FilingDue[]>('rems_due'),
+  clinicProfile: () => call<ClinicProfile>('clinic_profile'),
+  /** Clinical directors only; the saved (trimmed, checked) profile comes back. */
+  saveClinicProfile: (profile: ClinicProfile) => call<ClinicProfile>('save_clinic_profile', { profile }),
   defaultExportFolder: () => call<string | null>('default_export_folder'),
   /** The system's folder chooser; null when the user cancels. */
   chooseExportFolder: (start: string) => call<string | null>('choose_export_folder', { start }),

@@ -174,6 +174,19 @@ pub fn fhir_bundle(report: &SessionReport, exported_at: DateTime<Utc>) -> Value 
     if let Some(end) = report.summary.ended_at {
         enc["period"]["end"] = json!(time(end));
     }
+    if !report.clinic.setting_name.is_empty() {
+        let org = uuid(&format!("{root}:organization"));
+        let c = &report.clinic;
+        let mut o = json!({ "resourceType": "Organization", "name": c.setting_name });
+        if !c.phone.is_empty() {
+            o["telecom"] = json!([{ "system": "phone", "value": c.phone }]);
+        }
+        if !c.address.is_empty() {
+            o["address"] = json!([{ "text": c.address }]);
+        }
+        enc["serviceProvider"] = json!({ "reference": org });
+        entries.push((org, o));
+    }
     entries.push((encounter.clone(), enc));
     for item in &report.timeline {
         let e = &item.entry;

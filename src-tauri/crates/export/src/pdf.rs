@@ -240,6 +240,29 @@ fn opt<T: ToString>(v: Option<T>, none: &str) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| none.to_string())
 }
 
+/// The setting and its people, as the REMS form and the chart ask (nothing when no profile
+/// was saved: never invented).
+fn clinic_section(l: &mut Layout, c: &holdspace_core::clinic::ClinicProfile) {
+    if c.is_empty() {
+        return;
+    }
+    l.heading("Setting");
+    for (k, v) in [("Setting", &c.setting_name), ("Address", &c.address), ("Phone", &c.phone)] {
+        if !v.is_empty() {
+            l.kv(k, v);
+        }
+    }
+    for p in &c.people {
+        let role = match p.role {
+            Some(holdspace_core::clinic::ClinicRole::Prescriber) => "Prescriber",
+            Some(holdspace_core::clinic::ClinicRole::Clinician) => "Clinician",
+            None => "Staff",
+        };
+        let contact: Vec<&str> = [p.phone.as_str(), p.email.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+        l.kv(role, &if contact.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, contact.join(", ")) });
+    }
+}
+
 fn summary_section(l: &mut Layout, r: &SessionReport) {
     let s = &r.summary;
     l.heading("Summary");
@@ -770,6 +793,7 @@ pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>, exported_a
         ),
         GREY,
     );
+    clinic_section(&mut l, &report.clinic);
     summary_section(&mut l, report);
     rems_section(&mut l, report);
     let thresholds = template.map(|t| t.thresholds.clone()).unwrap_or_default();

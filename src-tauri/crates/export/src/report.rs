@@ -33,6 +33,10 @@ pub struct SessionReport {
     pub timeline: Vec<TimelineItem>,
     /// Integration notes: the therapist's later work, kept apart from the monitoring record.
     pub integration_notes: Vec<IntegrationNote>,
+    /// The clinic's profile at export time (setting, prescribers and clinicians); empty when
+    /// none was saved.
+    #[serde(default)]
+    pub clinic: holdspace_core::clinic::ClinicProfile,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -347,7 +351,9 @@ impl SessionReport {
         let session = store.session(session_id)?;
         let entries = store.entries(session_id)?;
         let integration_notes = store.integration_notes(session_id)?;
-        Ok(SessionReport::from_parts(session, entries, integration_notes, template))
+        let mut report = SessionReport::from_parts(session, entries, integration_notes, template);
+        report.clinic = store.clinic_profile()?;
+        Ok(report)
     }
 
     /// The same from data already read.
@@ -363,7 +369,8 @@ impl SessionReport {
             .into_iter()
             .map(|entry| TimelineItem { t_plus: t_plus(entry.elapsed_ms), text: describe(&entry), entry })
             .collect();
-        SessionReport { session, template_id: template.map(|t| t.id.clone()), summary, rems, timeline, integration_notes }
+        let clinic = Default::default();
+        SessionReport { session, template_id: template.map(|t| t.id.clone()), summary, rems, timeline, integration_notes, clinic }
     }
 
     /// The stored entries, in order.

@@ -291,6 +291,29 @@ fn the_m3u8_lists_the_tracks_in_order() {
 }
 
 #[test]
+fn the_clinic_profile_is_printed_in_the_pdf_and_carried_in_the_json() {
+    use holdspace_core::clinic::{ClinicPerson, ClinicProfile, ClinicRole};
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let (store, _) = open(&db, start());
+    let pdf = export(&store, None, id, Format::Pdf, dir.path()).unwrap();
+    assert!(!pdftotext(&pdf).contains("Setting"), "no profile saved: nothing invented");
+    let profile = ClinicProfile {
+        setting_name: "Riverside Clinic".into(),
+        address: "1 River Rd, Springfield".into(),
+        phone: "+1 555 010 2030".into(),
+        people: vec![ClinicPerson { name: "Dr Ada Lane".into(), role: Some(ClinicRole::Prescriber), phone: "+1 555 010 2031".into(), email: "ada@riverside.org".into() }],
+    };
+    store.save_clinic_profile(profile.clone(), "Dr Ada Lane").unwrap();
+    let text = pdftotext(&export(&store, None, id, Format::Pdf, dir.path()).unwrap());
+    for want in ["Riverside Clinic", "1 River Rd, Springfield", "+1 555 010 2030", "Dr Ada Lane (+1 555 010 2031, ada@riverside.org)"] {
+        assert!(text.contains(want), "{want} missing from the PDF:\n{text}");
+    }
+    let json: JsonExport = serde_json::from_slice(&std::fs::read(export(&store, None, id, Format::Json, dir.path()).unwrap()).unwrap()).unwrap();
+    assert_eq!(json.report.clinic, profile);
+}
+
+#[test]
 fn files_are_private_and_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let (db, id) = demo_db(dir.path());

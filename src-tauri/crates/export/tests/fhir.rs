@@ -31,6 +31,10 @@ fn validate(paths: &[&Path]) -> (bool, String) {
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
+fn d_or_empty(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 fn resources<'a>(bundle: &'a Value, kind: &str) -> Vec<&'a Value> {
     bundle["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).filter(|r| r["resourceType"] == kind).collect()
 }
@@ -54,6 +58,8 @@ fn esketamine_session(db: &Path) -> i64 {
         .unwrap();
     clock.advance(chrono::Duration::minutes(40));
     store.record_vitals(s.id, &t, Vitals { moaas: Some(4), dissociation: Some(2), spo2: Some(96), ..Vitals::default() }).unwrap();
+    let clinic = holdspace_core::clinic::ClinicProfile { setting_name: "Riverside Clinic".into(), address: "1 River Rd, Springfield".into(), phone: "+1 555 010 2030".into(), people: vec![] };
+    store.save_clinic_profile(clinic, "Dr Rowe").unwrap();
     s.id
 }
 
@@ -107,6 +113,11 @@ fn every_bundle_is_valid_fhir_r4_with_us_core_codes_and_units() {
         .collect();
     assert_eq!(ratings.len(), 2);
     assert!(ratings[0].0.starts_with("MOAA/S") && ratings[0].1 == 4 && ratings[1].0.starts_with("Dissociation") && ratings[1].1 == 2);
+    let org = &resources(&b, "Organization")[0];
+    assert_eq!((org["name"].as_str(), org["telecom"][0]["value"].as_str()), (Some("Riverside Clinic"), Some("+1 555 010 2030")));
+    let enc = &resources(&b, "Encounter")[0];
+    assert!(enc["serviceProvider"]["reference"].as_str().is_some_and(|r| r.starts_with("urn:uuid:")));
+    assert!(resources(&d_or_empty(&demo_path), "Organization").is_empty(), "no profile saved: no Organization invented");
     let med = &resources(&b, "MedicationAdministration")[0];
     assert_eq!(med["contained"][0]["batch"]["lotNumber"], "LOT-7781");
     assert_eq!((med["dosage"]["dose"]["value"].as_f64(), med["dosage"]["dose"]["unit"].as_str()), (Some(56.0), Some("mg")));

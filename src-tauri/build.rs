@@ -66,6 +66,8 @@ const COMMANDS: &[&str] = &[
     "rems_due",
     "clinic_profile",
     "save_clinic_profile",
+    "billing_codes",
+    "save_billing_codes",
     "default_export_folder",
     "add_demo_session",
     // Registered only in `e2e` builds; in a normal build the permission exists but no handler does.

@@ -250,6 +250,8 @@ macro_rules! app_commands {
             commands::rems::rems_due,
             commands::clinic::clinic_profile,
             commands::clinic::save_clinic_profile,
+            commands::billing::billing_codes,
+            commands::billing::save_billing_codes,
             commands::review::default_export_folder,
             commands::review::add_demo_session,
             $($extra),*

@@ -149,6 +149,16 @@ async fn esketamine_session_from_checklist_to_override() {
     let state = app.text("rems-state").await;
     assert!(state.contains(&format!("submitted {session_day} by fax, confirmation FX-2291")), "{state}");
     app.screenshots("rems-filed-review").await;
+    // Billing codes: 56 mg was given, so G2083 (84 mg) does not agree; G2082 does.
+    app.type_into("billing-diagnosis", "f33.2").await;
+    app.type_into("billing-procedures", "G2083 J0013").await;
+    app.click("billing-save").await;
+    let problems = app.text("billing-problems").await;
+    assert_eq!(problems, "G2083 is for 84 mg of esketamine, but 56 mg is recorded");
+    app.type_into("billing-procedures", "G2082 J0013").await;
+    app.click("billing-save").await;
+    app.wait_for("the codes agree", || async { app.all("[data-testid='billing-problems']").await.is_empty().then_some(()) }).await;
+    assert_eq!(app.el("billing-diagnosis").await.prop("value").await.unwrap().as_deref(), Some("F33.2"));
     app.click("review-back").await;
     app.click("sessions-back").await;
     app.el("start-form").await;

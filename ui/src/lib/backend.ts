@@ -46,6 +46,8 @@ import type { RemsView } from './bindings/RemsView';
 import type { NewFiling } from './bindings/NewFiling';
 import type { FilingDue } from './bindings/FilingDue';
 import type { ClinicProfile } from './bindings/ClinicProfile';
+import type { BillingView } from './bindings/BillingView';
+import type { BillingCodes } from './bindings/BillingCodes';
 import type { PracticeAction } from './bindings/PracticeAction';
 import type { EntriesSavedPayload } from './bindings/EntriesSavedPayload';
 import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
@@ -200,6 +202,8 @@ export const backend = {
   recordRemsFiling: (sessionId: number, filing: NewFiling) => call<RemsView>('record_rems_filing', { sessionId, filing }),
   /** Forms due within two days or overdue. */
   remsDue: () => call<FilingDue[]>('rems_due'),
+  billingCodes: (sessionId: number) => call<BillingView>('billing_codes', { sessionId }),
+  saveBillingCodes: (sessionId: number, codes: BillingCodes) => call<BillingView>('save_billing_codes', { sessionId, codes }),
   clinicProfile: () => call<ClinicProfile>('clinic_profile'),
   /** Clinical directors only; the saved (trimmed, checked) profile comes back. */
   saveClinicProfile: (profile: ClinicProfile) => call<ClinicProfile>('save_clinic_profile', { profile }),

@@ -3,6 +3,7 @@
 //! tested with plain `cargo test`.
 
 pub mod audit;
+pub mod billing;
 pub mod chain;
 pub mod clinic;
 pub mod clock;

@@ -263,6 +263,20 @@ fn clinic_section(l: &mut Layout, c: &holdspace_core::clinic::ClinicProfile) {
     }
 }
 
+/// The codes as the clinic recorded them, and any disagreement with the dose.
+fn billing_section(l: &mut Layout, r: &SessionReport) {
+    let b = &r.billing;
+    if b.diagnosis.is_empty() && b.procedures.is_empty() {
+        return;
+    }
+    l.heading("Billing codes (as recorded by the clinic)");
+    l.kv("Diagnosis (ICD-10-CM)", if b.diagnosis.is_empty() { "not recorded" } else { &b.diagnosis });
+    l.kv("HCPCS / CPT", &if b.procedures.is_empty() { "not recorded".to_string() } else { b.procedures.join(", ") });
+    for p in &r.billing_problems {
+        l.kv("Does not agree", p);
+    }
+}
+
 fn summary_section(l: &mut Layout, r: &SessionReport) {
     let s = &r.summary;
     l.heading("Summary");
@@ -795,6 +809,7 @@ pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>, exported_a
     );
     clinic_section(&mut l, &report.clinic);
     summary_section(&mut l, report);
+    billing_section(&mut l, report);
     rems_section(&mut l, report);
     let thresholds = template.map(|t| t.thresholds.clone()).unwrap_or_default();
     chart_section(&mut l, report, &thresholds);

@@ -37,6 +37,12 @@ pub struct SessionReport {
     /// none was saved.
     #[serde(default)]
     pub clinic: holdspace_core::clinic::ClinicProfile,
+    /// The diagnosis and procedure codes the clinic recorded, and what does not agree with
+    /// the dose (for the reviewer; never advice).
+    #[serde(default)]
+    pub billing: holdspace_core::billing::BillingCodes,
+    #[serde(default)]
+    pub billing_problems: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -353,6 +359,8 @@ impl SessionReport {
         let integration_notes = store.integration_notes(session_id)?;
         let mut report = SessionReport::from_parts(session, entries, integration_notes, template);
         report.clinic = store.clinic_profile()?;
+        report.billing = store.billing_codes(session_id)?;
+        report.billing_problems = report.billing.problems(store.esketamine_mg(session_id)?);
         Ok(report)
     }
 
@@ -369,8 +377,8 @@ impl SessionReport {
             .into_iter()
             .map(|entry| TimelineItem { t_plus: t_plus(entry.elapsed_ms), text: describe(&entry), entry })
             .collect();
-        let clinic = Default::default();
-        SessionReport { session, template_id: template.map(|t| t.id.clone()), summary, rems, timeline, integration_notes, clinic }
+        let (clinic, billing, billing_problems) = Default::default();
+        SessionReport { session, template_id: template.map(|t| t.id.clone()), summary, rems, timeline, integration_notes, clinic, billing, billing_problems }
     }
 
     /// The stored entries, in order.

@@ -22,6 +22,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration::sql(include_str!("migrations/0010_rems_filings.sql")),
     Migration::sql(include_str!("migrations/0011_clinic_profile.sql")),
+    Migration::sql(include_str!("migrations/0012_billing_codes.sql")),
 ];
 
 /// One step: a script, then (for data SQL cannot compute, such as hashes) a Rust pass given the

@@ -16,6 +16,7 @@
 //! itself refuses a file that is not a database, before anything is written. The tests in
 //! `lock_tests.rs` fail if any code path loses the lock.
 
+mod billing;
 mod clinic;
 mod datadir;
 mod entries;

@@ -199,6 +199,7 @@ fn a_demo_session_from_before_the_mark_is_marked_by_the_migration_even_when_sign
              DROP TABLE chained_late;
              DROP TABLE rems_filings;
              DROP TABLE clinic_profiles;
+             DROP TABLE billing_codes;
              ALTER TABLE entries DROP COLUMN hash;
              ALTER TABLE integration_notes DROP COLUMN hash;
              PRAGMA user_version = 6;",

@@ -182,8 +182,8 @@ export const backend = {
   amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string) =>
     call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction }),
   /** Signs as the signed-in user, who types their passphrase again. */
-  signSession: (sessionId: number, passphrase: string, statement: string) =>
-    call<Entry>('sign_session', { sessionId, passphrase, statement }),
+  signSession: (sessionId: number, passphrase: string, statement: string, openReason: string | null = null) =>
+    call<Entry>('sign_session', { sessionId, passphrase, statement, openReason }),
   /** Adds a signed addendum as the signed-in user. */
   addAddendum: (sessionId: number, text: string) =>
     call<Entry>('add_addendum', { sessionId, text }),

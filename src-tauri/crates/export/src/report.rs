@@ -361,6 +361,13 @@ impl SessionReport {
         report.clinic = store.clinic_profile()?;
         report.billing = store.billing_codes(session_id)?;
         report.billing_problems = report.billing.problems(store.esketamine_mg(session_id)?);
+        // What a payer or reviewer would also find missing, listed before signing.
+        let billing: Vec<String> = report.billing_problems.iter().map(|p| format!("Billing: {p}")).collect();
+        report.summary.open_items.extend(billing);
+        if holdspace_core::rems::required(&report.session) && store.rems_filings(session_id)?.is_empty() {
+            let due = holdspace_core::rems::due_on(&report.session);
+            report.summary.open_items.push(format!("REMS monitoring form not recorded as submitted (due {due})"));
+        }
         Ok(report)
     }
 

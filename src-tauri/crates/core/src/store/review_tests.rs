@@ -245,3 +245,21 @@ fn fts_query_quotes_every_word() {
     assert_eq!(fts_query("calm  cello").as_deref(), Some("\"calm\" \"cello\"*"));
     assert_eq!(fts_query("\"'--"), None);
 }
+
+#[test]
+fn signing_with_open_items_needs_a_reason_and_records_both() {
+    let (store, _) = store();
+    let id = ended_session(&store, "K-9");
+    let open = vec!["Flag not acknowledged (T+40): systolic above 180".to_string()];
+    let err = store.sign_with_open_items(id, "Dr Rowe", "reviewed", open.clone(), Some("  ")).unwrap_err();
+    assert_eq!(err.to_string(), "reason: 1 listed as open: say why you sign with it open");
+    let entry = store.sign_with_open_items(id, "Dr Rowe", "reviewed", open.clone(), Some("prescriber saw the client")).unwrap();
+    match &entry.body {
+        EntryBody::Signed { open_items, open_reason, .. } => {
+            assert_eq!((open_items, open_reason.as_deref()), (&open, Some("prescriber saw the client")))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(entry.text.ends_with("signed with 1 open item: prescriber saw the client"), "{}", entry.text);
+    assert!(store.verify_chains(Some(id)).unwrap()[0].intact());
+}

@@ -18,3 +18,4 @@ mod music_end;
 mod plain_errors;
 mod screens;
 mod access;
+mod chain;

@@ -53,6 +53,7 @@ const COMMANDS: &[&str] = &[
     "get_review",
     "get_timeline_page",
     "get_timeline_item",
+    "verify_session",
     "choose_export_folder",
     "amend_entry",
     "sign_session",

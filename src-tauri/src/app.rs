@@ -237,6 +237,7 @@ macro_rules! app_commands {
             commands::review::get_review,
             commands::review::get_timeline_page,
             commands::review::get_timeline_item,
+            commands::review::verify_session,
             commands::review::choose_export_folder,
             commands::review::amend_entry,
             commands::review::sign_session,

@@ -32,6 +32,7 @@ fn export_all(dir: &Path) {
     export!(holdspace_core::clinic::ClinicProfile, crate::commands::billing::BillingView);
     export!(crate::commands::rems::RemsView, holdspace_core::rems::NewFiling, holdspace_core::store::FilingDue);
     export!(holdspace_core::audit::AuditFilter, holdspace_core::audit::AuditRow, holdspace_core::audit::AuditAction);
+    export!(holdspace_core::chain::ChainCheck, holdspace_core::chain::AccessLogCheck);
     export!(holdspace_core::outbox::PendingEntry, crate::events::EntriesSavedPayload, crate::events::SaveFailedPayload);
     // Numbers the UI must agree with, from the Rust constants themselves.
     let limits = format!(

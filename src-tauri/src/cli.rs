@@ -47,6 +47,13 @@ pub enum Command {
     },
     /// Add one finished demo session (client code DEMO-1, clearly labelled) and print its id
     Demo,
+    /// Recompute the hash chains: per session "intact" or the first entry that no longer
+    /// matches, then the access log; exit 1 when anything is broken
+    Verify {
+        /// Only this session (see `holdspace sessions`) [default: every session]
+        #[arg(value_name = "SESSION_ID")]
+        session_id: Option<i64>,
+    },
     /// List the users who can open the record; `users init` creates the first one
     Users {
         #[command(subcommand)]
@@ -108,6 +115,11 @@ pub fn main() -> ExitCode {
             report(export(&data_dir, session_id, &format, &out, &mut std::io::stdout()))
         }
         Some(Command::Demo) => report(demo(&data_dir, &mut std::io::stdout())),
+        Some(Command::Verify { session_id }) => match verify(&data_dir, session_id, &mut std::io::stdout()) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => report(Err(e)),
+        },
         Some(Command::Users { action: None }) => report(crate::cli_access::users(&data_dir, &mut std::io::stdout())),
         Some(Command::Users { action: Some(UsersCommand::Init { name, role }) }) => {
             report(crate::cli_access::init(&data_dir, &name, &role, &mut std::io::stdout()))
@@ -192,6 +204,70 @@ pub fn demo(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String>
     };
     let id = holdspace_export::add_demo_session_to(&store, holdspace_export::default_demo_start()).map_err(|e| e.to_string())?;
     writeln!(out, "{id}").map_err(|e| e.to_string())
+}
+
+/// One session's line of `holdspace verify`.
+pub fn verify_line(c: &holdspace_core::chain::ChainCheck) -> String {
+    let name = format!("session {} ({})", c.session_id, if c.client_code.is_empty() { "no client code" } else { &c.client_code });
+    match &c.broken {
+        Some(b) => {
+            let at = match b.part {
+                holdspace_core::chain::ChainPart::IntegrationNotes => format!("integration note {}", b.seq),
+                _ if b.seq > 0 => format!("entry {}", b.seq),
+                _ => "the session's record".to_string(),
+            };
+            format!("{name}: BROKEN at {at}: {}", b.what)
+        }
+        None => {
+            let head: String = c.head.chars().take(16).collect();
+            let mut line = format!("{name}: intact, {} entries, head {head}", c.entries);
+            if let Some(late) = &c.chained_late {
+                let at = late.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M");
+                line += &format!(" (chained from version {} on, {at}: changes before then cannot be detected)", late.from_version);
+            }
+            line
+        }
+    }
+}
+
+/// `holdspace verify [SESSION_ID]`: one line per session and one for the access log;
+/// `Ok(false)` when anything is broken.
+pub fn verify(data_dir: &Path, only: Option<i64>, out: &mut dyn std::io::Write) -> Result<bool, String> {
+    let Some((store, user)) = crate::cli_access::open_existing(data_dir)? else {
+        return Err(format!("no database in {}: there is nothing to verify", data_dir.display()));
+    };
+    let checks = store.verify_chains(only).map_err(|e| match e {
+        holdspace_core::Error::NotFound { .. } => {
+            format!("there is no session {} in {} (see `holdspace sessions`)", only.unwrap_or_default(), data_dir.display())
+        }
+        e => e.to_string(),
+    })?;
+    let log = store.verify_access_log().map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    for c in &checks {
+        text += &verify_line(c);
+        text.push('\n');
+    }
+    if checks.is_empty() {
+        text += "no sessions yet\n";
+    }
+    let head: String = log.head.chars().take(16).collect();
+    text += &match &log.broken {
+        None => format!("access log: intact, {} rows, head {head}\n", log.rows),
+        Some((id, what)) => format!("access log: BROKEN at row {id}: {what}\n"),
+    };
+    let broken = checks.iter().filter(|c| !c.intact()).count() + usize::from(log.broken.is_some());
+    let intact = broken == 0;
+    // audit: verify
+    let detail = match only {
+        Some(id) => format!("session {id}: {}", if intact { "intact" } else { "broken" }),
+        None => format!("{} sessions: {}", checks.len(), if intact { "all intact".to_string() } else { format!("{broken} broken") }),
+    };
+    if let Err(e) = store.log_access(&user.name, "verify", only, &detail) {
+        crate::logfile::technical("a verify run could not be written to the access log", &e.to_string());
+    }
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(intact)
 }
 
 pub fn protocols(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
@@ -351,6 +427,45 @@ mod tests {
         assert!(unlocks("morning light on water"));
         std::env::remove_var(crate::cli_access::NEW_PASSPHRASE_FILE_ENV);
         std::env::remove_var(crate::cli_access::RECOVERY_KEY_FILE_ENV);
+    }
+
+    /// `holdspace verify` on an encrypted record: intact, then a note rewritten behind the app
+    /// (triggers dropped, as anyone holding the key could), then an unknown session.
+    #[test]
+    fn verify_says_intact_then_names_the_rewritten_entry() {
+        use holdspace_core::vault::{self, Folder, Passphrase};
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        drop(record(dir));
+        demo(dir, &mut Vec::new()).unwrap();
+        let mut out = Vec::new();
+        assert!(verify(dir, None, &mut out).unwrap(), "{}", String::from_utf8_lossy(&out));
+        let text = String::from_utf8(out).unwrap();
+        let first = text.lines().next().unwrap();
+        assert!(first.starts_with("session 1 (DEMO-1): intact, ") && first.contains(" entries, head "), "{text}");
+        assert_eq!(first.rsplit(' ').next().unwrap().len(), 16, "{text}");
+        assert!(text.lines().last().unwrap().starts_with("access log: intact, "), "{text}");
+
+        let Folder::Encrypted(v) = vault::settle(dir).unwrap() else { panic!() };
+        let key = v.unlock(1, &Passphrase::new("quiet river stone")).unwrap();
+        let conn = vault::open_raw(&v.db_path(), &key).unwrap();
+        let seq: i64 = conn.query_row("SELECT seq FROM entries WHERE session_id = 1 AND kind = 'note' ORDER BY seq LIMIT 1", [], |r| r.get(0)).unwrap();
+        conn.execute_batch(&format!(
+            "DROP TRIGGER entries_append_only;
+             UPDATE entries SET body = json_set(body, '$.text', 'consented to continue') WHERE session_id = 1 AND seq = {seq};"
+        ))
+        .unwrap();
+        drop(conn);
+        let mut out = Vec::new();
+        assert!(!verify(dir, Some(1), &mut out).unwrap());
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with(&format!("session 1 (DEMO-1): BROKEN at entry {seq}: entry {seq} (note) no longer matches")), "{text}");
+        let err = verify(dir, Some(99), &mut Vec::new()).unwrap_err();
+        assert!(err.contains("no session 99"), "{err}");
+        // Each run is in the access log.
+        let (store, _) = crate::cli_access::open_existing(dir).unwrap().unwrap();
+        let runs = store.audit_log(&holdspace_core::audit::AuditFilter::default()).unwrap();
+        assert_eq!(runs.iter().filter(|r| r.action == "verify").count(), 2, "{runs:?}");
     }
 
     #[test]

@@ -19,3 +19,4 @@ mod plain_errors;
 mod screens;
 mod access;
 mod audit;
+mod chain;

@@ -97,6 +97,14 @@ pub fn get_timeline_item(state: State<'_, AppState>, session_id: i64, seq: i64) 
     holdspace_export::timeline_item(&state.ready()?.store, session_id, seq).map_err(export_error)
 }
 
+/// Recomputes one session's hash chain for the review screen: intact (with its head) or the
+/// first entry that no longer matches. Async: it runs on a worker thread, never the window's.
+#[tauri::command(async)]
+pub fn verify_session(state: State<'_, AppState>, session_id: i64) -> CmdResult<holdspace_core::chain::ChainCheck> {
+    let mut checks = state.ready()?.store.verify_chains(Some(session_id))?;
+    checks.pop().ok_or_else(|| IpcError::new(ErrorKind::NotFound, format!("session {session_id} is not in the record")))
+}
+
 #[tauri::command(async)]
 pub fn amend_entry(
     state: State<'_, AppState>,

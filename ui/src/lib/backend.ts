@@ -28,6 +28,7 @@ import type { IntegrationNote } from './bindings/IntegrationNote';
 import type { NewIntegrationNote } from './bindings/NewIntegrationNote';
 import type { ReviewFilter } from './bindings/ReviewFilter';
 import type { ReviewRow } from './bindings/ReviewRow';
+import type { ChainCheck } from './bindings/ChainCheck';
 import type { ReviewView } from './bindings/ReviewView';
 import type { TimelineItem } from './bindings/TimelineItem';
 import type { TimelinePage } from './bindings/TimelinePage';
@@ -178,6 +179,8 @@ export const backend = {
   getTimelinePage: (sessionId: number, query: TimelineQuery) =>
     call<TimelinePage>('get_timeline_page', { sessionId, query }),
   getTimelineItem: (sessionId: number, seq: number) => call<TimelineItem | null>('get_timeline_item', { sessionId, seq }),
+  /** Recomputes the session's hash chain (on a worker thread): intact, or the first entry that no longer matches. */
+  verifySession: (sessionId: number) => call<ChainCheck>('verify_session', { sessionId }),
   /** Amends as the signed-in user. */
   amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string) =>
     call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction }),

@@ -9,6 +9,7 @@
 
 use crate::error::Result;
 use crate::report::SessionReport;
+use crate::seal::Seal;
 use chrono::{DateTime, SecondsFormat, Utc};
 use holdspace_core::{EntryBody, Route, SessionState};
 use holdspace_monitoring::Vitals;
@@ -131,8 +132,15 @@ fn route_text(route: Route) -> String {
 }
 
 /// The Bundle's bytes: pretty-printed UTF-8 JSON.
-pub fn fhir_bytes(report: &SessionReport, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(&fhir_bundle(report, exported_at))?;
+pub fn fhir_bytes(report: &SessionReport, seal: &Seal, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
+    let mut bundle = fhir_bundle(report, exported_at);
+    // The record's chain head and its verification when exported (`crate::seal`), as tags an
+    // EHR keeps with the Bundle: the outside evidence a later copy can be compared with.
+    bundle["meta"] = json!({ "tag": [
+        { "system": "urn:holdspace:chain-head", "code": if seal.chain_head.is_empty() { "none" } else { seal.chain_head.as_str() } },
+        { "system": "urn:holdspace:verification", "code": if seal.verified { "verified" } else { "not-verified" }, "display": seal.verification },
+    ] });
+    let mut bytes = serde_json::to_vec_pretty(&bundle)?;
     bytes.push(b'\n');
     Ok(bytes)
 }

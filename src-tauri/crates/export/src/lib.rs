@@ -15,6 +15,7 @@ mod json_export;
 mod m3u;
 mod open_items;
 mod pdf;
+mod seal;
 pub mod report;
 pub mod review;
 
@@ -27,6 +28,7 @@ pub use fhir::{fhir_bundle, fhir_bytes, CLIENT_CODE_SYSTEM};
 pub use json_export::{json_bytes, JsonExport, JSON_FORMAT_VERSION};
 pub use m3u::m3u8_text;
 pub use pdf::pdf_bytes;
+pub use seal::Seal;
 pub use report::SessionReport;
 pub use review::{timeline_item, timeline_page, ReviewView, TimelinePage, TimelineQuery};
 
@@ -100,24 +102,26 @@ pub fn export(
     out_dir: &Path,
 ) -> Result<PathBuf> {
     let report = SessionReport::build(store, template, session_id)?;
+    let seal = Seal::read(store, session_id)?;
     // The store's clock, not the system's: the export's time is the app's time (and a test's).
-    export_report(&report, template, format, out_dir, store.clock().now())
+    export_report(&report, &seal, template, format, out_dir, store.clock().now())
 }
 
 /// As [`export`], from a report already built, stamped `exported_at`.
 pub fn export_report(
     report: &SessionReport,
+    seal: &Seal,
     template: Option<&Template>,
     format: Format,
     out_dir: &Path,
     exported_at: DateTime<Utc>,
 ) -> Result<PathBuf> {
     let bytes = match format {
-        Format::Pdf => pdf_bytes(report, template, exported_at)?,
-        Format::Csv => csv_bytes(report)?,
-        Format::Json => json_bytes(report, exported_at)?,
+        Format::Pdf => pdf_bytes(report, seal, template, exported_at)?,
+        Format::Csv => csv_bytes(report, seal)?,
+        Format::Json => json_bytes(report, seal, exported_at)?,
         Format::M3u8 => m3u8_text(report).into_bytes(),
-        Format::Fhir => fhir_bytes(report, exported_at)?,
+        Format::Fhir => fhir_bytes(report, seal, exported_at)?,
     };
     files::write_new(out_dir, &files::file_stem(report), format.extension(), &bytes)
 }

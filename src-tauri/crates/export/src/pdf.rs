@@ -786,8 +786,22 @@ fn signature_section(l: &mut Layout, r: &SessionReport) {
     }
 }
 
+/// The chain head and the verification when exported, under the signature.
+fn seal_section(l: &mut Layout, seal: &crate::seal::Seal) {
+    l.ensure(50.0);
+    let w = PAGE_W - 2.0 * MARGIN;
+    l.y += 6.0;
+    if seal.verified {
+        l.para(MARGIN, w, BODY, true, &format!("Record {}", seal.verification), BLACK);
+    } else {
+        l.para(MARGIN, w, 11.0, true, &format!("Record {}", seal.verification), RED);
+        l.para(MARGIN, w, SMALL, false, "The record was changed outside Holdspace after it was written: what this export shows may not be what was recorded.", BLACK);
+    }
+    l.para(MARGIN, w, SMALL, false, &format!("Chain head (SHA-256 of the last entry): {}", seal.chain_head), GREY);
+}
+
 /// Lays out and renders the whole PDF.
-pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
+pub fn pdf_bytes(report: &SessionReport, seal: &crate::seal::Seal, template: Option<&Template>, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
     let mut l = Layout::new()?;
     let s = &report.summary;
     l.text_at(MARGIN, l.y + 16.0, 16.0, true, &format!("Session record: client {}", s.client_code), BLACK);
@@ -818,16 +832,20 @@ pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>, exported_a
     integration_section(&mut l, report);
     timeline_section(&mut l, report);
     signature_section(&mut l, report);
+    seal_section(&mut l, seal);
 
     // Footer on every page, now that the count is known.
     let total = l.pages.len();
     let signed = if s.signature.is_some() { "signed" } else { "NOT SIGNED" };
+    let verified = if seal.verified { "verified" } else { "NOT VERIFIED" };
     for i in 0..total {
         let text = l.m.clean(&format!(
-            "Holdspace · client {} · session {} · {} · health information · page {} of {}",
+            "Holdspace · client {} · session {} · {} · chain {} {} · health information · page {} of {}",
             s.client_code,
             report.session.id,
             signed,
+            seal.short_head(),
+            verified,
             i + 1,
             total
         ));

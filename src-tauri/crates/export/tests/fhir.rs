@@ -113,6 +113,9 @@ fn every_bundle_is_valid_fhir_r4_with_us_core_codes_and_units() {
         .collect();
     assert_eq!(ratings.len(), 2);
     assert!(ratings[0].0.starts_with("MOAA/S") && ratings[0].1 == 4 && ratings[1].0.starts_with("Dissociation") && ratings[1].1 == 2);
+    let tags = b["meta"]["tag"].as_array().unwrap();
+    assert_eq!((tags[0]["system"].as_str(), tags[0]["code"].as_str().map(str::len)), (Some("urn:holdspace:chain-head"), Some(64)));
+    assert_eq!(tags[1]["code"], "verified");
     let org = &resources(&b, "Organization")[0];
     assert_eq!((org["name"].as_str(), org["telecom"][0]["value"].as_str()), (Some("Riverside Clinic"), Some("+1 555 010 2030")));
     let enc = &resources(&b, "Encounter")[0];

@@ -38,7 +38,7 @@ pub enum Command {
         /// The session's id (see `holdspace sessions`)
         #[arg(value_name = "SESSION_ID")]
         session_id: i64,
-        /// pdf, csv, json, m3u8 or fhir
+        /// pdf, csv, json, m3u8, fhir or rems
         #[arg(long, value_name = "FORMAT")]
         format: String,
         /// An existing folder
@@ -355,11 +355,11 @@ mod tests {
         let id: i64 = String::from_utf8(out).unwrap().trim().parse().expect("demo prints the new id");
         let dir = tmp.path().join("out");
         std::fs::create_dir(&dir).unwrap();
-        for format in ["pdf", "csv", "json", "m3u8", "fhir"] {
+        for format in ["pdf", "csv", "json", "m3u8", "fhir", "rems"] {
             let mut out = Vec::new();
             export(&data, id, format, &dir, &mut out).unwrap();
             let path = PathBuf::from(String::from_utf8(out).unwrap().trim());
-            let ext = if format == "fhir" { "fhir.json" } else { format };
+            let ext = match format { "fhir" => "fhir.json", "rems" => "rems.pdf", other => other };
             assert!(path.starts_with(&dir) && path.to_string_lossy().ends_with(&format!(".{ext}")), "{}", path.display());
             let bytes = std::fs::read(&path).unwrap();
             assert!(!bytes.is_empty());
@@ -372,7 +372,7 @@ mod tests {
         // Each export is logged as an access, in the signed-in user's name, with where it went.
         let (store, _) = crate::cli_access::open_existing(&data).unwrap().unwrap();
         let log: Vec<_> = store.accesses(id).unwrap().into_iter().filter(|a| a.action == "export").collect();
-        assert_eq!(log.len(), 5, "{log:?}");
+        assert_eq!(log.len(), 6, "{log:?}");
         // Where it went, and the file's size and SHA-256, so a copy found later can be compared.
         for a in &log {
             assert_eq!(a.user_name, "Dr Rowe");
@@ -473,7 +473,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         let err = export(dir, 1, "docx", dir, &mut Vec::new()).unwrap_err();
-        assert!(err.contains("unknown export format") && err.contains("pdf, csv, json, m3u8, fhir"), "{err}");
+        assert!(err.contains("unknown export format") && err.contains("pdf, csv, json, m3u8, fhir, rems"), "{err}");
         let err = export(dir, 1, "pdf", dir, &mut Vec::new()).unwrap_err();
         assert!(err.contains("no database"), "{err}");
         drop(record(dir));

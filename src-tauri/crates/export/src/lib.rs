@@ -48,10 +48,12 @@ pub enum Format {
     M3u8,
     /// A FHIR R4 collection Bundle (`.fhir.json`).
     Fhir,
+    /// The esketamine REMS Patient Monitoring Form, field by field, as a PDF (`.rems.pdf`).
+    Rems,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [Format::Pdf, Format::Csv, Format::Json, Format::M3u8, Format::Fhir];
+    pub const ALL: [Format; 6] = [Format::Pdf, Format::Csv, Format::Json, Format::M3u8, Format::Fhir, Format::Rems];
 
     /// The name used on the command line, which is also the file extension.
     pub fn as_str(self) -> &'static str {
@@ -61,6 +63,7 @@ impl Format {
             Format::Json => "json",
             Format::M3u8 => "m3u8",
             Format::Fhir => "fhir",
+            Format::Rems => "rems",
         }
     }
 
@@ -68,6 +71,7 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Fhir => "fhir.json",
+            Format::Rems => "rems.pdf",
             other => other.as_str(),
         }
     }
@@ -122,6 +126,7 @@ pub fn export_report(
         Format::Json => json_bytes(report, seal, exported_at)?,
         Format::M3u8 => m3u8_text(report).into_bytes(),
         Format::Fhir => fhir_bytes(report, seal, exported_at)?,
+        Format::Rems => pdf::rems_form_pdf(report, seal, exported_at)?,
     };
     files::write_new(out_dir, &files::file_stem(report), format.extension(), &bytes)
 }

@@ -800,6 +800,119 @@ fn seal_section(l: &mut Layout, seal: &crate::seal::Seal) {
     l.para(MARGIN, w, SMALL, false, &format!("Chain head (SHA-256 of the last entry): {}", seal.chain_head), GREY);
 }
 
+/// The esketamine REMS Patient Monitoring Form, field by field as the form asks, from the
+/// record, ready to transcribe into the REMS portal or to fax. Patient identity is left blank to
+/// fill by hand: the record holds only the client code. Nothing is invented: a field the record
+/// does not hold says "not recorded".
+pub fn rems_form_pdf(report: &SessionReport, seal: &crate::seal::Seal, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
+    use holdspace_core::rems::FilingState;
+    let mut l = Layout::new()?;
+    let s = &report.summary;
+    let x = &report.rems;
+    let w = PAGE_W - 2.0 * MARGIN;
+    l.text_at(MARGIN, l.y + 16.0, 16.0, true, "REMS Patient Monitoring Form (esketamine): from the session record", BLACK);
+    l.y += 24.0;
+    l.para(
+        MARGIN,
+        w,
+        SMALL,
+        false,
+        &format!(
+            "Holdspace session {} · client code {} · made {} · to transcribe into the REMS portal or fax; Holdspace submits nothing. Times are local.",
+            report.session.id,
+            s.client_code,
+            local(exported_at)
+        ),
+        GREY,
+    );
+    let nr = |v: &str| if v.trim().is_empty() { "not recorded".to_string() } else { v.to_string() };
+    l.heading("Patient");
+    l.kv("Patient name", "________________________________ (fill by hand)");
+    l.kv("Date of birth", "____________ (fill by hand)");
+    l.kv("Client code in this record", &s.client_code);
+    l.heading("Healthcare setting");
+    let c = &report.clinic;
+    l.kv("Setting name", &nr(&c.setting_name));
+    l.kv("Setting address", &nr(&c.address));
+    l.kv("Setting phone", &nr(&c.phone));
+    let clinician = c.people.iter().find(|p| p.name.eq_ignore_ascii_case(&s.therapist));
+    l.kv("Monitoring clinician", &s.therapist);
+    l.kv("Clinician phone", &nr(clinician.map(|p| p.phone.as_str()).unwrap_or_default()));
+    l.kv("Clinician e-mail", &nr(clinician.map(|p| p.email.as_str()).unwrap_or_default()));
+    l.heading("Treatment");
+    l.kv("Treatment date", &s.first_dose_at.map(|t| t.with_timezone(&Local).format("%Y-%m-%d").to_string()).unwrap_or_else(|| "no dose recorded".into()));
+    l.kv("Dose and lot number", &if x.doses.is_empty() { "none recorded".into() } else { x.doses.join("; ") });
+    l.heading("Concomitant medicines (as recorded in the pre-dose checklist)");
+    for (id, label) in [
+        ("meds.benzodiazepines", "Benzodiazepines"),
+        ("meds.sedative_hypnotics", "Non-benzodiazepine sedative hypnotics"),
+        ("meds.psychostimulants", "Psychostimulants"),
+        ("meds.maois", "Monoamine oxidase inhibitors (MAOIs)"),
+        ("meds.opioids", "Opioids"),
+    ] {
+        let answer = report.timeline.iter().rev().find_map(|t| match &t.entry.body {
+            holdspace_core::EntryBody::Checklist { item_id, action, .. } if item_id == id => Some(match action {
+                holdspace_core::monitoring::ChecklistAction::Text { value } => value.clone(),
+                holdspace_core::monitoring::ChecklistAction::NotApplicable { reason } => format!("not applicable ({reason})"),
+                holdspace_core::monitoring::ChecklistAction::Tick => "checked".into(),
+                holdspace_core::monitoring::ChecklistAction::Number { value } => value.to_string(),
+                holdspace_core::monitoring::ChecklistAction::Clear => String::new(),
+            }),
+            _ => None,
+        });
+        l.kv(label, &nr(&answer.unwrap_or_default()));
+    }
+    l.heading("Monitoring");
+    let yes_no = |v: Option<bool>| match v {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => "not recorded".to_string(),
+    };
+    l.kv("Vital signs acceptable before dosing", &yes_no(x.vitals_acceptable_before_dosing));
+    l.kv("Blood pressure before dosing", &bp_text(&x.bp_before_dosing));
+    l.kv("Blood pressure about 40 minutes after dosing", &bp_text(&x.bp_about_40_min));
+    l.kv("Blood pressure before completion", &bp_text(&x.bp_before_completion));
+    l.kv("Vital signs acceptable before completion", &yes_no(x.vitals_acceptable_before_completion));
+    l.kv("Pulse oximetry (lowest SpO2)", &x.spo2_min.map(|v| format!("{v}%")).unwrap_or_else(|| "not recorded".into()));
+    let sedation = match x.sedation_worst_moaas {
+        Some(m) if m < 5 => format!("yes (worst MOAA/S {m}{})", x.sedation_wording.as_deref().map(|w| format!(": {w}")).unwrap_or_default()),
+        Some(_) => "no (MOAA/S 5 throughout)".into(),
+        None => "not rated".into(),
+    };
+    l.kv("Sedation observed", &sedation);
+    let dissociation = match x.dissociation_max {
+        Some(d) if d > 0 => format!("yes (highest rating {d} of 4)"),
+        Some(_) => "no".into(),
+        None => "not rated".into(),
+    };
+    l.kv("Dissociation observed", &dissociation);
+    let respiratory = if x.respiratory_flags > 0 {
+        format!("a respiratory threshold was flagged {} time(s): see the record", x.respiratory_flags)
+    } else if x.spo2_min.is_some() || x.respiratory_rate_min.is_some() {
+        "no threshold flagged".to_string()
+    } else {
+        "not recorded".to_string()
+    };
+    l.kv("Respiratory depression observed", &respiratory);
+    l.kv("Total minutes from first administration to end of monitoring", &opt(x.total_monitoring_minutes, "not available"));
+    l.kv("When the patient would have been ready to leave (minutes)", &opt(x.minutes_until_ready_to_leave, "not recorded"));
+    l.kv("Serious adverse events", &if x.adverse_events.is_empty() { "none recorded".into() } else { x.adverse_events.join(", ") });
+    l.heading("Filing");
+    let filing = match &report.rems_filing {
+        Some(FilingState::Submitted { submitted_on, method, confirmation, by, .. }) => format!(
+            "submitted {submitted_on} by {}{} (recorded by {by})",
+            method.label(),
+            if confirmation.is_empty() { String::new() } else { format!(", confirmation {confirmation}") }
+        ),
+        Some(FilingState::Due { due_on, .. }) => format!("not yet submitted; due by {due_on}"),
+        Some(FilingState::Overdue { due_on, .. }) => format!("not submitted; it was due {due_on}"),
+        _ => "not recorded".into(),
+    };
+    l.kv("Form submission", &filing);
+    l.para(MARGIN, w, SMALL, false, &format!("Record {} · chain head {}", seal.verification, seal.short_head()), GREY);
+    render(l.pages, &format!("REMS monitoring form: Holdspace session {} ({})", report.session.id, s.client_code))
+}
+
 /// Lays out and renders the whole PDF.
 pub fn pdf_bytes(report: &SessionReport, seal: &crate::seal::Seal, template: Option<&Template>, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
     let mut l = Layout::new()?;

@@ -43,6 +43,9 @@ pub struct SessionReport {
     pub billing: holdspace_core::billing::BillingCodes,
     #[serde(default)]
     pub billing_problems: Vec<String>,
+    /// Where the esketamine REMS form's filing stands (`None` before it is read from a store).
+    #[serde(default)]
+    pub rems_filing: Option<holdspace_core::rems::FilingState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -364,6 +367,7 @@ impl SessionReport {
         // What a payer or reviewer would also find missing, listed before signing.
         let billing: Vec<String> = report.billing_problems.iter().map(|p| format!("Billing: {p}")).collect();
         report.summary.open_items.extend(billing);
+        report.rems_filing = Some(store.rems_state(session_id, holdspace_core::rems::local_date(store.clock().now()))?);
         if holdspace_core::rems::required(&report.session) && store.rems_filings(session_id)?.is_empty() {
             let due = holdspace_core::rems::due_on(&report.session);
             report.summary.open_items.push(format!("REMS monitoring form not recorded as submitted (due {due})"));
@@ -384,8 +388,8 @@ impl SessionReport {
             .into_iter()
             .map(|entry| TimelineItem { t_plus: t_plus(entry.elapsed_ms), text: describe(&entry), entry })
             .collect();
-        let (clinic, billing, billing_problems) = Default::default();
-        SessionReport { session, template_id: template.map(|t| t.id.clone()), summary, rems, timeline, integration_notes, clinic, billing, billing_problems }
+        let (clinic, billing, billing_problems, rems_filing) = Default::default();
+        SessionReport { session, template_id: template.map(|t| t.id.clone()), summary, rems, timeline, integration_notes, clinic, billing, billing_problems, rems_filing }
     }
 
     /// The stored entries, in order.

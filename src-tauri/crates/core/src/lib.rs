@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod chain;
+pub mod backup;
 pub mod clock;
 pub mod describe;
 pub mod entry;

@@ -10,6 +10,7 @@ mod bindings;
 mod command_list;
 pub mod cli;
 pub mod cli_access;
+pub mod cli_backup;
 pub mod commands;
 pub mod error;
 pub mod events;

@@ -51,6 +51,7 @@ pub fn after_sign_in(app: &tauri::AppHandle) {
     STARTED.call_once(|| {
         crate::live::start(app);
         start_music(app, &state);
+        crate::backups::start(app);
     });
     state.sync_awake();
 }

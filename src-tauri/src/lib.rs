@@ -3,6 +3,7 @@
 pub mod access;
 pub mod app;
 pub mod awake;
+pub mod backups;
 pub mod check;
 #[cfg(test)]
 mod bindings;

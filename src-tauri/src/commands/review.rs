@@ -107,7 +107,9 @@ pub fn amend_entry(
 pub fn sign_session(state: State<'_, AppState>, session_id: i64, passphrase: String, statement: String) -> CmdResult<Entry> {
     let ready = state.ready()?;
     let me = crate::commands::access::verify_signer(&state, &passphrase)?;
-    Ok(ready.store.sign(session_id, &me.name, &statement)?)
+    let signed = ready.store.sign(session_id, &me.name, &statement)?;
+    crate::backups::request("the session was signed");
+    Ok(signed)
 }
 
 #[tauri::command(async)]

@@ -59,6 +59,11 @@ impl Source {
         Ok(Source { db: data_dir.join(DB_FILE), keys: data_dir.join(KEY_FILE), key: key.duplicate() })
     }
 
+    /// A database and key file at other paths (the benchmark's copy).
+    pub fn from_paths(db: &Path, keys: &Path, key: &DbKey) -> Source {
+        Source { db: db.to_path_buf(), keys: keys.to_path_buf(), key: key.duplicate() }
+    }
+
     pub fn db_path(&self) -> &Path {
         &self.db
     }

@@ -28,7 +28,7 @@ impl Default for Retention {
 }
 
 /// The backups to remove from a listing (newest first), as of `now`.
-pub fn plan<'a>(listed: &'a [Listed], now: DateTime<Utc>, keep: Retention) -> Vec<&'a Listed> {
+pub fn plan(listed: &[Listed], now: DateTime<Utc>, keep: Retention) -> Vec<&Listed> {
     let newest_verified = listed.iter().find(|l| l.verified()).map(|l| l.name.clone());
     let now_local = now.with_timezone(&Local);
     let now_month = now_local.year() * 12 + now_local.month() as i32;

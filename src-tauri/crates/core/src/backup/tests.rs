@@ -474,7 +474,7 @@ fn retention_keeps_two_weeks_then_the_newest_of_each_month_and_never_the_newest_
         listed_at("year-ago", Local.with_ymd_and_hms(2025, 12, 5, 9, 0, 0).unwrap().with_timezone(&Utc), v.clone()),
         listed_at("jan", Local.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap().with_timezone(&Utc), v.clone()),
     ];
-    listed.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    listed.sort_by_key(|l| std::cmp::Reverse(l.created_at));
     let removed: Vec<&str> = plan(&listed, now, Retention::default()).iter().map(|l| l.name.as_str()).collect();
     assert_eq!(removed, vec!["d16", "nov-early", "year-ago"]);
     let removed: Vec<&str> = plan(&listed, now, Retention { days: 14, months: 1 }).iter().map(|l| l.name.as_str()).collect();

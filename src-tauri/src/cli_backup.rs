@@ -77,7 +77,7 @@ pub fn backups(data_dir: &Path, in_dir: Option<&Path>, out: &mut dyn Write) -> R
 pub fn restore(data_dir: &Path, file: &Path, into: &Path, out: &mut dyn Write) -> Result<(), String> {
     let mut signed_in = None;
     let unlock = |v: &holdspace_core::vault::Vault| {
-        let (id, key) = crate::cli_access::unlock(v).map_err(|m| holdspace_core::Error::NotSignedIn(m))?;
+        let (id, key) = crate::cli_access::unlock(v).map_err(holdspace_core::Error::NotSignedIn)?;
         signed_in = v.users().into_iter().find(|(uid, _)| *uid == id).map(|(_, n)| n);
         Ok(key)
     };

@@ -69,6 +69,9 @@ const COMMANDS: &[&str] = &[
     "save_clinic_profile",
     "billing_codes",
     "save_billing_codes",
+    "backup_status",
+    "set_backup_folder",
+    "backup_now",
     "default_export_folder",
     "add_demo_session",
     // Registered only in `e2e` builds; in a normal build the permission exists but no handler does.

@@ -51,6 +51,7 @@ pub fn after_sign_in(app: &tauri::AppHandle) {
     STARTED.call_once(|| {
         crate::live::start(app);
         start_music(app, &state);
+        crate::backups::start(app);
     });
     state.sync_awake();
 }
@@ -253,6 +254,9 @@ macro_rules! app_commands {
             commands::clinic::save_clinic_profile,
             commands::billing::billing_codes,
             commands::billing::save_billing_codes,
+            commands::backup::backup_status,
+            commands::backup::set_backup_folder,
+            commands::backup::backup_now,
             commands::review::default_export_folder,
             commands::review::add_demo_session,
             $($extra),*

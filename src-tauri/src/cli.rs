@@ -63,6 +63,27 @@ pub enum Command {
     Passwd,
     /// Give a user a new passphrase with the recovery key shown at the first run
     Recover,
+    /// Back up the record now (an encrypted copy, verified) to DIR or the folder chosen in Settings
+    Backup {
+        /// The backup folder [default: the one chosen in Settings, Backups]
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
+    /// List the backups in a folder and whether each is verified, not verified or failed
+    Backups {
+        /// The backup folder [default: the one chosen in Settings, Backups]
+        #[arg(long = "in", value_name = "DIR")]
+        in_dir: Option<PathBuf>,
+    },
+    /// Restore a backup into a new, empty data folder (never over a record), then verify it
+    Restore {
+        /// The backup's holdspace-YYYYMMDD-HHMMSS.sqlite3 (its manifest and key file beside it)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// A new folder (or an empty one) for the restored record
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+    },
     /// Import an M3U/M3U8 file as a playlist, or export a playlist as M3U8
     Playlist {
         #[command(subcommand)]
@@ -126,6 +147,9 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Passwd) => report(crate::cli_access::passwd(&data_dir, &mut std::io::stdout())),
         Some(Command::Recover) => report(crate::cli_access::recover(&data_dir, &mut std::io::stdout())),
+        Some(Command::Backup { to }) => report(crate::cli_backup::backup(&data_dir, to.as_deref(), &mut std::io::stdout())),
+        Some(Command::Backups { in_dir }) => report(crate::cli_backup::backups(&data_dir, in_dir.as_deref(), &mut std::io::stdout())),
+        Some(Command::Restore { file, into }) => report(crate::cli_backup::restore(&data_dir, &file, &into, &mut std::io::stdout())),
         Some(Command::Playlist { action }) => {
             playlist_cli(&action, &data_dir, &mut std::io::stdout(), &mut std::io::stderr())
         }

@@ -20,3 +20,4 @@ mod screens;
 mod access;
 mod audit;
 mod chain;
+mod backup;

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod app;
+pub mod backup;
 pub mod billing;
 pub mod clinic;
 pub mod library;

@@ -140,6 +140,7 @@ pub fn sign_session(
     let me = crate::commands::access::verify_signer(&state, &passphrase)?;
     let entry = ready.store.sign_with_open_items(session_id, &me.name, &statement, open, open_reason.as_deref())?;
     record(&state, AuditAction::Signature, Some(session_id), format!("signed (entry {})", entry.seq));
+    crate::backups::request("the session was signed");
     Ok(entry)
 }
 

@@ -49,6 +49,7 @@ import type { FilingDue } from './bindings/FilingDue';
 import type { ClinicProfile } from './bindings/ClinicProfile';
 import type { BillingView } from './bindings/BillingView';
 import type { BillingCodes } from './bindings/BillingCodes';
+import type { BackupView } from './bindings/BackupView';
 import type { PracticeAction } from './bindings/PracticeAction';
 import type { EntriesSavedPayload } from './bindings/EntriesSavedPayload';
 import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
@@ -207,6 +208,11 @@ export const backend = {
   remsDue: () => call<FilingDue[]>('rems_due'),
   billingCodes: (sessionId: number) => call<BillingView>('billing_codes', { sessionId }),
   saveBillingCodes: (sessionId: number, codes: BillingCodes) => call<BillingView>('save_billing_codes', { sessionId, codes }),
+  backupStatus: () => call<BackupView>('backup_status'),
+  /** Clinical directors only: an existing folder, as a full path, outside the data folder. */
+  setBackupFolder: (folder: string, keepDays: number, keepMonths: number) =>
+    call<BackupView>('set_backup_folder', { folder, keepDays, keepMonths }),
+  backupNow: () => call<BackupView>('backup_now'),
   clinicProfile: () => call<ClinicProfile>('clinic_profile'),
   /** Clinical directors only; the saved (trimmed, checked) profile comes back. */
   saveClinicProfile: (profile: ClinicProfile) => call<ClinicProfile>('save_clinic_profile', { profile }),

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod billing;
 pub mod chain;
+pub mod backup;
 pub mod clinic;
 pub mod clock;
 pub mod describe;

@@ -507,3 +507,45 @@ fn retention_removes_old_backups_from_the_folder_and_leaves_others_files_alone()
     assert!(names(out.path()).contains(&"notes.txt".to_string()));
     assert!(names(out.path()).contains(&"holdspace-19990101-000000.sqlite3".to_string()), "a file with no manifest is never removed");
 }
+
+/// A backup folder that became read-only (a USB disk write-protected, a share mounted ro):
+/// the backup fails naming the folder, the earlier backup stays verified, the record saves.
+/// Made read-only for real: a tmpfs remounted `ro` (as root, where `mount` works), else a
+/// folder with no write permission (which root would ignore).
+#[test]
+fn a_read_only_backup_folder_fails_with_the_folder_named_and_the_record_keeps_working() {
+    let data = tempfile::tempdir().unwrap();
+    let (key, store) = record(data.path(), 5);
+    let source = Source::new(data.path(), &key).unwrap();
+    let now = store.clock().now();
+    let scratch = tempfile::tempdir().unwrap();
+    let at = scratch.path().join("usb");
+    let mounted = Tmpfs::mount(&at, 64 * 1024 * 1024);
+    if mounted.is_none() {
+        std::fs::create_dir_all(&at).unwrap();
+    }
+    let first = back_up(&source, &at, now, Retention::default()).unwrap();
+    let read_only = match &mounted {
+        Some(_) => std::process::Command::new("mount").args(["-o", "remount,ro"]).arg(&at).status().is_ok_and(|s| s.success()),
+        None => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&at, std::fs::Permissions::from_mode(0o555)).unwrap();
+            std::fs::File::create(at.join("probe")).is_err()
+        }
+    };
+    if !read_only {
+        eprintln!("this machine cannot make a read-only folder for the test (root without mount)");
+        return;
+    }
+    let err = back_up(&source, &at, now + chrono::Duration::hours(1), Retention::default()).unwrap_err();
+    assert_eq!(err.kind(), crate::ErrorKind::Backup, "{err}");
+    assert!(err.to_string().contains(&at.display().to_string()), "the folder is named: {err}");
+    let listed = list(&at, Check::Full).unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!((listed[0].database.clone(), listed[0].verified()), (first.database.display().to_string(), true));
+    store.add_note(2, "saved after the failed backup").unwrap();
+    if mounted.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&at, std::fs::Permissions::from_mode(0o755));
+    }
+}

@@ -341,6 +341,21 @@ mod tests {
             .store
     }
 
+    /// `holdspace --version` prints the workspace version from Cargo.toml (the package's version
+    /// comes from the same place), and exits before opening any data folder.
+    #[test]
+    fn version_flag_prints_the_cargo_version() {
+        use clap::Parser;
+        let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml")).unwrap();
+        let manifest: toml::Table = manifest.parse().unwrap();
+        let version = manifest["workspace"]["package"]["version"].as_str().unwrap();
+        let err = Cli::try_parse_from(["holdspace", "--version"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayVersion);
+        assert_eq!(err.to_string().trim(), format!("holdspace {version}"));
+        let err = Cli::try_parse_from(["holdspace", "-V"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayVersion);
+    }
+
     #[test]
     fn sessions_lists_what_the_store_holds() {
         let tmp = tempfile::tempdir().unwrap();

@@ -4,8 +4,6 @@
 //! counts and chain heads (hashes), never a client code, a name or a word of the record.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::Path;
 use ts_rs::TS;
 
@@ -76,17 +74,5 @@ impl Manifest {
 
 /// SHA-256 of a file (hex) and its length, read in blocks.
 pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut f = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut len = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        len += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    Ok((crate::chain::to_hex(&hasher.finalize()), len))
+    crate::files::size_and_sha256(path).map(|(len, sha)| (sha, len))
 }

@@ -269,7 +269,7 @@ pub struct DoseInput {
 }
 
 pub const NOTE_MAX_CHARS: usize = 20_000;
-pub const UNITS: [&str; 5] = ["mg", "mg/kg", "mcg", "mL", "sprays"];
+pub const UNITS: [&str; 5] = holdspace_monitoring::DOSE_UNITS;
 /// Doses are recorded up to an hour late (paperwork after an emergency), never earlier.
 pub const MAX_MINUTES_AGO: u32 = 60;
 

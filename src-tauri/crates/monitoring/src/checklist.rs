@@ -68,6 +68,8 @@ fn generated_discharge_items(scoring: DischargeScoring) -> Vec<ChecklistItemDef>
         help: "Compared with the client before the dose (ketamine emergency-medicine guidance, 2011)".into(),
         levels: vec![],
         observed_by: None,
+        blocks_dosing: vec![],
+        blocks_dosing_reason: String::new(),
     };
     match scoring {
         DischargeScoring::ReturnToBaseline => vec![
@@ -90,6 +92,8 @@ fn generated_discharge_items(scoring: DischargeScoring) -> Vec<ChecklistItemDef>
                 help: String::new(),
                 levels: si.levels,
                 observed_by: None,
+                blocks_dosing: vec![],
+                blocks_dosing_reason: String::new(),
             })
             .collect(),
     }
@@ -104,6 +108,9 @@ pub fn checklist_items(t: &Template, stage: Stage) -> Vec<ChecklistItemDef> {
         Stage::Discharge => t.checklists.discharge.clone(),
     };
     let mut items = own.unwrap_or_else(|| default_items(stage));
+    if stage == Stage::PreDose && !t.checklists.pre_dose_extra.is_empty() {
+        items.splice(0..0, t.checklists.pre_dose_extra.iter().cloned());
+    }
     if stage == Stage::Discharge {
         items.extend(generated_discharge_items(t.discharge_scoring));
     }
@@ -120,12 +127,15 @@ pub(crate) fn validate_checklists(t: &Template, push: &mut dyn FnMut(&[Seg], Str
             Stage::Discharge => &t.checklists.discharge,
         };
         let key = Key(stage.as_str());
+        let extra = if stage == Stage::PreDose { t.checklists.pre_dose_extra.len() } else { 0 };
         for (i, it) in checklist_items(t, stage).iter().enumerate() {
             // Only items written in the template get a precise line; others point at the table.
-            let from_template = own.as_ref().is_some_and(|o| i < o.len());
+            let from_template = i < extra || own.as_ref().is_some_and(|o| i - extra < o.len());
             let at = |k: &'static str| -> Vec<Seg> {
-                if from_template {
-                    vec![Key("checklists"), key.clone(), Idx(i), Key(k)]
+                if i < extra {
+                    vec![Key("checklists"), Key("pre_dose_extra"), Idx(i), Key(k)]
+                } else if from_template {
+                    vec![Key("checklists"), key.clone(), Idx(i - extra), Key(k)]
                 } else {
                     vec![Key("checklists")]
                 }
@@ -173,8 +183,39 @@ pub(crate) fn validate_checklists(t: &Template, push: &mut dyn FnMut(&[Seg], Str
                     push(&at("options"), m);
                 }
             }
+            if !it.blocks_dosing.is_empty() {
+                if stage != Stage::PreDose || it.input != InputKind::Choice {
+                    push(&at("blocks_dosing"), format!("checklist item `{}`: blocks_dosing only applies to a pre-dose item with input = \"choice\"", it.id));
+                }
+                for b in it.blocks_dosing.iter().filter(|b| !it.options.contains(b)) {
+                    push(&at("blocks_dosing"), format!("checklist item `{}`: blocks_dosing names `{b}`, which is not one of its options", it.id));
+                }
+                if it.blocks_dosing_reason.trim().is_empty() {
+                    push(&at("blocks_dosing"), format!("checklist item `{}`: blocks_dosing needs blocks_dosing_reason (the reason shown when the dose is held back)", it.id));
+                }
+            }
         }
     }
+}
+
+/// What holds the first dose back: each pre-dose gate item unanswered, or answered with one
+/// of its blocking answers (with the template's reason). The clinician can pass it only with
+/// a reason, which is logged.
+pub fn dose_blockers(state: &ChecklistState) -> Vec<String> {
+    let Some(stage) = state.stage(Stage::PreDose) else { return Vec::new() };
+    stage
+        .items
+        .iter()
+        .filter(|it| !it.item.blocks_dosing.is_empty())
+        .filter_map(|it| match &it.status {
+            ItemStatus::Text { value } if it.item.blocks_dosing.contains(value) => {
+                Some(format!("{}: {value}. {}", it.item.label, it.item.blocks_dosing_reason.trim()))
+            }
+            ItemStatus::Text { .. } => None,
+            ItemStatus::NotApplicable { reason } => Some(format!("{}: marked not applicable ({reason}). {}", it.item.label, it.item.blocks_dosing_reason.trim())),
+            _ => Some(format!("{}: not answered. {}", it.item.label, it.item.blocks_dosing_reason.trim())),
+        })
+        .collect()
 }
 
 /// What was done to an item.

@@ -7,6 +7,7 @@
 
 mod checklist;
 mod discharge;
+mod effects;
 mod error;
 mod loader;
 mod parse;
@@ -22,9 +23,10 @@ mod ack;
 
 pub use ack::{unacknowledged, FlagAck};
 pub use checklist::{
-    checklist_items, compute_checklist_state, compute_checklist_state_observed, default_items, validate_checklist_event, ChecklistAction, ChecklistEvent,
+    checklist_items, compute_checklist_state, dose_blockers, compute_checklist_state_observed, default_items, validate_checklist_event, ChecklistAction, ChecklistEvent,
     ChecklistState, ItemState, ItemStatus, Observation, SkippedEvent, Stage, StageState,
 };
+pub use effects::{check_effect_event, effect_blockers, effect_states, Effect, EffectEvent, EffectState, EffectStatus};
 pub use discharge::{discharge_check, discharge_check_with_schedule, DischargeGate};
 pub use error::{MonitoringError, Problem};
 pub use span::line_of;
@@ -41,7 +43,7 @@ pub use scores::{compute_score, score_items, score_name, ScoreItem, ScoreState};
 pub use parse::parse_template;
 pub use source::{name_problem, read_limited, MAX_FILE_BYTES};
 pub use template::{
-    effective_quick_tags, ChecklistItemDef, DEFAULT_LATE_WITHIN_MIN, DEFAULT_LATE_WITHIN_SOURCE, CheckpointDef, CheckpointKind, Checklists, DischargeScoring, InputKind,
+    effective_quick_tags, ChecklistItemDef, DEFAULT_LATE_WITHIN_MIN, DEFAULT_LATE_WITHIN_SOURCE, CheckpointDef, CheckpointKind, Checklists, DischargeScoring, DosePreset, DOSE_UNITS, MAX_DEVICES, InputKind,
     MeasurementKind, Observable, Phase, Route, Template,
 };
 pub use thresholds::{BpRise, LowHigh, MoaasThreshold, PreDoseBp, SessionBp, Spo2Threshold, Thresholds};

@@ -179,6 +179,30 @@ fn validate(t: &Template, push: &mut dyn FnMut(&[Seg], String)) {
     }
     crate::thresholds::validate_thresholds(&t.thresholds, push);
     crate::checklist::validate_checklists(t, push);
+    let mut seen_effects = std::collections::HashSet::new();
+    for e in &t.effects {
+        if !seen_effects.insert(*e) {
+            push(&[Key("effects")], format!("effect `{}` is listed twice", e.label()));
+        }
+    }
+    for (i, p) in t.dose_presets.iter().enumerate() {
+        let at = |k: &'static str| [Key("dose_presets"), Idx(i), Key(k)];
+        if p.label.trim().is_empty() || p.substance.trim().is_empty() {
+            push(&at("label"), format!("dose preset {} needs a label and a substance", i + 1));
+        }
+        if !p.amount.is_finite() || p.amount <= 0.0 || p.amount > 10_000.0 {
+            push(&at("amount"), format!("dose preset `{}`: amount must be above 0 and at most 10000, got {}", p.label, p.amount));
+        }
+        if !DOSE_UNITS.contains(&p.unit.as_str()) {
+            push(&at("unit"), format!("dose preset `{}`: unit `{}` must be one of {}", p.label, p.unit, DOSE_UNITS.join(", ")));
+        }
+        if p.devices.is_some_and(|d| !(1..=MAX_DEVICES).contains(&d)) {
+            push(&at("devices"), format!("dose preset `{}`: devices must be 1 to {MAX_DEVICES}", p.label));
+        }
+        if p.devices.is_some() && !t.dose_devices {
+            push(&at("devices"), format!("dose preset `{}`: devices needs dose_devices = true", p.label));
+        }
+    }
     if let Some(tags) = &t.quick_tags {
         for (path_idx, msg) in crate::quick_tags::tag_problems(tags) {
             match path_idx {

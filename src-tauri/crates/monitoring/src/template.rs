@@ -70,6 +70,12 @@ pub struct ChecklistItemDef {
     /// takes precedence).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_by: Option<Observable>,
+    /// For a pre-dose `choice`: the answers that hold the dose back (an unanswered item holds
+    /// it back too), with the reason shown; passing it takes a logged reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks_dosing: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub blocks_dosing_reason: String,
 }
 
 fn yes() -> bool {
@@ -278,6 +284,10 @@ pub struct Checklists {
     pub during: Option<Vec<ChecklistItemDef>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discharge: Option<Vec<ChecklistItemDef>>,
+    /// Items shown first in the pre-dose list, in front of the template's own list or the
+    /// defaults (a protocol's own gate, without repeating the defaults).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pre_dose_extra: Vec<ChecklistItemDef>,
 }
 
 fn default_window_before() -> i32 {
@@ -348,6 +358,33 @@ pub struct Template {
     /// Replaces the clinic or default quick tags for sessions on this template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_tags: Option<Vec<QuickTag>>,
+    /// Effects recorded as observed or not, each with the time it resolved; discharge waits
+    /// for each to be settled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<crate::effects::Effect>,
+    /// Doses the dose form offers as one key each (e.g. 56 mg as 2 devices); "other" stays.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dose_presets: Vec<DosePreset>,
+    /// Whether the dose form asks how many devices (nasal spray devices) were used.
+    #[serde(default)]
+    pub dose_devices: bool,
+}
+
+/// The units a dose is recorded in.
+pub const DOSE_UNITS: [&str; 5] = ["mg", "mg/kg", "mcg", "mL", "sprays"];
+/// The most devices (e.g. nasal spray devices) one dose entry can count.
+pub const MAX_DEVICES: u32 = 10;
+
+/// A dose the form offers ready-made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DosePreset {
+    pub label: String,
+    pub substance: String,
+    pub amount: f64,
+    pub unit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<u32>,
 }
 
 impl Template {

@@ -47,6 +47,8 @@ const COMMANDS: &[&str] = &[
     "ack_flag",
     "mark_check_missed",
     "record_checklist",
+    "record_effect",
+    "confirm_ready_to_leave",
     "add_tag",
     "review_list",
     "search_entries",

@@ -232,6 +232,8 @@ macro_rules! app_commands {
             commands::monitoring::ack_flag,
             commands::monitoring::mark_check_missed,
             commands::monitoring::record_checklist,
+            commands::monitoring::record_effect,
+            commands::monitoring::confirm_ready_to_leave,
             commands::monitoring::add_tag,
             commands::review::review_list,
             commands::review::search_entries,

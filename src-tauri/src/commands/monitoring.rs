@@ -2,7 +2,7 @@ use crate::error::CmdResult;
 use crate::state::AppState;
 use holdspace_core::monitor::MonitorView;
 use holdspace_core::monitoring::{
-    checklist_items, dissociation_levels, effective_quick_tags, moaas_levels, ChecklistAction, ChecklistItemDef,
+    checklist_items, dissociation_levels, effective_quick_tags, moaas_levels, ChecklistAction, ChecklistItemDef, Effect, EffectStatus,
     QuickTag, ScaleLevel, Stage, Template, TemplateInfo, Vitals,
 };
 use holdspace_core::store::{tag_body, WriteOp};
@@ -95,6 +95,33 @@ pub fn mark_check_missed(
     let ready = state.ready()?;
     let template = Box::new(ready.template(&ready.store.session(session_id)?.protocol)?.clone());
     Ok(ready.save_one(session_id, key, WriteOp::CheckMissed { template, occurrence_id, reason })?)
+}
+
+/// Records an effect the protocol asks about (sedation, dissociation, respiratory depression)
+/// as observed, not observed or resolved, `minutes_ago` minutes ago.
+#[tauri::command(async)]
+pub fn record_effect(
+    state: State<'_, AppState>,
+    session_id: i64,
+    effect: Effect,
+    status: EffectStatus,
+    minutes_ago: Option<u32>,
+    key: Option<String>,
+) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    let template = Box::new(ready.session_template(session_id)?.clone());
+    Ok(ready.save_one(session_id, key, WriteOp::Effect { template, effect, status, minutes_ago: minutes_ago.unwrap_or(0) })?)
+}
+
+/// Confirms the computed "ready to leave" time (refused with kind `discharge_blocked` while a
+/// discharge condition is open).
+#[tauri::command(async)]
+pub fn confirm_ready_to_leave(state: State<'_, AppState>, session_id: i64) -> CmdResult<Entry> {
+    let ready = state.ready()?;
+    let template = ready.session_template(session_id)?;
+    let entry = ready.store.confirm_ready_to_leave(session_id, template)?;
+    crate::live::FEED.saved(session_id);
+    Ok(entry)
 }
 
 #[tauri::command(async)]

@@ -73,9 +73,18 @@ pub fn start_session(app: tauri::AppHandle, state: State<'_, AppState>, mut new_
     view(&state, session.id)
 }
 
+/// Records a dose. Before the first dose the protocol's gate may hold it back: this fails with
+/// kind `dose_blocked` unless the dose carries an override reason, which is then logged first.
 #[tauri::command(async)]
 pub fn record_dose(state: State<'_, AppState>, session_id: i64, dose: DoseInput, key: Option<String>) -> CmdResult<Entry> {
-    Ok(state.ready()?.save_one(session_id, key, WriteOp::Dose { input: dose })?)
+    let ready = state.ready()?;
+    let template = ready.session_template(session_id)?;
+    let op = ready.store.gated_dose(session_id, template, dose)?;
+    // The dose is the last entry written (an override entry comes before it).
+    ready
+        .save(session_id, key, op)?
+        .pop()
+        .ok_or_else(|| holdspace_core::Error::NotFound { what: "the saved dose".into() }.into())
 }
 
 /// Saves a note; `theme` marks it as a theme to take into integration work. `key` is the

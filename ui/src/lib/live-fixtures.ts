@@ -64,6 +64,9 @@ export function monitorView(status: 'upcoming' | 'due', dueMs: number, flags: Mo
     discharge: { allowed: false, blockers: [], minutes_remaining: 60 },
     risks: [],
     before_dosing: [],
+    dose_blockers: [],
+    effects: [],
+    ready_to_leave: null,
   };
 }
 

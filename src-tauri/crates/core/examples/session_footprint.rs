@@ -34,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         unit: "mg".into(),
         route: Route::Intramuscular,
         lot: "LOT-7".into(),
-        minutes_ago: None,
+        minutes_ago: None, devices: None, override_reason: None,
     })?;
     let mut entries = 2;
     let mut peak_wal = 0;

@@ -27,6 +27,9 @@ pub fn num(v: f64) -> String {
 /// `ketamine 50 mg · Intramuscular injection · lot L7`
 pub fn dose_text(d: &Dose) -> String {
     let mut s = format!("{} {} {} · {}", d.substance, num(d.amount), d.unit, d.route.label());
+    if let Some(n) = d.devices {
+        s.push_str(&format!(" · {n} {}", if n == 1 { "device" } else { "devices" }));
+    }
     if !d.lot.is_empty() {
         s.push_str(&format!(" · lot {}", d.lot));
     }
@@ -186,6 +189,19 @@ pub fn describe_body(body: &EntryBody, author: &str) -> String {
             }
             s
         }
+        EntryBody::Effect { effect, status, minutes_ago } => {
+            let mut s = format!("{}: {}", effect.label(), status.as_str());
+            if *minutes_ago > 0 {
+                s.push_str(&format!(" ({minutes_ago} min before it was recorded)"));
+            }
+            s
+        }
+        EntryBody::DoseOverride { blockers, reason } => {
+            format!("Dose given against the protocol's gate: {reason} (held back by: {})", blockers.join("; "))
+        }
+        EntryBody::ReadyConfirmed { minutes_after_first_dose, .. } => {
+            format!("Ready to leave confirmed: {minutes_after_first_dose} min after the first dose (the first moment every discharge condition held)")
+        }
         EntryBody::DischargeOverride { blockers, reason } => {
             format!("Discharge override: {reason} (open: {})", blockers.join("; "))
         }
@@ -253,8 +269,14 @@ mod tests {
             route: Route::Intramuscular,
             lot: "L7".into(),
             booster: true,
+            devices: None,
         };
-        assert_eq!(describe_body(&EntryBody::Dose(dose), "Dr Rowe"), "Booster dose: ketamine 25 mg · Intramuscular injection · lot L7");
+        assert_eq!(describe_body(&EntryBody::Dose(dose.clone()), "Dr Rowe"), "Booster dose: ketamine 25 mg · Intramuscular injection · lot L7");
+        let spray = Dose { substance: "esketamine".into(), amount: 56.0, route: Route::Intranasal, devices: Some(2), booster: false, ..dose };
+        assert_eq!(describe_body(&EntryBody::Dose(spray), ""), "Dose: esketamine 56 mg · Esketamine nasal spray · 2 devices · lot L7");
+        use holdspace_monitoring::{Effect, EffectStatus};
+        let resolved = EntryBody::Effect { effect: Effect::RespiratoryDepression, status: EffectStatus::Resolved, minutes_ago: 5 };
+        assert_eq!(describe_body(&resolved, ""), "Respiratory depression: resolved (5 min before it was recorded)");
         let v = Vitals { systolic: Some(150), diastolic: Some(95), heart_rate: Some(72), spo2: Some(98), moaas: Some(5), ..Vitals::default() };
         assert_eq!(describe_body(&EntryBody::Vitals { reading: v }, ""), "BP 150/95 · HR 72 · SpO2 98% · MOAA/S 5");
         let note = EntryBody::Note { text: "said \"floating\" 🙂".into(), theme: false };

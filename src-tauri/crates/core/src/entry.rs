@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::session::Route;
 use chrono::{DateTime, Utc};
-use holdspace_monitoring::{ChecklistAction, Flag, Vitals};
+use holdspace_monitoring::{ChecklistAction, Effect, EffectStatus, Flag, Vitals, MAX_DEVICES};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -103,6 +103,28 @@ pub enum EntryBody {
         #[serde(default)]
         detail: String,
     },
+    /// An effect the protocol asks about (sedation, dissociation, respiratory depression)
+    /// recorded as observed, not observed, or resolved, `minutes_ago` minutes before the
+    /// entry was written (0: as it was written).
+    Effect {
+        effect: Effect,
+        status: EffectStatus,
+        #[serde(default)]
+        minutes_ago: u32,
+    },
+    /// The first dose given although the protocol's gate held it back, with the reason.
+    DoseOverride {
+        blockers: Vec<String>,
+        reason: String,
+    },
+    /// The clinician confirmed when the patient was ready to leave: the first moment every
+    /// discharge condition held, as the app computed it from the record.
+    ReadyConfirmed {
+        ready_at: DateTime<Utc>,
+        /// Minutes from the first dose to `ready_at`.
+        #[ts(type = "number")]
+        minutes_after_first_dose: i64,
+    },
     /// Discharge against open reminders, with the clinician's reason.
     DischargeOverride {
         blockers: Vec<String>,
@@ -162,6 +184,9 @@ impl EntryBody {
             EntryBody::Music { .. } => "music",
             EntryBody::Preflight { .. } => "preflight",
             EntryBody::Practice { .. } => "practice",
+            EntryBody::Effect { .. } => "effect",
+            EntryBody::DoseOverride { .. } => "dose_override",
+            EntryBody::ReadyConfirmed { .. } => "ready_confirmed",
             EntryBody::DischargeOverride { .. } => "discharge_override",
             EntryBody::SessionEnded { .. } => "session_ended",
             EntryBody::Amendment { .. } => "amendment",
@@ -234,6 +259,10 @@ pub struct Dose {
     pub lot: String,
     /// True for every dose after the first.
     pub booster: bool,
+    /// Devices used (e.g. esketamine nasal spray devices); absent when not asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub devices: Option<u32>,
 }
 
 /// What a practice entry records: the practice began, or it ended (completed or stopped).
@@ -266,6 +295,14 @@ pub struct DoseInput {
     #[serde(default)]
     #[ts(optional)]
     pub minutes_ago: Option<u32>,
+    /// Devices used, when the protocol asks (1 to 10).
+    #[serde(default)]
+    #[ts(optional)]
+    pub devices: Option<u32>,
+    /// Why the first dose goes ahead although the protocol's gate holds it back.
+    #[serde(default)]
+    #[ts(optional)]
+    pub override_reason: Option<String>,
 }
 
 pub const NOTE_MAX_CHARS: usize = 20_000;
@@ -311,6 +348,13 @@ impl DoseInput {
         if self.lot.chars().count() > 64 {
             return Err(Error::invalid("lot number", "at most 64 characters"));
         }
+        if self.devices.is_some_and(|d| !(1..=MAX_DEVICES).contains(&d)) {
+            return Err(Error::invalid("devices", format!("enter 1 to {MAX_DEVICES} devices")));
+        }
+        self.override_reason = self.override_reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        if self.override_reason.as_ref().is_some_and(|r| r.chars().count() > 2_000) {
+            return Err(Error::invalid("reason", "at most 2000 characters"));
+        }
         if self.minutes_ago.unwrap_or(0) > MAX_MINUTES_AGO {
             return Err(Error::invalid(
                 "given",
@@ -333,6 +377,8 @@ mod tests {
             route: Route::Intramuscular,
             lot: String::new(),
             minutes_ago: None,
+            devices: None,
+            override_reason: None,
         }
     }
 

@@ -46,6 +46,10 @@ pub enum Error {
     #[error("discharge is not yet advised: {}. To end anyway, give a reason for the override.", .blockers.join("; "))]
     DischargeBlocked { blockers: Vec<String> },
 
+    /// The protocol's gate holds the first dose back; giving it needs a reason, which is logged.
+    #[error("the protocol holds the first dose back: {}. To give it anyway, give a reason.", .blockers.join("; "))]
+    DoseBlocked { blockers: Vec<String> },
+
     /// Music could not do what was asked; the session and its record are unaffected.
     #[error("music: {0}")]
     Audio(String),
@@ -108,6 +112,7 @@ pub enum ErrorKind {
     DataDir,
     Locked,
     DischargeBlocked,
+    DoseBlocked,
     Audio,
     Storage,
     NotSavedYet,
@@ -145,6 +150,7 @@ impl Error {
             Error::Locked { .. } => ErrorKind::Locked,
             Error::Monitoring(_) => ErrorKind::Invalid,
             Error::DischargeBlocked { .. } => ErrorKind::DischargeBlocked,
+            Error::DoseBlocked { .. } => ErrorKind::DoseBlocked,
             Error::Audio(_) => ErrorKind::Audio,
             Error::Storage(_) => ErrorKind::Storage,
             Error::NotSavedYet { .. } => ErrorKind::NotSavedYet,

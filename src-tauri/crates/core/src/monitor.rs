@@ -8,7 +8,8 @@ use crate::entry::{Entry, EntryBody, MusicAction};
 use crate::risks::{before_dosing, open_risks, LastBp};
 use crate::session::Session;
 use holdspace_monitoring::{
-    compute_checklist_state_observed, discharge_check_with_schedule, CheckpointKind, CheckpointStatus, ChecklistEvent,
+    compute_checklist_state_observed, discharge_check_with_schedule, dose_blockers, effect_blockers, effect_states,
+    EffectEvent, EffectState, Stage, CheckpointKind, CheckpointStatus, ChecklistEvent,
     ChecklistState, DischargeGate, Flag, MeasurementKind, Observable, Observation, Reading, Recording, Schedule,
     Template, TimerView,
 };
@@ -36,6 +37,50 @@ pub struct MonitorView {
     pub risks: Vec<String>,
     /// Before the first dose: flags so far and open pre-dose items, for the dose panel.
     pub before_dosing: Vec<String>,
+    /// Before the first dose: what the protocol's gate holds the dose back for (giving it
+    /// anyway takes a reason). Empty once dosed, or for a protocol without a gate.
+    pub dose_blockers: Vec<String>,
+    /// The effects the protocol asks about, as recorded.
+    pub effects: Vec<EffectState>,
+    /// When every discharge condition first held, once they all hold: for the clinician to
+    /// confirm. None while any is open.
+    pub ready_to_leave: Option<ReadyComputed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReadyComputed {
+    /// The first moment every discharge condition held, from the record.
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    #[ts(type = "number")]
+    pub minutes_after_first_dose: i64,
+    /// The confirmation entry, once the clinician confirmed it.
+    #[ts(type = "number | null")]
+    pub confirmed_seq: Option<i64>,
+}
+
+/// The first moment every discharge condition held: the minimum time from the first dose,
+/// the last discharge item done, the last before-discharge check done (or explained), the
+/// last effect settled. None while the gate is closed.
+pub fn ready_at(
+    template: &Template,
+    first_dose_ms: i64,
+    gate: &DischargeGate,
+    checklist: &ChecklistState,
+    checkpoints: &[holdspace_monitoring::CheckpointState],
+    effects: &[EffectState],
+) -> Option<i64> {
+    if !gate.allowed {
+        return None;
+    }
+    let met = first_dose_ms.saturating_add(i64::from(template.min_observation_min) * MIN);
+    let items = checklist.stage(Stage::Discharge).into_iter().flat_map(|s| s.items.iter()).filter(|i| i.item.required).filter_map(|i| i.at_ms);
+    let checks = checkpoints
+        .iter()
+        .filter(|c| c.kind == CheckpointKind::BeforeDischarge)
+        .filter_map(|c| c.completed_at_ms.or(c.missed_at_ms));
+    let settled = effects.iter().filter_map(EffectState::settled_at_ms);
+    Some(items.chain(checks).chain(settled).fold(met, i64::max))
 }
 
 /// Dose times (ms), first dose first.
@@ -157,6 +202,9 @@ pub struct LiveMonitor {
     unmatched_acks: Vec<(String, i64, String)>,
     observations: Vec<Observation>,
     last_bp: Option<LastBp>,
+    effect_events: Vec<EffectEvent>,
+    /// The last "ready to leave" confirmation: (seq, ready at ms).
+    ready_confirmed: Option<(i64, i64)>,
     folded: usize,
 }
 
@@ -173,6 +221,8 @@ impl LiveMonitor {
             unmatched_acks: Vec::new(),
             observations: Vec::new(),
             last_bp: None,
+            effect_events: Vec::new(),
+            ready_confirmed: None,
             folded: 0,
         }
     }
@@ -223,6 +273,12 @@ impl LiveMonitor {
                     action_taken: ack.map(|a| a.2).unwrap_or_default(),
                 });
             }
+            EntryBody::Effect { effect, status, minutes_ago } => self.effect_events.push(EffectEvent {
+                effect: *effect,
+                status: *status,
+                at_ms: e.at.timestamp_millis().saturating_sub(i64::from(*minutes_ago) * MIN),
+            }),
+            EntryBody::ReadyConfirmed { ready_at, .. } => self.ready_confirmed = Some((e.seq, ready_at.timestamp_millis())),
             EntryBody::FlagAck { flag_id, action_taken, .. } => {
                 match self.flags.iter_mut().find(|f| &f.flag.id == flag_id && f.ack_seq.is_none()) {
                     Some(f) => {
@@ -247,10 +303,24 @@ impl LiveMonitor {
         let timer = Schedule::timer_view(t, &self.doses, now_ms, &self.recordings);
         let checklist = compute_checklist_state_observed(t, &self.checklist_events, &self.observations);
         let first_dose_ms = self.first_dose_ms().unwrap_or(now_ms);
-        let discharge = discharge_check_with_schedule(t, first_dose_ms, now_ms, &checklist, &timer.checkpoints);
-        let risks = open_risks(&timer, &checklist, &self.flags, self.last_bp.as_ref());
-        let before_dosing = if self.doses.is_empty() { before_dosing(&checklist, &self.flags) } else { Vec::new() };
-        MonitorView { timer, checklist, flags: self.flags.clone(), discharge, risks, before_dosing }
+        let mut discharge = discharge_check_with_schedule(t, first_dose_ms, now_ms, &checklist, &timer.checkpoints);
+        let effects = effect_states(t, &self.effect_events);
+        discharge.blockers.extend(effect_blockers(&effects));
+        discharge.allowed = discharge.blockers.is_empty();
+        let mut risks = open_risks(&timer, &checklist, &self.flags, self.last_bp.as_ref());
+        risks.extend(effect_blockers(&effects).into_iter().filter(|b| b.contains("not yet marked resolved")));
+        let dosed = !self.doses.is_empty();
+        let before_dosing = if dosed { Vec::new() } else { before_dosing(&checklist, &self.flags) };
+        let dose_blockers = if dosed { Vec::new() } else { dose_blockers(&checklist) };
+        let ready_to_leave = match self.first_dose_ms() {
+            Some(first) => ready_at(t, first, &discharge, &checklist, &timer.checkpoints, &effects).map(|at_ms| ReadyComputed {
+                at_ms,
+                minutes_after_first_dose: at_ms.saturating_sub(first).div_euclid(MIN),
+                confirmed_seq: self.ready_confirmed.filter(|(_, at)| *at == at_ms).map(|(seq, _)| seq),
+            }),
+            None => None,
+        };
+        MonitorView { timer, checklist, flags: self.flags.clone(), discharge, risks, before_dosing, dose_blockers, effects, ready_to_leave }
     }
 
     /// The first instant after `now_ms` at which the view changes by the clock alone (a check
@@ -312,6 +382,8 @@ mod tests {
             route: Route::Intranasal,
             lot: "L1".into(),
             minutes_ago,
+            devices: None,
+            override_reason: None,
         }
     }
 
@@ -330,7 +402,21 @@ mod tests {
         let timer = Schedule::timer_view(t, &dose_times(entries), now_ms, &recordings);
         let checklist = compute_checklist_state_observed(t, &checklist_events(entries), &observations(t, entries));
         let first = session.first_dose_at.map(|t| t.timestamp_millis()).unwrap_or(now_ms);
-        let discharge = discharge_check_with_schedule(t, first, now_ms, &checklist, &timer.checkpoints);
+        let mut discharge = discharge_check_with_schedule(t, first, now_ms, &checklist, &timer.checkpoints);
+        let effect_events: Vec<EffectEvent> = entries
+            .iter()
+            .filter_map(|e| match &e.body {
+                EntryBody::Effect { effect, status, minutes_ago } => Some(EffectEvent {
+                    effect: *effect,
+                    status: *status,
+                    at_ms: e.at.timestamp_millis() - i64::from(*minutes_ago) * MIN,
+                }),
+                _ => None,
+            })
+            .collect();
+        let effects = effect_states(t, &effect_events);
+        discharge.blockers.extend(effect_blockers(&effects));
+        discharge.allowed = discharge.blockers.is_empty();
         let last_bp = entries.iter().rev().find_map(|e| match &e.body {
             EntryBody::Vitals { reading } => Some(LastBp {
                 seq: e.seq,
@@ -341,9 +427,22 @@ mod tests {
             _ => None,
         });
         let flags = flags(entries);
-        let risks = open_risks(&timer, &checklist, &flags, last_bp.as_ref());
-        let before_dosing = if dose_times(entries).is_empty() { before_dosing(&checklist, &flags) } else { Vec::new() };
-        MonitorView { timer, checklist, flags, discharge, risks, before_dosing }
+        let mut risks = open_risks(&timer, &checklist, &flags, last_bp.as_ref());
+        risks.extend(effect_blockers(&effects).into_iter().filter(|b| b.contains("not yet marked resolved")));
+        let dosed = !dose_times(entries).is_empty();
+        let before_dosing = if dosed { Vec::new() } else { before_dosing(&checklist, &flags) };
+        let dose_blockers = if dosed { Vec::new() } else { dose_blockers(&checklist) };
+        let ready_to_leave = session.first_dose_at.map(|f| f.timestamp_millis()).and_then(|f| {
+            ready_at(t, f, &discharge, &checklist, &timer.checkpoints, &effects).map(|at_ms| ReadyComputed {
+                at_ms,
+                minutes_after_first_dose: (at_ms - f).div_euclid(MIN),
+                confirmed_seq: entries.iter().rev().find_map(|e| match &e.body {
+                    EntryBody::ReadyConfirmed { ready_at, .. } => Some((e.seq, ready_at.timestamp_millis())),
+                    _ => None,
+                }).filter(|(_, at)| *at == at_ms).map(|(seq, _)| seq),
+            })
+        });
+        MonitorView { timer, checklist, flags, discharge, risks, before_dosing, dose_blockers, effects, ready_to_leave }
     }
 
     /// The session as the store held it once these entries were written.
@@ -371,7 +470,11 @@ mod tests {
             })
             .unwrap();
         let flagged = store.record_vitals(s.id, &t, vitals(Some(150), Some(95), Some(98))).unwrap();
-        let item = holdspace_monitoring::checklist_items(&t, holdspace_monitoring::Stage::PreDose)[0].id.clone();
+        let item = holdspace_monitoring::checklist_items(&t, holdspace_monitoring::Stage::PreDose)
+        .into_iter()
+        .find(|i| i.input == holdspace_monitoring::InputKind::Tick)
+        .unwrap()
+        .id;
         store.record_checklist(s.id, &t, &item, ChecklistAction::Tick).unwrap();
         store.add_note(s.id, "settling in").unwrap();
         for e in &flagged {

@@ -146,7 +146,7 @@ pub fn add_demo_session(store: &Store, clock: &FakeClock) -> Result<i64> {
             unit: "mg".into(),
             route: Route::Intramuscular,
             lot: "DEMO-LOT-2231".into(),
-            minutes_ago: None,
+            minutes_ago: None, devices: None, override_reason: None,
         },
     )?;
     at(3);

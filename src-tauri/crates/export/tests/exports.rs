@@ -164,7 +164,7 @@ fn tricky_session(store: &Store, clock: &FakeClock) -> (i64, Vec<String>) {
                 unit: "mg/kg".into(),
                 route: Route::Intramuscular,
                 lot: "L,1\"2".into(),
-                minutes_ago: None,
+                minutes_ago: None, devices: None, override_reason: None,
             },
         )
         .unwrap();
@@ -457,7 +457,7 @@ fn late_and_missed_checks_reach_the_summary_the_json_and_the_pdf() {
     clock.set(start() - Duration::minutes(5));
     store.record_vitals(s.id, &t, full.clone()).unwrap();
     clock.set(start());
-    let dose = DoseInput { substance: "ketamine".into(), amount: 50.0, unit: "mg".into(), route: Route::Intramuscular, lot: String::new(), minutes_ago: None };
+    let dose = DoseInput { substance: "ketamine".into(), amount: 50.0, unit: "mg".into(), route: Route::Intramuscular, lot: String::new(), minutes_ago: None, devices: None, override_reason: None };
     store.record_dose(s.id, dose).unwrap();
     let at = |m: i64| clock.set(start() + Duration::minutes(m));
     at(16);

@@ -54,7 +54,7 @@ fn esketamine_session(db: &Path) -> i64 {
     let all = Vitals { systolic: Some(132), diastolic: Some(84), heart_rate: Some(72), spo2: Some(98), respiratory_rate: Some(14), temperature_c: Some(36.8), ..Vitals::default() };
     store.record_vitals(s.id, &t, all).unwrap();
     store
-        .record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 56.0, unit: "mg".into(), route: Route::Intranasal, lot: "LOT-7781".into(), minutes_ago: None })
+        .record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 56.0, unit: "mg".into(), route: Route::Intranasal, lot: "LOT-7781".into(), minutes_ago: None, devices: None, override_reason: None })
         .unwrap();
     clock.advance(chrono::Duration::minutes(40));
     store.record_vitals(s.id, &t, Vitals { moaas: Some(4), dissociation: Some(2), spo2: Some(96), ..Vitals::default() }).unwrap();

@@ -51,7 +51,7 @@ fn every_field_of_the_form_is_filled_from_the_record_or_says_not_recorded() {
     store.record_checklist(s.id, &t, &benzo, ChecklistAction::Text { value: "not taken".into() }).unwrap();
     store.record_vitals(s.id, &t, Vitals { systolic: Some(128), diastolic: Some(82), spo2: Some(98), ..Vitals::default() }).unwrap();
     clock.advance(chrono::Duration::minutes(5));
-    store.record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 56.0, unit: "mg".into(), route: Route::Intranasal, lot: "LOT-7781".into(), minutes_ago: None }).unwrap();
+    store.record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 56.0, unit: "mg".into(), route: Route::Intranasal, lot: "LOT-7781".into(), minutes_ago: None, devices: None, override_reason: None }).unwrap();
     clock.advance(chrono::Duration::minutes(40));
     store.record_vitals(s.id, &t, Vitals { systolic: Some(146), diastolic: Some(90), moaas: Some(4), dissociation: Some(2), spo2: Some(95), ..Vitals::default() }).unwrap();
     clock.advance(chrono::Duration::minutes(80));

@@ -30,4 +30,9 @@ levels?: Array<string>,
  * An observation that satisfies the item by itself (a tick or "not applicable" still
  * takes precedence).
  */
-observed_by?: Observable | null, };
+observed_by?: Observable | null, 
+/**
+ * For a pre-dose `choice`: the answers that hold the dose back (an unanswered item holds
+ * it back too), with the reason shown; passing it takes a logged reason.
+ */
+blocks_dosing?: Array<string>, blocks_dosing_reason?: string, };

@@ -4,4 +4,9 @@ import type { ChecklistItemDef } from "./ChecklistItemDef";
 /**
  * The three checklists. A stage left out uses the built-in default list.
  */
-export type Checklists = { pre_dose?: Array<ChecklistItemDef> | null, during?: Array<ChecklistItemDef> | null, discharge?: Array<ChecklistItemDef> | null, };
+export type Checklists = { pre_dose?: Array<ChecklistItemDef> | null, during?: Array<ChecklistItemDef> | null, discharge?: Array<ChecklistItemDef> | null, 
+/**
+ * Items shown first in the pre-dose list, in front of the template's own list or the
+ * defaults (a protocol's own gate, without repeating the defaults).
+ */
+pre_dose_extra?: Array<ChecklistItemDef>, };

@@ -9,4 +9,8 @@ given_at: string, substance: string, amount: number, unit: string, route: Route,
 /**
  * True for every dose after the first.
  */
-booster: boolean, };
+booster: boolean, 
+/**
+ * Devices used (e.g. esketamine nasal spray devices); absent when not asked.
+ */
+devices?: number, };

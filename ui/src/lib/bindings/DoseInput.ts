@@ -8,4 +8,12 @@ export type DoseInput = { substance: string, amount: number, unit: string, route
 /**
  * Minutes before now that the dose was given; 0 or absent for "just now".
  */
-minutes_ago?: number, };
+minutes_ago?: number, 
+/**
+ * Devices used, when the protocol asks (1 to 10).
+ */
+devices?: number, 
+/**
+ * Why the first dose goes ahead although the protocol's gate holds it back.
+ */
+override_reason?: string, };

@@ -2,6 +2,8 @@
 import type { Checklists } from "./Checklists";
 import type { CheckpointDef } from "./CheckpointDef";
 import type { DischargeScoring } from "./DischargeScoring";
+import type { DosePreset } from "./DosePreset";
+import type { Effect } from "./Effect";
 import type { Phase } from "./Phase";
 import type { QuickTag } from "./QuickTag";
 import type { Route } from "./Route";
@@ -44,4 +46,17 @@ discharge_ready_score: number, phases: Array<Phase>, checkpoints: Array<Checkpoi
 /**
  * Replaces the clinic or default quick tags for sessions on this template.
  */
-quick_tags?: Array<QuickTag> | null, };
+quick_tags?: Array<QuickTag> | null, 
+/**
+ * Effects recorded as observed or not, each with the time it resolved; discharge waits
+ * for each to be settled.
+ */
+effects?: Array<Effect>, 
+/**
+ * Doses the dose form offers as one key each (e.g. 56 mg as 2 devices); "other" stays.
+ */
+dose_presets?: Array<DosePreset>, 
+/**
+ * Whether the dose form asks how many devices (nasal spray devices) were used.
+ */
+dose_devices: boolean, };

@@ -31,14 +31,18 @@ fn signed_session(dir: &Path) -> (PathBuf, i64) {
             intention: "to rest".into(),
         })
         .unwrap();
-    let item = holdspace_monitoring::checklist_items(&t, holdspace_monitoring::Stage::PreDose)[0].id.clone();
+    let item = holdspace_monitoring::checklist_items(&t, holdspace_monitoring::Stage::PreDose)
+        .into_iter()
+        .find(|i| i.input == holdspace_monitoring::InputKind::Tick)
+        .unwrap()
+        .id;
     store.record_checklist(s.id, &t, &item, ChecklistAction::Tick).unwrap();
     let flagged = store.record_vitals(s.id, &t, Vitals { systolic: Some(150), diastolic: Some(95), ..Vitals::default() }).unwrap();
     let flag = flagged.iter().find_map(|e| match &e.body { EntryBody::Flag { flag, .. } => Some(flag.id.clone()), _ => None }).unwrap();
     store.ack_flag(s.id, &flag, "rechecked after rest").unwrap();
     clock.advance(Duration::minutes(5));
     store
-        .record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 56.0, unit: "mg".into(), route: Route::Intranasal, lot: String::new(), minutes_ago: None })
+        .record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 56.0, unit: "mg".into(), route: Route::Intranasal, lot: String::new(), minutes_ago: None, devices: None, override_reason: None })
         .unwrap();
     clock.advance(Duration::minutes(40));
     store.add_note(s.id, "asked to stop the session").unwrap();

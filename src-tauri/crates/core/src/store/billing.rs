@@ -64,7 +64,7 @@ mod tests {
             .start_session(NewSession { client_code: "E-4".into(), therapist: "Dr Rowe".into(), route: Route::Intranasal, protocol: "esketamine-rems".into(), intention: String::new() })
             .unwrap();
         for _ in 0..3 {
-            store.record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 28.0, unit: "mg".into(), route: Route::Intranasal, lot: String::new(), minutes_ago: None }).unwrap();
+            store.record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 28.0, unit: "mg".into(), route: Route::Intranasal, lot: String::new(), minutes_ago: None, devices: None, override_reason: None }).unwrap();
         }
         assert_eq!(store.esketamine_mg(s.id).unwrap(), Some(84.0), "three devices of 28 mg");
         assert_eq!(store.billing_codes(s.id).unwrap(), BillingCodes::default());

@@ -97,10 +97,19 @@ impl Store {
 
     /// Records a dose. The first dose starts the T+ timer; later ones are boosters.
     pub fn record_dose(&self, session_id: i64, input: DoseInput) -> Result<Entry> {
-        self.record_dose_at(session_id, input, self.clock.now(), None)
+        let mut saved = self.record_dose_at(session_id, input, &[], self.clock.now(), None)?;
+        saved.pop().ok_or_else(|| Error::NotFound { what: "the saved dose".into() })
     }
 
-    pub(super) fn record_dose_at(&self, session_id: i64, input: DoseInput, now: DateTime<Utc>, key: Option<&str>) -> Result<Entry> {
+    /// The dose, after the override entry when `blockers` were passed with a reason.
+    pub(super) fn record_dose_at(
+        &self,
+        session_id: i64,
+        input: DoseInput,
+        blockers: &[String],
+        now: DateTime<Utc>,
+        key: Option<&str>,
+    ) -> Result<Vec<Entry>> {
         let input = input.validated()?;
         let given_at = now - Duration::minutes(i64::from(input.minutes_ago.unwrap_or(0)));
         let mut conn = self.conn();
@@ -115,6 +124,13 @@ impl Store {
                 return Err(Error::invalid("given", "a booster cannot be before the first dose"));
             }
         }
+        let mut out = Vec::new();
+        if !blockers.is_empty() {
+            let reason = input.override_reason.clone().ok_or_else(|| Error::DoseBlocked { blockers: blockers.to_vec() })?;
+            let override_key = key.map(|k| format!("{k}/override"));
+            let body = EntryBody::DoseOverride { blockers: blockers.to_vec(), reason };
+            out.push(insert_entry_keyed(&tx, &session, now, self.author_for(&session), body, override_key.as_deref())?);
+        }
         let dose = Dose {
             given_at: ms_to_time(given_at.timestamp_millis()),
             substance: input.substance,
@@ -123,6 +139,7 @@ impl Store {
             route: input.route,
             lot: input.lot,
             booster: session.first_dose_at.is_some(),
+            devices: input.devices,
         };
         if session.first_dose_at.is_none() {
             tx.execute(
@@ -131,9 +148,9 @@ impl Store {
             )?;
             session.first_dose_at = Some(dose.given_at);
         }
-        let entry = insert_entry_keyed(&tx, &session, now, self.author_for(&session), EntryBody::Dose(dose), key)?;
+        out.push(insert_entry_keyed(&tx, &session, now, self.author_for(&session), EntryBody::Dose(dose), key)?);
         tx.commit()?;
-        Ok(entry)
+        Ok(out)
     }
 
     /// The whole timeline of a session in the order it was written.

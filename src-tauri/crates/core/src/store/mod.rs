@@ -19,6 +19,7 @@
 mod billing;
 mod clinic;
 mod datadir;
+mod gates;
 mod entries;
 mod integration;
 mod loudness;
@@ -219,6 +220,8 @@ mod tests;
 mod review_tests;
 #[cfg(test)]
 mod monitoring_tests;
+#[cfg(test)]
+mod gates_tests;
 #[cfg(test)]
 mod timeline_tests;
 #[cfg(test)]

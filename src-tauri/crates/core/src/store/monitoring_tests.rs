@@ -68,7 +68,7 @@ fn esketamine_session_flags_checkpoints_gate_and_restart() {
                 unit: "mg".into(),
                 route: Route::Intranasal,
                 lot: "E56".into(),
-                minutes_ago: None,
+                minutes_ago: None, devices: None, override_reason: None,
             },
         )
         .unwrap();
@@ -86,7 +86,11 @@ fn esketamine_session_flags_checkpoints_gate_and_restart() {
     assert_eq!(bp40.status, CheckpointStatus::Done);
 
     // A checklist tick is an entry; not applicable needs a reason.
-    let item = holdspace_monitoring::checklist_items(&t, holdspace_monitoring::Stage::PreDose)[0].id.clone();
+    let item = holdspace_monitoring::checklist_items(&t, holdspace_monitoring::Stage::PreDose)
+        .into_iter()
+        .find(|i| i.input == holdspace_monitoring::InputKind::Tick)
+        .unwrap()
+        .id;
     store.record_checklist(s.id, &t, &item, ChecklistAction::Tick).unwrap();
     let na = store.record_checklist(s.id, &t, &item, ChecklistAction::NotApplicable { reason: " ".into() });
     assert_eq!(na.unwrap_err().kind(), ErrorKind::Invalid);
@@ -176,7 +180,7 @@ fn what_the_app_sees_satisfies_items_and_what_is_open_is_kept_at_the_end() {
     store
         .record_dose(
             s.id,
-            DoseInput { substance: "ketamine".into(), amount: 50.0, unit: "mg".into(), route: Route::Intramuscular, lot: "K1".into(), minutes_ago: None },
+            DoseInput { substance: "ketamine".into(), amount: 50.0, unit: "mg".into(), route: Route::Intramuscular, lot: "K1".into(), minutes_ago: None, devices: None, override_reason: None },
         )
         .unwrap();
     assert!(view(&store).before_dosing.is_empty(), "nothing is 'before dosing' once dosed");
@@ -234,7 +238,7 @@ fn a_check_is_marked_missed_with_a_reason_once_and_only_when_it_is_due() {
         unit: "mg".into(),
         route: Route::Intramuscular,
         lot: String::new(),
-        minutes_ago: None,
+        minutes_ago: None, devices: None, override_reason: None,
     };
     store.record_dose(s.id, dose).unwrap();
     let occ = "vitals-q15@0+30";

@@ -17,7 +17,7 @@ fn session(store: &Store, route: Route) -> i64 {
         .start_session(NewSession { client_code: "E-3".into(), therapist: "Dr Rowe".into(), route, protocol: "esketamine-rems".into(), intention: String::new() })
         .unwrap();
     store
-        .record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 56.0, unit: "mg".into(), route, lot: String::new(), minutes_ago: None })
+        .record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 56.0, unit: "mg".into(), route, lot: String::new(), minutes_ago: None, devices: None, override_reason: None })
         .unwrap();
     store.end_session(s.id, "").unwrap();
     s.id

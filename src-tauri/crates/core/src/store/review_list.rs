@@ -181,7 +181,7 @@ mod tests {
             unit: unit.into(),
             route: Route::Intramuscular,
             lot: "L1".into(),
-            minutes_ago: None,
+            minutes_ago: None, devices: None, override_reason: None,
         }
     }
 

@@ -28,7 +28,7 @@ fn dose(amount: f64) -> DoseInput {
         unit: "mg".into(),
         route: Route::Intramuscular,
         lot: "LOT-7".into(),
-        minutes_ago: None,
+        minutes_ago: None, devices: None, override_reason: None,
     }
 }
 

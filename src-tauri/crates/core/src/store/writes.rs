@@ -7,7 +7,7 @@ use super::Store;
 use crate::entry::{DoseInput, Entry, EntryBody};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
-use holdspace_monitoring::{ChecklistAction, Template, Vitals};
+use holdspace_monitoring::{ChecklistAction, Effect, EffectStatus, Template, Vitals};
 use serde::{Deserialize, Serialize};
 
 /// What to write. Template-dependent writes carry the template they were made under, so a
@@ -18,7 +18,14 @@ pub enum WriteOp {
     Note { text: String, theme: bool },
     /// Any entry built by the app itself (tags, music, practice, pre-flight).
     Append { body: EntryBody },
-    Dose { input: DoseInput },
+    /// `blockers`: what the protocol's gate held back, passed with the input's reason.
+    Dose {
+        input: DoseInput,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        blockers: Vec<String>,
+    },
+    /// An effect recorded as observed, not observed or resolved (checked against the record).
+    Effect { template: Box<Template>, effect: Effect, status: EffectStatus, minutes_ago: u32 },
     Vitals { template: Box<Template>, vitals: Vitals },
     Checklist { template: Box<Template>, item_id: String, action: ChecklistAction },
     FlagAck { flag_id: String, action_taken: String },
@@ -53,7 +60,8 @@ impl WriteOp {
     pub fn validate(&self) -> Result<()> {
         match self {
             WriteOp::Note { text, .. } => crate::entry::validate_note(text),
-            WriteOp::Dose { input } => input.clone().validated().map(drop),
+            WriteOp::Dose { input, .. } => input.clone().validated().map(drop),
+            WriteOp::Effect { minutes_ago, .. } => super::gates::validate_effect_minutes(*minutes_ago),
             WriteOp::Vitals { vitals, .. } => Ok(vitals.validate()?),
             WriteOp::FlagAck { action_taken, .. } if action_taken.trim().chars().count() > 2_000 => {
                 Err(Error::invalid("action taken", "at most 2000 characters"))
@@ -68,7 +76,8 @@ impl WriteOp {
         match self {
             WriteOp::Note { text, .. } => text.clone(),
             WriteOp::Append { body } => body.kind().replace('_', " "),
-            WriteOp::Dose { input } => format!("Dose {} {} {}", input.substance, input.amount, input.unit),
+            WriteOp::Dose { input, .. } => format!("Dose {} {} {}", input.substance, input.amount, input.unit),
+            WriteOp::Effect { effect, status, .. } => format!("{}: {}", effect.label(), status.as_str()),
             WriteOp::Vitals { .. } => "Vitals".into(),
             WriteOp::Checklist { item_id, .. } => format!("Checklist: {item_id}"),
             WriteOp::FlagAck { .. } => "Flag acknowledged".into(),
@@ -95,7 +104,10 @@ impl Store {
                 one(s.append_at(w.session_id, EntryBody::Note { text: text.clone(), theme: *theme }, w.at, key)?)
             }
             WriteOp::Append { body } => one(s.append_at(w.session_id, body.clone(), w.at, key)?),
-            WriteOp::Dose { input } => one(s.record_dose_at(w.session_id, input.clone(), w.at, key)?),
+            WriteOp::Dose { input, blockers } => s.record_dose_at(w.session_id, input.clone(), blockers, w.at, key)?,
+            WriteOp::Effect { template, effect, status, minutes_ago } => {
+                one(s.record_effect_at(w.session_id, template, *effect, *status, *minutes_ago, w.at, key)?)
+            }
             WriteOp::Vitals { template, vitals } => {
                 s.record_vitals_at(w.session_id, template, vitals.clone(), w.at, key)?
             }

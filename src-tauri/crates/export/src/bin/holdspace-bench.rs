@@ -201,6 +201,7 @@ fn generate(dir: &Path, c: &Config) -> Result<Generated, Box<dyn std::error::Err
                         route: Route::Intramuscular,
                         lot: "B-1".into(),
                         booster: false,
+                        devices: None,
                     }),
                     _ if i + 1 == n => EntryBody::SessionEnded { reason: String::new(), open_at_end: Vec::new() },
                     _ => body(&mut rng, i),

@@ -40,6 +40,8 @@ import type { LoudnessFinished } from './bindings/LoudnessFinished';
 import type { LoudnessProgress } from './bindings/LoudnessProgress';
 import type { PlaylistDetails } from './bindings/PlaylistDetails';
 import type { PendingEntry } from './bindings/PendingEntry';
+import type { Effect } from './bindings/Effect';
+import type { EffectStatus } from './bindings/EffectStatus';
 import type { Format } from './bindings/Format';
 import type { AuditFilter } from './bindings/AuditFilter';
 import type { AuditRow } from './bindings/AuditRow';
@@ -168,6 +170,11 @@ export const backend = {
     call<Entry>('mark_check_missed', { sessionId, occurrenceId, reason, key }),
   recordChecklist: (sessionId: number, itemId: string, action: ChecklistAction, key = newKey()) =>
     call<Entry>('record_checklist', { sessionId, itemId, action, key }),
+  /** An effect the protocol asks about, as observed, not observed or resolved `minutesAgo` ago. */
+  recordEffect: (sessionId: number, effect: Effect, status: EffectStatus, minutesAgo = 0, key = newKey()) =>
+    call<Entry>('record_effect', { sessionId, effect, status, minutesAgo, key }),
+  /** Confirms the computed "ready to leave" time; rejects with `discharge_blocked` while a condition is open. */
+  confirmReadyToLeave: (sessionId: number) => call<Entry>('confirm_ready_to_leave', { sessionId }),
   addTag: (sessionId: number, tagId: string, key = newKey()) => call<Entry>('add_tag', { sessionId, tagId, key }),
   // After the session: review, amend, sign, search, export.
   reviewList: (filter: ReviewFilter) => call<ReviewRow[]>('review_list', { filter }),

@@ -46,6 +46,16 @@ async fn esketamine_session_from_checklist_to_override() {
         match id.as_str() {
             "escort.name" => app.type_into("value-escort.name", "Sam (partner)").await,
             "escort.phone" => app.type_into("value-escort.phone", "+44 7700 900123").await,
+            "rems.prescriber_on_site" => app.type_into("value-rems.prescriber_on_site", "Dr Ade (prescriber)").await,
+            "rems.first_treatment" => {
+                app.select("value-rems.first_treatment", "first treatment").await;
+                continue;
+            }
+            // Not enrolled: the REMS gate will hold the dose back.
+            "rems.enrolled" => {
+                app.select("value-rems.enrolled", "not enrolled").await;
+                continue;
+            }
             _ if id.starts_with("meds.") => {
                 app.select(&format!("value-{id}"), "not taken").await; // saved on change
                 continue;
@@ -80,9 +90,16 @@ async fn esketamine_session_from_checklist_to_override() {
     })
     .await;
 
-    // Dose, then move the clock to T+40: the BP check comes due.
+    // The dose panel says what the gate holds back; the dose goes ahead only with a reason.
+    // 56 mg is offered as two devices, as the REMS form asks.
     app.alt('d').await;
-    app.type_into("dose-amount", "56").await;
+    let held = app.text("dose-held").await;
+    assert!(held.contains("Enrolled in the Spravato REMS: not enrolled"), "{held}");
+    app.click("dose-preset-0").await;
+    assert_eq!(app.el("dose-devices").await.prop("value").await.unwrap().as_deref(), Some("2"));
+    assert_eq!(app.el("dose-save").await.prop("disabled").await.unwrap().as_deref(), Some("true"), "no dose without a reason");
+    app.screenshots("dose-gate").await;
+    app.type_into("dose-override", "enrolment confirmed by phone with the REMS; form to follow").await;
     app.click("dose-save").await;
     app.wait_for("the dose", || async {
         app.log_texts().await.iter().any(|(k, _)| k == "dose").then_some(())
@@ -95,6 +112,19 @@ async fn esketamine_session_from_checklist_to_override() {
         record_vitals(&app, "", "", "97").await;
         app.wait_for("no check due", || async { due(&app).await.is_empty().then_some(()) }).await;
     }
+    // Sedation seen at T+30, recorded from the checklists' effects panel; dissociation and
+    // respiratory depression not observed.
+    app.alt('c').await;
+    app.click("effect-sedation-observed").await;
+    app.wait_for("sedation observed", || async { app.text("effect-state-sedation").await.contains("observed from T+00:30").then_some(()) }).await;
+    app.click("effect-dissociation-not_observed").await;
+    app.click("effect-respiratory_depression-not_observed").await;
+    app.wait_for("both recorded", || async {
+        app.text("effect-state-respiratory_depression").await.contains("not observed").then_some(())
+    })
+    .await;
+    app.screenshots("effects-panel").await;
+    app.keys("\u{E00C}").await;
     app.advance_clock(10).await;
     let shown = app
         .wait_for("the T+40 BP check to fall due", || async {
@@ -114,6 +144,7 @@ async fn esketamine_session_from_checklist_to_override() {
     app.alt('e').await;
     let blockers = app.text("end-blockers").await;
     assert!(blockers.contains("Minimum observation time not met"), "{blockers}");
+    assert!(blockers.contains("Sedation: observed and not yet marked resolved"), "{blockers}");
     let disabled = app.el("end-confirm").await.prop("disabled").await.unwrap();
     assert_eq!(disabled.as_deref(), Some("true"), "no override without a reason");
     app.type_into("end-reason", "prescriber reviewed; client stable and escorted").await;
@@ -169,7 +200,7 @@ async fn esketamine_session_from_checklist_to_override() {
     let store = holdspace_e2e::open_store(tmp.path());
     let session = store.list_sessions().unwrap()[0].clone();
     let kinds: Vec<&'static str> = store.entries(session.id).unwrap().iter().map(|e| e.body.kind()).collect();
-    let order = ["session_started", "checklist", "vitals", "flag", "flag_ack", "dose", "vitals", "discharge_override", "session_ended"];
+    let order = ["session_started", "checklist", "vitals", "flag", "flag_ack", "dose_override", "dose", "vitals", "effect", "discharge_override", "session_ended"];
     let mut at = 0;
     for want in order {
         let found = kinds[at..].iter().position(|k| *k == want).map(|p| p + at);

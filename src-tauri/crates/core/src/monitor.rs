@@ -124,6 +124,22 @@ pub fn checklist_events(entries: &[Entry]) -> Vec<ChecklistEvent> {
         .collect()
 }
 
+/// The effect recordings of `entries`, oldest first, each at the time it happened.
+pub fn effect_events(entries: &[Entry]) -> Vec<EffectEvent> {
+    entries.iter().filter_map(effect_event).collect()
+}
+
+fn effect_event(e: &Entry) -> Option<EffectEvent> {
+    match &e.body {
+        EntryBody::Effect { effect, status, minutes_ago } => Some(EffectEvent {
+            effect: *effect,
+            status: *status,
+            at_ms: e.at.timestamp_millis().saturating_sub(i64::from(*minutes_ago) * MIN),
+        }),
+        _ => None,
+    }
+}
+
 /// What the template's baseline needs: the pre-dose check's measurements, or BP.
 fn baseline_needs(template: &Template) -> Vec<MeasurementKind> {
     template
@@ -273,11 +289,7 @@ impl LiveMonitor {
                     action_taken: ack.map(|a| a.2).unwrap_or_default(),
                 });
             }
-            EntryBody::Effect { effect, status, minutes_ago } => self.effect_events.push(EffectEvent {
-                effect: *effect,
-                status: *status,
-                at_ms: e.at.timestamp_millis().saturating_sub(i64::from(*minutes_ago) * MIN),
-            }),
+            EntryBody::Effect { .. } => self.effect_events.extend(effect_event(e)),
             EntryBody::ReadyConfirmed { ready_at, .. } => self.ready_confirmed = Some((e.seq, ready_at.timestamp_millis())),
             EntryBody::FlagAck { flag_id, action_taken, .. } => {
                 match self.flags.iter_mut().find(|f| &f.flag.id == flag_id && f.ack_seq.is_none()) {
@@ -403,18 +415,7 @@ mod tests {
         let checklist = compute_checklist_state_observed(t, &checklist_events(entries), &observations(t, entries));
         let first = session.first_dose_at.map(|t| t.timestamp_millis()).unwrap_or(now_ms);
         let mut discharge = discharge_check_with_schedule(t, first, now_ms, &checklist, &timer.checkpoints);
-        let effect_events: Vec<EffectEvent> = entries
-            .iter()
-            .filter_map(|e| match &e.body {
-                EntryBody::Effect { effect, status, minutes_ago } => Some(EffectEvent {
-                    effect: *effect,
-                    status: *status,
-                    at_ms: e.at.timestamp_millis() - i64::from(*minutes_ago) * MIN,
-                }),
-                _ => None,
-            })
-            .collect();
-        let effects = effect_states(t, &effect_events);
+        let effects = effect_states(t, &effect_events(entries));
         discharge.blockers.extend(effect_blockers(&effects));
         discharge.allowed = discharge.blockers.is_empty();
         let last_bp = entries.iter().rev().find_map(|e| match &e.body {

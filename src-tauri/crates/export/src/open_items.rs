@@ -4,10 +4,10 @@
 
 use crate::report::{CheckLine, CheckOutcome, FlagLine, PlayedTrack};
 use holdspace_core::describe::t_plus;
-use holdspace_core::monitor::{checklist_events, observations};
+use holdspace_core::monitor::{checklist_events, effect_events, observations};
 use holdspace_core::risks::open_items as open_checklist_items;
 use holdspace_core::{Entry, EntryBody, MusicAction};
-use holdspace_monitoring::{compute_checklist_state_observed, Stage, Template};
+use holdspace_monitoring::{compute_checklist_state_observed, effect_blockers, effect_states, Stage, Template};
 
 pub fn open_items(
     entries: &[Entry],
@@ -28,6 +28,9 @@ pub fn open_items(
     if let Some(t) = template {
         let state = compute_checklist_state_observed(t, &checklist_events(entries), &observations(t, entries));
         out.extend(open_checklist_items(&state, &Stage::ALL));
+        // Each effect the protocol asks about: recorded, and resolved when observed.
+        let effects = effect_states(t, &effect_events(entries));
+        out.extend(effect_blockers(&effects).into_iter().map(|b| format!("Effect {b}")));
     }
     out.extend(music_gaps(entries, music));
     out

@@ -339,7 +339,11 @@ fn summary_section(l: &mut Layout, r: &SessionReport) {
             "{} ({}){}",
             local_time(at),
             mins.map(|m| format!("{m} min after the first dose")).unwrap_or_default(),
-            if *src == ReadySource::SessionEnd { "; from the session end" } else { "; discharge checklist" }
+            match src {
+                ReadySource::SessionEnd => "; from the session end",
+                ReadySource::Confirmed => "; computed from the record, confirmed by the clinician",
+                _ => "; discharge checklist",
+            }
         ),
     };
     l.kv("Ready to leave", &ready);
@@ -840,8 +844,16 @@ pub fn rems_form_pdf(report: &SessionReport, seal: &crate::seal::Seal, exported_
     l.kv("Clinician phone", &nr(clinician.map(|p| p.phone.as_str()).unwrap_or_default()));
     l.kv("Clinician e-mail", &nr(clinician.map(|p| p.email.as_str()).unwrap_or_default()));
     l.heading("Treatment");
+    let or_nr = |v: &Option<String>| v.as_deref().map(str::to_string).unwrap_or_else(|| "not recorded".into());
+    l.kv("First treatment", &or_nr(&x.first_treatment));
+    l.kv("Enrolled in the REMS", &or_nr(&x.enrolled));
+    if let Some(r) = &x.dose_override {
+        l.kv("Dose override reason", r);
+    }
+    l.kv("Prescriber on site", &or_nr(&x.prescriber_on_site));
     l.kv("Treatment date", &s.first_dose_at.map(|t| t.with_timezone(&Local).format("%Y-%m-%d").to_string()).unwrap_or_else(|| "no dose recorded".into()));
     l.kv("Dose and lot number", &if x.doses.is_empty() { "none recorded".into() } else { x.doses.join("; ") });
+    l.kv("Devices used", &x.devices.map(|d| d.to_string()).unwrap_or_else(|| "not recorded".into()));
     l.heading("Concomitant medicines (as recorded in the pre-dose checklist)");
     for (id, label) in [
         ("meds.benzodiazepines", "Benzodiazepines"),
@@ -850,16 +862,8 @@ pub fn rems_form_pdf(report: &SessionReport, seal: &crate::seal::Seal, exported_
         ("meds.maois", "Monoamine oxidase inhibitors (MAOIs)"),
         ("meds.opioids", "Opioids"),
     ] {
-        let answer = report.timeline.iter().rev().find_map(|t| match &t.entry.body {
-            holdspace_core::EntryBody::Checklist { item_id, action, .. } if item_id == id => Some(match action {
-                holdspace_core::monitoring::ChecklistAction::Text { value } => value.clone(),
-                holdspace_core::monitoring::ChecklistAction::NotApplicable { reason } => format!("not applicable ({reason})"),
-                holdspace_core::monitoring::ChecklistAction::Tick => "checked".into(),
-                holdspace_core::monitoring::ChecklistAction::Number { value } => value.to_string(),
-                holdspace_core::monitoring::ChecklistAction::Clear => String::new(),
-            }),
-            _ => None,
-        });
+        let entries: Vec<holdspace_core::Entry> = report.timeline.iter().map(|t| t.entry.clone()).collect();
+        let answer = crate::report::checklist_answer(&entries, id);
         l.kv(label, &nr(&answer.unwrap_or_default()));
     }
     l.heading("Monitoring");
@@ -879,12 +883,17 @@ pub fn rems_form_pdf(report: &SessionReport, seal: &crate::seal::Seal, exported_
         Some(_) => "no (MOAA/S 5 throughout)".into(),
         None => "not rated".into(),
     };
+    // What the clinician recorded comes first; a session from before effects were recorded
+    // shows what the ratings and flags say, marked as such.
+    let recorded = |label: &str| x.effects.iter().find(|e| e.label == label).map(|e| e.text());
+    let sedation = recorded("Sedation").unwrap_or_else(|| format!("{sedation} (from the ratings; not recorded as observed)"));
     l.kv("Sedation observed", &sedation);
     let dissociation = match x.dissociation_max {
         Some(d) if d > 0 => format!("yes (highest rating {d} of 4)"),
         Some(_) => "no".into(),
         None => "not rated".into(),
     };
+    let dissociation = recorded("Dissociation").unwrap_or_else(|| format!("{dissociation} (from the ratings; not recorded as observed)"));
     l.kv("Dissociation observed", &dissociation);
     let respiratory = if x.respiratory_flags > 0 {
         format!("a respiratory threshold was flagged {} time(s): see the record", x.respiratory_flags)
@@ -893,6 +902,7 @@ pub fn rems_form_pdf(report: &SessionReport, seal: &crate::seal::Seal, exported_
     } else {
         "not recorded".to_string()
     };
+    let respiratory = recorded("Respiratory depression").unwrap_or_else(|| format!("{respiratory} (from the flags; not recorded as observed)"));
     l.kv("Respiratory depression observed", &respiratory);
     l.kv("Total minutes from first administration to end of monitoring", &opt(x.total_monitoring_minutes, "not available"));
     l.kv("When the patient would have been ready to leave (minutes)", &opt(x.minutes_until_ready_to_leave, "not recorded"));

@@ -181,6 +181,9 @@ pub struct DoseLine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadySource {
+    /// The clinician confirmed the time the app computed from the record (the first moment
+    /// every discharge condition held).
+    Confirmed,
     /// The discharge checklist's "ready to leave at (minutes)" item.
     Checklist,
     /// No such item: the session end.
@@ -342,6 +345,40 @@ pub struct RemsTerms {
     pub minutes_until_ready_to_leave: Option<i64>,
     /// Labels of the adverse-event tags recorded.
     pub adverse_events: Vec<String>,
+    /// The REMS gate's answers, as recorded before the first dose (None: not recorded, as in
+    /// sessions from before the gate).
+    pub first_treatment: Option<String>,
+    pub enrolled: Option<String>,
+    pub prescriber_on_site: Option<String>,
+    /// Why the first dose went ahead against the gate, when it did.
+    pub dose_override: Option<String>,
+    /// Devices used, over all doses that recorded them.
+    pub devices: Option<i64>,
+    /// Sedation, dissociation and respiratory depression as the clinician recorded them
+    /// (empty for a session from before they were recorded).
+    pub effects: Vec<EffectLine>,
+}
+
+/// One effect as recorded: observed or not, and when it began and resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EffectLine {
+    pub label: String,
+    /// None: not recorded.
+    pub observed: Option<bool>,
+    pub observed_t_plus: Option<String>,
+    pub resolved_t_plus: Option<String>,
+}
+
+impl EffectLine {
+    /// How the REMS form reads it.
+    pub fn text(&self) -> String {
+        match (self.observed, &self.observed_t_plus, &self.resolved_t_plus) {
+            (None, _, _) => "not recorded".into(),
+            (Some(false), _, _) => "no".into(),
+            (Some(true), from, Some(r)) => format!("yes, from {}; resolved {r}", from.as_deref().unwrap_or("?")),
+            (Some(true), from, None) => format!("yes, from {}; not recorded as resolved", from.as_deref().unwrap_or("?")),
+        }
+    }
 }
 
 fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
@@ -643,7 +680,16 @@ fn summarise(session: &Session, entries: &[Entry], template: Option<&Template>) 
         (Some(m), Some(need)) => Some(m >= need),
         _ => None,
     };
+    let confirmed = entries.iter().rev().find_map(|e| match &e.body {
+        EntryBody::ReadyConfirmed { ready_at, minutes_after_first_dose } => Some((*ready_at, *minutes_after_first_dose)),
+        _ => None,
+    });
     let ready_to_leave = match (ready_minutes_recorded(entries, template), first, ended_at) {
+        _ if confirmed.is_some() => ReadyToLeave {
+            at: confirmed.map(|c| c.0),
+            minutes_after_first_dose: confirmed.map(|c| c.1),
+            source: ReadySource::Confirmed,
+        },
         (Some(min), Some(f), _) => ReadyToLeave {
             at: Some(f + chrono::Duration::milliseconds((min * 60_000.0) as i64)),
             minutes_after_first_dose: Some(min.round() as i64),
@@ -958,5 +1004,62 @@ fn rems_terms(session: &Session, entries: &[Entry], summary: &ReportSummary) -> 
         total_monitoring_minutes: summary.monitoring_minutes,
         minutes_until_ready_to_leave: summary.ready_to_leave.minutes_after_first_dose,
         adverse_events: summary.adverse_events.iter().map(|t| t.label.clone()).collect(),
+        first_treatment: checklist_answer(entries, "rems.first_treatment"),
+        enrolled: checklist_answer(entries, "rems.enrolled"),
+        prescriber_on_site: checklist_answer(entries, "rems.prescriber_on_site"),
+        dose_override: entries.iter().find_map(|e| match &e.body {
+            EntryBody::DoseOverride { reason, .. } => Some(reason.clone()),
+            _ => None,
+        }),
+        devices: {
+            let counted: Vec<i64> = entries
+                .iter()
+                .filter_map(|e| match &e.body {
+                    EntryBody::Dose(d) => d.devices.map(i64::from),
+                    _ => None,
+                })
+                .collect();
+            (!counted.is_empty()).then(|| counted.iter().sum())
+        },
+        effects: effect_lines(entries, first),
     }
+}
+
+/// The last answer of a checklist item (text, choice or "not applicable (reason)"); None when
+/// it was never answered or was cleared last.
+pub fn checklist_answer(entries: &[Entry], item: &str) -> Option<String> {
+    use holdspace_core::monitoring::ChecklistAction;
+    entries.iter().rev().find_map(|e| match &e.body {
+        EntryBody::Checklist { item_id, action, .. } if item_id == item => Some(match action {
+            ChecklistAction::Text { value } => Some(value.clone()),
+            ChecklistAction::NotApplicable { reason } => Some(format!("not applicable ({reason})")),
+            ChecklistAction::Tick => Some("checked".into()),
+            ChecklistAction::Number { value } => Some(value.to_string()),
+            ChecklistAction::Clear => None,
+        }),
+        _ => None,
+    })?
+}
+
+/// The effects recorded in the session; none when it recorded none.
+fn effect_lines(entries: &[Entry], first: Option<DateTime<Utc>>) -> Vec<EffectLine> {
+    use holdspace_core::monitoring::{effect_states_of, Effect};
+    let events = holdspace_core::monitor::effect_events(entries);
+    if events.is_empty() {
+        return Vec::new();
+    }
+    let t_plus_of = |ms: Option<i64>| -> Option<String> { first.zip(ms).and_then(|(f, at)| t_plus(Some(at - f.timestamp_millis()))) };
+    effect_states_of(&Effect::ALL, &events)
+        .into_iter()
+        .map(|s| EffectLine {
+            observed: match s.status {
+                None => None,
+                Some(holdspace_core::monitoring::EffectStatus::NotObserved) => Some(false),
+                Some(_) => Some(true),
+            },
+            observed_t_plus: t_plus_of(s.observed_at_ms),
+            resolved_t_plus: t_plus_of(s.resolved_at_ms),
+            label: s.label,
+        })
+        .collect()
 }

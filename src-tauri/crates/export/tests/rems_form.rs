@@ -99,3 +99,103 @@ fn every_field_of_the_form_is_filled_from_the_record_or_says_not_recorded() {
         assert!(text.contains(want), "{want:?} missing from the form:\n{text}");
     }
 }
+
+/// A session run through the REMS gate: the gate's answers, the devices, the effects as the
+/// clinician recorded them and the confirmed ready-to-leave time are on the form.
+#[test]
+fn the_gate_the_devices_the_effects_and_the_confirmed_ready_time_are_on_the_form() {
+    use holdspace_core::monitoring::{Effect, EffectStatus, InputKind};
+    use holdspace_core::store::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(start()));
+    let store = Store::open(&dir.path().join("r.db"), clock.clone()).unwrap();
+    let t = builtin_template("esketamine-rems").unwrap();
+    let (s, _) = store
+        .start_session(NewSession { client_code: "E-6".into(), therapist: "Dr Rowe".into(), route: Route::Intranasal, protocol: t.id.clone(), intention: String::new() })
+        .unwrap();
+    for (item, value) in [("rems.first_treatment", "first treatment"), ("rems.enrolled", "not enrolled"), ("rems.prescriber_on_site", "Dr Ade")] {
+        store.record_checklist(s.id, &t, item, ChecklistAction::Text { value: value.into() }).unwrap();
+    }
+    let dose = DoseInput {
+        substance: "esketamine".into(),
+        amount: 84.0,
+        unit: "mg".into(),
+        route: Route::Intranasal,
+        lot: "LOT-9".into(),
+        minutes_ago: None,
+        devices: Some(3),
+        override_reason: Some("enrolment confirmed by phone".into()),
+    };
+    let op = store.gated_dose(s.id, &t, dose).unwrap();
+    store.apply(&Write { key: "dose".into(), session_id: s.id, at: clock.now(), op, author: None }).unwrap();
+    clock.advance(chrono::Duration::minutes(20));
+    store.record_effect(s.id, &t, Effect::Sedation, EffectStatus::Observed, 0).unwrap();
+    store.record_effect(s.id, &t, Effect::Dissociation, EffectStatus::NotObserved, 0).unwrap();
+    store.record_effect(s.id, &t, Effect::RespiratoryDepression, EffectStatus::NotObserved, 0).unwrap();
+    clock.advance(chrono::Duration::minutes(50));
+    store.record_effect(s.id, &t, Effect::Sedation, EffectStatus::Resolved, 0).unwrap();
+    clock.advance(chrono::Duration::minutes(45));
+    for item in checklist_items(&t, Stage::Discharge).into_iter().filter(|i| i.required) {
+        let action = match item.input {
+            InputKind::Tick => ChecklistAction::Tick,
+            InputKind::Choice => ChecklistAction::Text { value: item.options[0].clone() },
+            InputKind::Phone => ChecklistAction::Text { value: "+1 555 010 9999".into() },
+            InputKind::Text => ChecklistAction::Text { value: "Sam".into() },
+            InputKind::Number | InputKind::Score => ChecklistAction::Number { value: 2.0 },
+        };
+        store.record_checklist(s.id, &t, &item.id, action).unwrap();
+    }
+    store.record_vitals(s.id, &t, Vitals { systolic: Some(126), diastolic: Some(80), ..Vitals::default() }).unwrap();
+    clock.advance(chrono::Duration::minutes(7));
+    store.confirm_ready_to_leave(s.id, &t).unwrap();
+    store.end_session_gated(s.id, &t, None).unwrap();
+    let text = pdftotext(&export(&store, Some(&t), s.id, Format::Rems, dir.path()).unwrap());
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "First treatment first treatment",
+        "Enrolled in the REMS not enrolled",
+        "Dose override reason enrolment confirmed by phone",
+        "Prescriber on site Dr Ade",
+        "Devices used 3",
+        "Sedation observed yes, from T+00:20:00; resolved T+01:10:00",
+        "Dissociation observed no",
+        "Respiratory depression no",
+        // Ready at T+120 (the minimum; everything else settled earlier), confirmed.
+        "When the patient would 120",
+    ] {
+        assert!(squeezed.contains(want), "{want:?} missing from the form:\n{text}");
+    }
+    // The open items before signing name nothing about the effects: each is settled.
+    let report = holdspace_export::SessionReport::build(&store, Some(&t), s.id).unwrap();
+    assert!(!report.summary.open_items.iter().any(|o| o.starts_with("Effect ")), "{:?}", report.summary.open_items);
+}
+
+/// A session from before effects and the gate were recorded: the form says "not recorded" for
+/// them and shows what the ratings say, marked as such, never an invented answer.
+#[test]
+fn a_session_from_before_the_gate_reads_not_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(start()));
+    let store = Store::open(&dir.path().join("r.db"), clock.clone()).unwrap();
+    let t = builtin_template("esketamine-rems").unwrap();
+    let (s, _) = store
+        .start_session(NewSession { client_code: "E-1".into(), therapist: "Dr Rowe".into(), route: Route::Intranasal, protocol: t.id.clone(), intention: String::new() })
+        .unwrap();
+    store.record_dose(s.id, DoseInput { substance: "esketamine".into(), amount: 56.0, unit: "mg".into(), route: Route::Intranasal, lot: String::new(), minutes_ago: None, devices: None, override_reason: None }).unwrap();
+    clock.advance(chrono::Duration::minutes(40));
+    store.record_vitals(s.id, &t, Vitals { moaas: Some(4), ..Vitals::default() }).unwrap();
+    store.end_session(s.id, "").unwrap();
+    let text = pdftotext(&export(&store, Some(&t), s.id, Format::Rems, dir.path()).unwrap());
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "First treatment not recorded",
+        "Enrolled in the REMS not recorded",
+        "Prescriber on site not recorded",
+        "Devices used not recorded",
+        "(from the ratings; not recorded as observed)",
+    ] {
+        assert!(squeezed.contains(want), "{want:?} missing from the form:\n{text}");
+    }
+    let report = holdspace_export::SessionReport::build(&store, Some(&t), s.id).unwrap();
+    assert!(report.summary.open_items.iter().any(|o| o == "Effect Sedation: not recorded whether it was observed"), "{:?}", report.summary.open_items);
+}

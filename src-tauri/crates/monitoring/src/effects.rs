@@ -109,8 +109,12 @@ pub fn check_effect_event(state: &EffectState, status: EffectStatus) -> Result<(
 /// The template's effects as the events leave them. An event the rules refuse (resolved
 /// before observed) is passed over, never fatal: the store refuses it before writing.
 pub fn effect_states(t: &Template, events: &[EffectEvent]) -> Vec<EffectState> {
-    let mut states: Vec<EffectState> = t
-        .effects
+    effect_states_of(&t.effects, events)
+}
+
+/// As [`effect_states`], for the effects listed (a report of a session whose template is gone).
+pub fn effect_states_of(effects: &[Effect], events: &[EffectEvent]) -> Vec<EffectState> {
+    let mut states: Vec<EffectState> = effects
         .iter()
         .map(|e| EffectState {
             effect: *e,

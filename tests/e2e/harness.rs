@@ -384,6 +384,14 @@ impl App {
         self.el(testid).await.text().await.unwrap_or_default()
     }
 
+    /// Scrolls an element to the middle of its scrolling panel, as a person scrolls to it
+    /// (WebKitWebDriver does not scroll a panel's own scroll area for a click).
+    pub async fn reveal(&self, testid: &str) {
+        self.el(testid).await;
+        let script = "document.querySelector(`[data-testid='${arguments[0]}']`).scrollIntoView({block: 'center'})";
+        self.client.execute(script, vec![serde_json::json!(testid)]).await.expect("scroll into view");
+    }
+
     pub async fn type_into(&self, testid: &str, text: &str) {
         let el = self.el(testid).await;
         el.clear().await.expect("clear field");

@@ -95,16 +95,22 @@ async fn esketamine_session_from_checklist_to_override() {
     app.alt('d').await;
     let held = app.text("dose-held").await;
     assert!(held.contains("Enrolled in the Spravato REMS: not enrolled"), "{held}");
+    app.reveal("dose-preset-0").await;
     app.click("dose-preset-0").await;
     assert_eq!(app.el("dose-devices").await.prop("value").await.unwrap().as_deref(), Some("2"));
     assert_eq!(app.el("dose-save").await.prop("disabled").await.unwrap().as_deref(), Some("true"), "no dose without a reason");
     app.screenshots("dose-gate").await;
+    app.reveal("dose-override").await;
     app.type_into("dose-override", "enrolment confirmed by phone with the REMS; form to follow").await;
     app.click("dose-save").await;
     app.wait_for("the dose", || async {
         app.log_texts().await.iter().any(|(k, _)| k == "dose").then_some(())
     })
     .await;
+    // The override is on the live log too, with its reason, and the dose with its devices.
+    let log = app.log_texts().await;
+    assert!(log.iter().any(|(k, t)| k == "dose_override" && t.contains("enrolment confirmed by phone")), "{log:?}");
+    assert!(log.iter().any(|(k, t)| k == "dose" && t.contains("56 mg") && t.contains("2 devices")), "{log:?}");
     // Pulse oximetry every 15 minutes, as the template asks.
     for _ in 0..2 {
         app.advance_clock(15).await;
@@ -115,6 +121,7 @@ async fn esketamine_session_from_checklist_to_override() {
     // Sedation seen at T+30, recorded from the checklists' effects panel; dissociation and
     // respiratory depression not observed.
     app.alt('c').await;
+    app.reveal("effect-sedation-observed").await;
     app.click("effect-sedation-observed").await;
     app.wait_for("sedation observed", || async { app.text("effect-state-sedation").await.contains("observed from T+00:30").then_some(()) }).await;
     app.click("effect-dissociation-not_observed").await;

@@ -197,6 +197,46 @@ async fn esketamine_session_from_checklist_to_override() {
     app.click("billing-save").await;
     app.wait_for("the codes agree", || async { app.all("[data-testid='billing-problems']").await.is_empty().then_some(()) }).await;
     assert_eq!(app.el("billing-diagnosis").await.prop("value").await.unwrap().as_deref(), Some("F33.2"));
+    // The REMS form exported from the review holds the gate, the override, the devices and
+    // the effects as recorded.
+    app.reveal("export-open").await;
+    app.click("export-open").await;
+    let out = tmp.path().join("exports");
+    std::fs::create_dir(&out).unwrap();
+    app.wait_for("the suggested export folder", || async {
+        let v = app.el("export-folder").await.prop("value").await.ok().flatten()?;
+        (!v.is_empty()).then_some(())
+    })
+    .await;
+    app.set_value("export-folder", &out.display().to_string()).await;
+    app.click("export-rems").await;
+    app.click("export-confirm").await;
+    app.wait_for("the REMS form", || async { (!app.all("[data-testid='export-path']").await.is_empty()).then_some(()) }).await;
+    let form = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.path()).find(|p| p.to_string_lossy().ends_with(".rems.pdf")).unwrap();
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(&form).arg("-").output().expect("pdftotext");
+    let text: String = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "First treatment first treatment",
+        "Enrolled in the REMS not enrolled",
+        "Dose override reason enrolment confirmed by phone",
+        "Prescriber on site Dr Ade (prescriber)",
+        "Devices used 2",
+        "Sedation observed yes, from T+00:30:00; not recorded as resolved",
+        "Dissociation observed no",
+        "submitted",
+    ] {
+        assert!(text.contains(want), "{want:?} missing from the REMS form: {text}");
+    }
+    // Signed: the open items (sedation never marked resolved among them) need a reason.
+    app.reveal("sign-open").await;
+    app.click("sign-open").await;
+    app.click("sign-confirm").await;
+    app.type_into("sign-passphrase", holdspace_e2e::TEST_PASSPHRASE).await;
+    let open = app.text("sign-open-items").await;
+    assert!(open.contains("Effect Sedation: observed and not yet marked resolved"), "{open}");
+    app.type_into("sign-open-reason", "sedation resolved before leaving; not recorded at the time").await;
+    app.click("sign-save").await;
+    app.wait_for("the signed state", || async { (app.data("review-state", "state").await == "signed").then_some(()) }).await;
     app.click("review-back").await;
     app.click("sessions-back").await;
     app.el("start-form").await;

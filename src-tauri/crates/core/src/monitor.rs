@@ -9,7 +9,7 @@ use crate::risks::{before_dosing, open_risks, LastBp};
 use crate::session::Session;
 use holdspace_monitoring::{
     compute_checklist_state_observed, discharge_check_with_schedule, dose_blockers, effect_blockers, effect_states,
-    EffectEvent, EffectState, Stage, CheckpointKind, CheckpointStatus, ChecklistEvent,
+    EffectEvent, EffectState, Stage, READY_ITEM_ID, CheckpointKind, CheckpointStatus, ChecklistEvent,
     ChecklistState, DischargeGate, Flag, MeasurementKind, Observable, Observation, Reading, Recording, Schedule,
     Template, TimerView,
 };
@@ -61,20 +61,27 @@ pub struct ReadyComputed {
 
 /// The first moment every discharge condition held: the minimum time from the first dose,
 /// the last discharge item done, the last before-discharge check done (or explained), the
-/// last effect settled. None while the gate is closed.
+/// last effect settled. The "ready to leave at" item states this time rather than being a
+/// condition of it, so it is left out. None while any other condition is open.
 pub fn ready_at(
     template: &Template,
     first_dose_ms: i64,
-    gate: &DischargeGate,
+    now_ms: i64,
     checklist: &ChecklistState,
     checkpoints: &[holdspace_monitoring::CheckpointState],
     effects: &[EffectState],
 ) -> Option<i64> {
-    if !gate.allowed {
+    let mut conditions = checklist.clone();
+    for stage in conditions.stages.iter_mut().filter(|s| s.stage == Stage::Discharge) {
+        stage.items.retain(|i| i.item.id != READY_ITEM_ID);
+        stage.open_required = stage.items.iter().filter(|i| i.item.required && i.is_open()).map(|i| i.item.label.clone()).collect();
+    }
+    let gate = discharge_check_with_schedule(template, first_dose_ms, now_ms, &conditions, checkpoints);
+    if !gate.allowed || !effect_blockers(effects).is_empty() {
         return None;
     }
     let met = first_dose_ms.saturating_add(i64::from(template.min_observation_min) * MIN);
-    let items = checklist.stage(Stage::Discharge).into_iter().flat_map(|s| s.items.iter()).filter(|i| i.item.required).filter_map(|i| i.at_ms);
+    let items = conditions.stage(Stage::Discharge).into_iter().flat_map(|s| s.items.iter()).filter(|i| i.item.required).filter_map(|i| i.at_ms);
     let checks = checkpoints
         .iter()
         .filter(|c| c.kind == CheckpointKind::BeforeDischarge)
@@ -325,7 +332,7 @@ impl LiveMonitor {
         let before_dosing = if dosed { Vec::new() } else { before_dosing(&checklist, &self.flags) };
         let dose_blockers = if dosed { Vec::new() } else { dose_blockers(&checklist) };
         let ready_to_leave = match self.first_dose_ms() {
-            Some(first) => ready_at(t, first, &discharge, &checklist, &timer.checkpoints, &effects).map(|at_ms| ReadyComputed {
+            Some(first) => ready_at(t, first, now_ms, &checklist, &timer.checkpoints, &effects).map(|at_ms| ReadyComputed {
                 at_ms,
                 minutes_after_first_dose: at_ms.saturating_sub(first).div_euclid(MIN),
                 confirmed_seq: self.ready_confirmed.filter(|(_, at)| *at == at_ms).map(|(seq, _)| seq),
@@ -434,7 +441,7 @@ mod tests {
         let before_dosing = if dosed { Vec::new() } else { before_dosing(&checklist, &flags) };
         let dose_blockers = if dosed { Vec::new() } else { dose_blockers(&checklist) };
         let ready_to_leave = session.first_dose_at.map(|f| f.timestamp_millis()).and_then(|f| {
-            ready_at(t, f, &discharge, &checklist, &timer.checkpoints, &effects).map(|at_ms| ReadyComputed {
+            ready_at(t, f, now_ms, &checklist, &timer.checkpoints, &effects).map(|at_ms| ReadyComputed {
                 at_ms,
                 minutes_after_first_dose: (at_ms - f).div_euclid(MIN),
                 confirmed_seq: entries.iter().rev().find_map(|e| match &e.body {

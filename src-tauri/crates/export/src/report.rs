@@ -18,7 +18,7 @@ use ts_rs::TS;
 pub const BP_40_TARGET_MIN: i64 = 40;
 pub const BP_40_WINDOW_MIN: (i64, i64) = (30, 50);
 /// The checklist item the built-in discharge list uses for "ready to leave at (minutes)".
-pub const READY_ITEM_ID: &str = "discharge.ready_minutes";
+pub use holdspace_core::monitoring::READY_ITEM_ID;
 
 /// Everything the review screen and the exports show about one session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

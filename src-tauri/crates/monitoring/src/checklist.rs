@@ -198,6 +198,11 @@ pub(crate) fn validate_checklists(t: &Template, push: &mut dyn FnMut(&[Seg], Str
     }
 }
 
+/// The default discharge item where the clinician states when the client was ready to leave.
+/// It states the time rather than being a condition of it: the computed ready time leaves it
+/// out, and confirming that time fills it.
+pub const READY_ITEM_ID: &str = "discharge.ready_minutes";
+
 /// What holds the first dose back: each pre-dose gate item unanswered, or answered with one
 /// of its blocking answers (with the template's reason). The clinician can pass it only with
 /// a reason, which is logged.

@@ -23,7 +23,7 @@ mod ack;
 
 pub use ack::{unacknowledged, FlagAck};
 pub use checklist::{
-    checklist_items, compute_checklist_state, dose_blockers, compute_checklist_state_observed, default_items, validate_checklist_event, ChecklistAction, ChecklistEvent,
+    checklist_items, compute_checklist_state, dose_blockers, READY_ITEM_ID, compute_checklist_state_observed, default_items, validate_checklist_event, ChecklistAction, ChecklistEvent,
     ChecklistState, ItemState, ItemStatus, Observation, SkippedEvent, Stage, StageState,
 };
 pub use effects::{check_effect_event, effect_blockers, effect_states, effect_states_of, Effect, EffectEvent, EffectState, EffectStatus};

@@ -11,7 +11,7 @@ use crate::entry::{DoseInput, Entry, EntryBody, MAX_MINUTES_AGO};
 use crate::error::{Error, Result};
 use crate::monitor::monitor_view;
 use chrono::{DateTime, Utc};
-use holdspace_monitoring::{check_effect_event, Effect, EffectStatus, Template};
+use holdspace_monitoring::{check_effect_event, ChecklistAction, Effect, EffectStatus, Stage, Template, READY_ITEM_ID};
 use rusqlite::TransactionBehavior;
 
 /// An effect may be recorded up to an hour after it happened, like a dose.
@@ -100,7 +100,7 @@ impl Store {
         require_open(&session)?;
         let entries = super::entries::read_entries(&tx, session_id)?;
         let view = monitor_view(template, &session, &entries, now.timestamp_millis());
-        let Some(ready) = view.ready_to_leave else {
+        let Some(ready) = view.ready_to_leave.clone() else {
             return Err(Error::DischargeBlocked { blockers: view.discharge.blockers });
         };
         let body = EntryBody::ReadyConfirmed {
@@ -108,6 +108,16 @@ impl Store {
             minutes_after_first_dose: ready.minutes_after_first_dose,
         };
         let entry = insert_entry_keyed(&tx, &session, now, self.author_for(&session), body, None)?;
+        // The discharge item that states the ready time takes the confirmed one, when open.
+        let item = view.checklist.stage(Stage::Discharge).and_then(|s| s.items.iter().find(|i| i.item.id == READY_ITEM_ID));
+        if let Some(item) = item.filter(|i| i.is_open()) {
+            let body = EntryBody::Checklist {
+                item_id: READY_ITEM_ID.to_string(),
+                label: item.item.label.clone(),
+                action: ChecklistAction::Number { value: ready.minutes_after_first_dose as f64 },
+            };
+            insert_entry_keyed(&tx, &session, now, self.author_for(&session), body, None)?;
+        }
         tx.commit()?;
         Ok(entry)
     }

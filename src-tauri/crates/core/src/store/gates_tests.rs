@@ -10,7 +10,8 @@ use crate::monitor::{monitor_view, MonitorView};
 use crate::session::{NewSession, Route};
 use chrono::Duration;
 use holdspace_monitoring::{
-    builtin_templates, checklist_items, ChecklistAction, Effect, EffectStatus, InputKind, Stage, Template, Vitals,
+    builtin_templates, checklist_items, ChecklistAction, Effect, EffectStatus, InputKind, ItemStatus, Stage, Template, Vitals,
+    READY_ITEM_ID,
 };
 
 const MIN: i64 = 60_000;
@@ -119,9 +120,9 @@ fn start_after_end(store: &Store, t: &Template, id: i64, code: &str) -> i64 {
     start(store, t, code)
 }
 
-/// Answers every required discharge item.
+/// Answers every required discharge item but the one that states the ready time.
 fn discharge_items(store: &Store, t: &Template, id: i64) {
-    for item in checklist_items(t, Stage::Discharge).into_iter().filter(|i| i.required) {
+    for item in checklist_items(t, Stage::Discharge).into_iter().filter(|i| i.required && i.id != READY_ITEM_ID) {
         let action = match item.input {
             InputKind::Tick => ChecklistAction::Tick,
             InputKind::Choice => ChecklistAction::Text { value: item.options[0].clone() },
@@ -173,7 +174,11 @@ fn discharge_waits_for_each_observed_effect_to_resolve_and_ready_to_leave_is_com
     let v = view(&store, &t, id);
     assert_eq!(
         v.discharge.blockers,
-        ["Sedation: observed and not yet marked resolved", "Dissociation: observed and not yet marked resolved"]
+        [
+            "Discharge item open: Ready to leave at (minutes after the first dose)",
+            "Sedation: observed and not yet marked resolved",
+            "Dissociation: observed and not yet marked resolved"
+        ]
     );
     assert!(v.ready_to_leave.is_none());
     assert_eq!(store.confirm_ready_to_leave(id, &t).unwrap_err().kind(), ErrorKind::DischargeBlocked);
@@ -188,8 +193,9 @@ fn discharge_waits_for_each_observed_effect_to_resolve_and_ready_to_leave_is_com
     assert_eq!(e.text, "Sedation: resolved (10 min before it was recorded)");
 
     // Every condition held from T+123 (the last to settle), not T+125 when it was written.
+    // Only the item that states the ready time is open: confirming fills it.
     let v = view(&store, &t, id);
-    assert!(v.discharge.allowed, "{:?}", v.discharge.blockers);
+    assert_eq!(v.discharge.blockers, ["Discharge item open: Ready to leave at (minutes after the first dose)"]);
     let ready = v.ready_to_leave.clone().expect("ready to leave");
     assert_eq!(ready.at_ms, t0.timestamp_millis() + 123 * MIN);
     assert_eq!((ready.minutes_after_first_dose, ready.confirmed_seq), (123, None));
@@ -206,6 +212,9 @@ fn discharge_waits_for_each_observed_effect_to_resolve_and_ready_to_leave_is_com
     let store = Store::open(&path, clock.clone()).unwrap();
     let v = view(&store, &t, id);
     assert_eq!(v.ready_to_leave.and_then(|r| r.confirmed_seq), Some(confirmed.seq));
+    let stated = v.checklist.stage(Stage::Discharge).unwrap().items.iter().find(|i| i.item.id == READY_ITEM_ID).unwrap().status.clone();
+    assert_eq!(stated, ItemStatus::Number { value: 123.0 });
+    assert!(v.discharge.allowed, "{:?}", v.discharge.blockers);
     let ended = store.end_session_gated(id, &t, None).unwrap();
     assert_eq!(ended.body.kind(), "session_ended");
 }

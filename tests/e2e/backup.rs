@@ -23,8 +23,11 @@ async fn ending_a_session_leaves_a_verified_backup_in_the_chosen_folder() {
     assert!(app.text("backup-error").await.contains("dies with the same disk"));
     app.set_value("backup-folder", usb.to_str().unwrap()).await;
     app.click("backup-save").await;
-    let warning = app.text("backup-warning").await;
-    assert!(warning.starts_with("There is no verified backup in"), "{warning}");
+    // The warning is redrawn once the folder is saved (on a loaded machine, not at once).
+    app.wait_for("the warning to name the chosen folder", || async {
+        app.text("backup-warning").await.starts_with("There is no verified backup in").then_some(())
+    })
+    .await;
     app.click("settings-back").await;
 
     start_session(&app, "B-1").await;

@@ -49,6 +49,9 @@ setup: prerequisites
 
 setup-test:
 	$(call apt_install,$(TEST_PACKAGES))
+	@# The FHIR model library every exported Bundle is validated with (tests/fhir/validate.py).
+	@[ -x .venv-fhir/bin/python ] && [ .venv-fhir/.installed -nt tests/fhir/requirements.txt ] || \
+		(python3 -m venv .venv-fhir && .venv-fhir/bin/pip install -q --disable-pip-version-check -r tests/fhir/requirements.txt && touch .venv-fhir/.installed)
 
 ui:
 	cd ui && npm run build

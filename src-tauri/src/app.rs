@@ -51,6 +51,7 @@ pub fn after_sign_in(app: &tauri::AppHandle) {
     STARTED.call_once(|| {
         crate::live::start(app);
         start_music(app, &state);
+        crate::backups::start(app);
     });
     state.sync_awake();
 }
@@ -237,6 +238,7 @@ macro_rules! app_commands {
             commands::review::get_review,
             commands::review::get_timeline_page,
             commands::review::get_timeline_item,
+            commands::review::verify_session,
             commands::review::choose_export_folder,
             commands::review::amend_entry,
             commands::review::sign_session,
@@ -245,6 +247,16 @@ macro_rules! app_commands {
             commands::review::export_session,
             commands::review::audit_log,
             commands::review::export_audit,
+            commands::rems::rems_status,
+            commands::rems::record_rems_filing,
+            commands::rems::rems_due,
+            commands::clinic::clinic_profile,
+            commands::clinic::save_clinic_profile,
+            commands::billing::billing_codes,
+            commands::billing::save_billing_codes,
+            commands::backup::backup_status,
+            commands::backup::set_backup_folder,
+            commands::backup::backup_now,
             commands::review::default_export_folder,
             commands::review::add_demo_session,
             $($extra),*

@@ -29,7 +29,10 @@ fn export_all(dir: &Path) {
     export!(crate::access::AccessStatus, crate::access::FirstRun, holdspace_core::store::User, holdspace_core::store::NewUser);
     // The event names, as one constant object (ts-rs exports types, not values).
     std::fs::write(dir.join("events.ts"), crate::events::name::typescript()).unwrap();
+    export!(holdspace_core::clinic::ClinicProfile, crate::commands::billing::BillingView, crate::commands::backup::BackupView);
+    export!(crate::commands::rems::RemsView, holdspace_core::rems::NewFiling, holdspace_core::store::FilingDue);
     export!(holdspace_core::audit::AuditFilter, holdspace_core::audit::AuditRow, holdspace_core::audit::AuditAction);
+    export!(holdspace_core::chain::ChainCheck, holdspace_core::chain::AccessLogCheck);
     export!(holdspace_core::outbox::PendingEntry, crate::events::EntriesSavedPayload, crate::events::SaveFailedPayload);
     // Numbers the UI must agree with, from the Rust constants themselves.
     let limits = format!(

@@ -38,7 +38,7 @@ pub enum Command {
         /// The session's id (see `holdspace sessions`)
         #[arg(value_name = "SESSION_ID")]
         session_id: i64,
-        /// pdf, csv, json or m3u8
+        /// pdf, csv, json, m3u8, fhir or rems
         #[arg(long, value_name = "FORMAT")]
         format: String,
         /// An existing folder
@@ -47,6 +47,13 @@ pub enum Command {
     },
     /// Add one finished demo session (client code DEMO-1, clearly labelled) and print its id
     Demo,
+    /// Recompute the hash chains: per session "intact" or the first entry that no longer
+    /// matches, then the access log; exit 1 when anything is broken
+    Verify {
+        /// Only this session (see `holdspace sessions`) [default: every session]
+        #[arg(value_name = "SESSION_ID")]
+        session_id: Option<i64>,
+    },
     /// List the users who can open the record; `users init` creates the first one
     Users {
         #[command(subcommand)]
@@ -56,6 +63,27 @@ pub enum Command {
     Passwd,
     /// Give a user a new passphrase with the recovery key shown at the first run
     Recover,
+    /// Back up the record now (an encrypted copy, verified) to DIR or the folder chosen in Settings
+    Backup {
+        /// The backup folder [default: the one chosen in Settings, Backups]
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
+    /// List the backups in a folder and whether each is verified, not verified or failed
+    Backups {
+        /// The backup folder [default: the one chosen in Settings, Backups]
+        #[arg(long = "in", value_name = "DIR")]
+        in_dir: Option<PathBuf>,
+    },
+    /// Restore a backup into a new, empty data folder (never over a record), then verify it
+    Restore {
+        /// The backup's holdspace-YYYYMMDD-HHMMSS.sqlite3 (its manifest and key file beside it)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// A new folder (or an empty one) for the restored record
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+    },
     /// Import an M3U/M3U8 file as a playlist, or export a playlist as M3U8
     Playlist {
         #[command(subcommand)]
@@ -108,12 +136,20 @@ pub fn main() -> ExitCode {
             report(export(&data_dir, session_id, &format, &out, &mut std::io::stdout()))
         }
         Some(Command::Demo) => report(demo(&data_dir, &mut std::io::stdout())),
+        Some(Command::Verify { session_id }) => match verify(&data_dir, session_id, &mut std::io::stdout()) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => report(Err(e)),
+        },
         Some(Command::Users { action: None }) => report(crate::cli_access::users(&data_dir, &mut std::io::stdout())),
         Some(Command::Users { action: Some(UsersCommand::Init { name, role }) }) => {
             report(crate::cli_access::init(&data_dir, &name, &role, &mut std::io::stdout()))
         }
         Some(Command::Passwd) => report(crate::cli_access::passwd(&data_dir, &mut std::io::stdout())),
         Some(Command::Recover) => report(crate::cli_access::recover(&data_dir, &mut std::io::stdout())),
+        Some(Command::Backup { to }) => report(crate::cli_backup::backup(&data_dir, to.as_deref(), &mut std::io::stdout())),
+        Some(Command::Backups { in_dir }) => report(crate::cli_backup::backups(&data_dir, in_dir.as_deref(), &mut std::io::stdout())),
+        Some(Command::Restore { file, into }) => report(crate::cli_backup::restore(&data_dir, &file, &into, &mut std::io::stdout())),
         Some(Command::Playlist { action }) => {
             playlist_cli(&action, &data_dir, &mut std::io::stdout(), &mut std::io::stderr())
         }
@@ -192,6 +228,70 @@ pub fn demo(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String>
     };
     let id = holdspace_export::add_demo_session_to(&store, holdspace_export::default_demo_start()).map_err(|e| e.to_string())?;
     writeln!(out, "{id}").map_err(|e| e.to_string())
+}
+
+/// One session's line of `holdspace verify`.
+pub fn verify_line(c: &holdspace_core::chain::ChainCheck) -> String {
+    let name = format!("session {} ({})", c.session_id, if c.client_code.is_empty() { "no client code" } else { &c.client_code });
+    match &c.broken {
+        Some(b) => {
+            let at = match b.part {
+                holdspace_core::chain::ChainPart::IntegrationNotes => format!("integration note {}", b.seq),
+                _ if b.seq > 0 => format!("entry {}", b.seq),
+                _ => "the session's record".to_string(),
+            };
+            format!("{name}: BROKEN at {at}: {}", b.what)
+        }
+        None => {
+            let head: String = c.head.chars().take(16).collect();
+            let mut line = format!("{name}: intact, {} entries, head {head}", c.entries);
+            if let Some(late) = &c.chained_late {
+                let at = late.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M");
+                line += &format!(" (chained from version {} on, {at}: changes before then cannot be detected)", late.from_version);
+            }
+            line
+        }
+    }
+}
+
+/// `holdspace verify [SESSION_ID]`: one line per session and one for the access log;
+/// `Ok(false)` when anything is broken.
+pub fn verify(data_dir: &Path, only: Option<i64>, out: &mut dyn std::io::Write) -> Result<bool, String> {
+    let Some((store, user)) = crate::cli_access::open_existing(data_dir)? else {
+        return Err(format!("no database in {}: there is nothing to verify", data_dir.display()));
+    };
+    let checks = store.verify_chains(only).map_err(|e| match e {
+        holdspace_core::Error::NotFound { .. } => {
+            format!("there is no session {} in {} (see `holdspace sessions`)", only.unwrap_or_default(), data_dir.display())
+        }
+        e => e.to_string(),
+    })?;
+    let log = store.verify_access_log().map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    for c in &checks {
+        text += &verify_line(c);
+        text.push('\n');
+    }
+    if checks.is_empty() {
+        text += "no sessions yet\n";
+    }
+    let head: String = log.head.chars().take(16).collect();
+    text += &match &log.broken {
+        None => format!("access log: intact, {} rows, head {head}\n", log.rows),
+        Some((id, what)) => format!("access log: BROKEN at row {id}: {what}\n"),
+    };
+    let broken = checks.iter().filter(|c| !c.intact()).count() + usize::from(log.broken.is_some());
+    let intact = broken == 0;
+    // audit: verify
+    let detail = match only {
+        Some(id) => format!("session {id}: {}", if intact { "intact" } else { "broken" }),
+        None => format!("{} sessions: {}", checks.len(), if intact { "all intact".to_string() } else { format!("{broken} broken") }),
+    };
+    if let Err(e) = store.log_access(&user.name, "verify", only, &detail) {
+        crate::logfile::technical("a verify run could not be written to the access log", &e.to_string());
+    }
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(intact)
 }
 
 pub fn protocols(data_dir: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
@@ -294,11 +394,12 @@ mod tests {
         let id: i64 = String::from_utf8(out).unwrap().trim().parse().expect("demo prints the new id");
         let dir = tmp.path().join("out");
         std::fs::create_dir(&dir).unwrap();
-        for format in ["pdf", "csv", "json", "m3u8"] {
+        for format in ["pdf", "csv", "json", "m3u8", "fhir", "rems"] {
             let mut out = Vec::new();
             export(&data, id, format, &dir, &mut out).unwrap();
             let path = PathBuf::from(String::from_utf8(out).unwrap().trim());
-            assert!(path.starts_with(&dir) && path.extension().is_some_and(|e| e == format), "{}", path.display());
+            let ext = match format { "fhir" => "fhir.json", "rems" => "rems.pdf", other => other };
+            assert!(path.starts_with(&dir) && path.to_string_lossy().ends_with(&format!(".{ext}")), "{}", path.display());
             let bytes = std::fs::read(&path).unwrap();
             assert!(!bytes.is_empty());
             #[cfg(unix)]
@@ -310,7 +411,7 @@ mod tests {
         // Each export is logged as an access, in the signed-in user's name, with where it went.
         let (store, _) = crate::cli_access::open_existing(&data).unwrap().unwrap();
         let log: Vec<_> = store.accesses(id).unwrap().into_iter().filter(|a| a.action == "export").collect();
-        assert_eq!(log.len(), 4, "{log:?}");
+        assert_eq!(log.len(), 6, "{log:?}");
         // Where it went, and the file's size and SHA-256, so a copy found later can be compared.
         for a in &log {
             assert_eq!(a.user_name, "Dr Rowe");
@@ -367,12 +468,51 @@ mod tests {
         std::env::remove_var(crate::cli_access::RECOVERY_KEY_FILE_ENV);
     }
 
+    /// `holdspace verify` on an encrypted record: intact, then a note rewritten behind the app
+    /// (triggers dropped, as anyone holding the key could), then an unknown session.
+    #[test]
+    fn verify_says_intact_then_names_the_rewritten_entry() {
+        use holdspace_core::vault::{self, Folder, Passphrase};
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        drop(record(dir));
+        demo(dir, &mut Vec::new()).unwrap();
+        let mut out = Vec::new();
+        assert!(verify(dir, None, &mut out).unwrap(), "{}", String::from_utf8_lossy(&out));
+        let text = String::from_utf8(out).unwrap();
+        let first = text.lines().next().unwrap();
+        assert!(first.starts_with("session 1 (DEMO-1): intact, ") && first.contains(" entries, head "), "{text}");
+        assert_eq!(first.rsplit(' ').next().unwrap().len(), 16, "{text}");
+        assert!(text.lines().last().unwrap().starts_with("access log: intact, "), "{text}");
+
+        let Folder::Encrypted(v) = vault::settle(dir).unwrap() else { panic!() };
+        let key = v.unlock(1, &Passphrase::new("quiet river stone")).unwrap();
+        let conn = vault::open_raw(&v.db_path(), &key).unwrap();
+        let seq: i64 = conn.query_row("SELECT seq FROM entries WHERE session_id = 1 AND kind = 'note' ORDER BY seq LIMIT 1", [], |r| r.get(0)).unwrap();
+        conn.execute_batch(&format!(
+            "DROP TRIGGER entries_append_only;
+             UPDATE entries SET body = json_set(body, '$.text', 'consented to continue') WHERE session_id = 1 AND seq = {seq};"
+        ))
+        .unwrap();
+        drop(conn);
+        let mut out = Vec::new();
+        assert!(!verify(dir, Some(1), &mut out).unwrap());
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with(&format!("session 1 (DEMO-1): BROKEN at entry {seq}: entry {seq} (note) no longer matches")), "{text}");
+        let err = verify(dir, Some(99), &mut Vec::new()).unwrap_err();
+        assert!(err.contains("no session 99"), "{err}");
+        // Each run is in the access log.
+        let (store, _) = crate::cli_access::open_existing(dir).unwrap().unwrap();
+        let runs = store.audit_log(&holdspace_core::audit::AuditFilter::default()).unwrap();
+        assert_eq!(runs.iter().filter(|r| r.action == "verify").count(), 2, "{runs:?}");
+    }
+
     #[test]
     fn export_errors_are_clear() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         let err = export(dir, 1, "docx", dir, &mut Vec::new()).unwrap_err();
-        assert!(err.contains("unknown export format") && err.contains("pdf, csv, json, m3u8"), "{err}");
+        assert!(err.contains("unknown export format") && err.contains("pdf, csv, json, m3u8, fhir, rems"), "{err}");
         let err = export(dir, 1, "pdf", dir, &mut Vec::new()).unwrap_err();
         assert!(err.contains("no database"), "{err}");
         drop(record(dir));

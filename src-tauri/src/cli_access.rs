@@ -4,7 +4,7 @@
 
 use holdspace_core::audit::{AuditAction, AuditEvent};
 use holdspace_core::store::{DataDir, NewUser, Role, Store, User};
-use holdspace_core::vault::{self, Folder, KdfParams, Passphrase, RecoveryKey, Vault};
+use holdspace_core::vault::{self, DbKey, Folder, KdfParams, Passphrase, RecoveryKey, Vault};
 use holdspace_core::SystemClock;
 use std::io::Write;
 use std::path::Path;
@@ -41,13 +41,38 @@ pub fn open_existing(data_dir: &Path) -> Result<Option<(Store, User)>, String> {
 }
 
 fn sign_in(vault: &Vault) -> Result<(Store, User), String> {
-    let (id, name) = choose_user(vault)?;
-    let pass = passphrase(PASSPHRASE_FILE_ENV, &format!("Passphrase for {name}: "))?;
-    let key = vault.unlock(id, &pass).map_err(|e| e.to_string())?;
+    sign_in_with_key(vault).map(|(store, user, _)| (store, user))
+}
+
+/// As `open_existing`, keeping the database key (a backup copies the record with it).
+pub fn open_existing_with_key(data_dir: &Path) -> Result<Option<(Store, User, DbKey)>, String> {
+    let (folder, _lock) = folder(data_dir)?;
+    match folder {
+        Folder::New => Ok(None),
+        Folder::Plaintext => Err(format!(
+            "the record in {} is from before encryption: open the Holdspace window once and create the first user, \
+             which encrypts it",
+            data_dir.display()
+        )),
+        Folder::Encrypted(vault) => sign_in_with_key(&vault).map(Some),
+    }
+}
+
+fn sign_in_with_key(vault: &Vault) -> Result<(Store, User, DbKey), String> {
+    let (id, key) = unlock(vault)?;
     let store = vault.open(&key, Arc::new(SystemClock)).map_err(|e| e.to_string())?;
     let user = store.user(id).map_err(|e| e.to_string())?;
     audit(&store, &user.name, AuditAction::SignIn, None, "on the command line");
-    Ok((store, user))
+    Ok((store, user, key))
+}
+
+/// The user's id and the database key, signing in against `vault` (the live record's key
+/// file, or a backup's copy of it).
+pub fn unlock(vault: &Vault) -> Result<(i64, DbKey), String> {
+    let (id, name) = choose_user(vault)?;
+    let pass = passphrase(PASSPHRASE_FILE_ENV, &format!("Passphrase for {name}: "))?;
+    let key = vault.unlock(id, &pass).map_err(|e| e.to_string())?;
+    Ok((id, key))
 }
 
 /// Audits a command-line action; a row that cannot be written is said, and the command goes on.

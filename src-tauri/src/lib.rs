@@ -4,6 +4,7 @@ pub mod access;
 pub mod app;
 pub mod audit;
 pub mod awake;
+pub mod backups;
 pub mod check;
 #[cfg(test)]
 mod bindings;
@@ -11,6 +12,7 @@ mod bindings;
 mod command_list;
 pub mod cli;
 pub mod cli_access;
+pub mod cli_backup;
 pub mod commands;
 pub mod error;
 pub mod events;

@@ -237,6 +237,9 @@ async fn a_locked_session_shows_the_room_and_nothing_of_the_client_and_the_recor
     assert_eq!(by, TEST_USER, "the signer is the signed-in user");
     assert!(app.text("sign-meaning").await.contains("reviewed and approved"));
     app.click("sign-confirm").await;
+    if !app.all("[data-testid='sign-open-items']").await.is_empty() {
+        app.type_into("sign-open-reason", "reviewed with the prescriber").await;
+    }
     app.type_into("sign-passphrase", "not my passphrase").await;
     app.click("sign-save").await;
     let error = app.text("sign-error").await;

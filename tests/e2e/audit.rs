@@ -34,6 +34,22 @@ async fn each_access_is_audited_and_the_director_filters_and_exports_the_log() {
     app.click("sessions-back").await;
     app.click("open-settings").await;
 
+    // The clinic profile: a malformed e-mail is named with the person; fixed, it saves.
+    app.type_into("clinic-name", "Riverside Clinic").await;
+    app.type_into("clinic-phone", "+1 555 010 2030").await;
+    app.click("clinic-add-person").await;
+    app.type_into("person-name-0", "Dr Ada Lane").await;
+    app.select("person-role-0", "prescriber").await;
+    app.type_into("person-email-0", "ada@riverside").await;
+    app.click("clinic-save").await;
+    let error = app.text("clinic-error").await;
+    assert_eq!(error, "e-mail: Dr Ada Lane (person 1): \"ada@riverside\" is not an e-mail address (like name@clinic.org)");
+    app.type_into("person-email-0", "ada@riverside.org").await;
+    app.click("clinic-save").await;
+    app.wait_for("the profile saved", || async { app.text("clinic-status").await.starts_with("Saved").then_some(()) }).await;
+    app.client.execute("document.querySelector(\"[data-testid='clinic-settings']\").scrollIntoView()", vec![]).await.unwrap();
+    app.screenshots("clinic-settings").await;
+
     app.el("audit-table").await;
     let seen = audit_actions(&app).await;
     for want in ["sign_in_failed", "sign_in", "search", "review_opened", "export"] {
@@ -77,6 +93,8 @@ async fn each_access_is_audited_and_the_director_filters_and_exports_the_log() {
     assert_eq!(failed.user_name, TEST_USER);
     assert!(all.iter().any(|r| r.action == "audit_export"));
     assert!(store.verify_access_log().unwrap().broken.is_none());
+    let clinic = store.clinic_profile().unwrap();
+    assert_eq!((clinic.setting_name.as_str(), clinic.people[0].email.as_str()), ("Riverside Clinic", "ada@riverside.org"));
 }
 
 /// The kinds of the rows the audit screen shows, top to bottom.

@@ -19,3 +19,5 @@ mod plain_errors;
 mod screens;
 mod access;
 mod audit;
+mod chain;
+mod backup;

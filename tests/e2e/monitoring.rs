@@ -119,6 +119,50 @@ async fn esketamine_session_from_checklist_to_override() {
     app.type_into("end-reason", "prescriber reviewed; client stable and escorted").await;
     app.click("end-confirm").await;
     app.el("start-form").await;
+
+    // The REMS form is due 7 days after the session: said on the start screen from 2 days
+    // before, then recorded as submitted in the review (the app itself submits nothing).
+    assert!(app.all("[data-testid='rems-due']").await.is_empty(), "7 days left: no notice yet");
+    app.advance_clock(6 * 24 * 60).await;
+    // Six days without input lock the screen: the therapist unlocks, and the start screen
+    // (drawn anew) says what is due.
+    app.type_into("unlock-passphrase", holdspace_e2e::TEST_PASSPHRASE).await;
+    app.keys("\u{E007}").await;
+    app.el("start-form").await;
+    let notice = app.text("rems-due").await;
+    assert!(notice.contains("E-7") && notice.contains("REMS form due by"), "{notice}");
+    app.screenshots("rems-due-start").await;
+    app.click("open-sessions").await;
+    let id = holdspace_e2e::open_store(tmp.path()).list_sessions().unwrap()[0].id;
+    app.click(&format!("open-{id}")).await;
+    assert_eq!(app.data("rems-filing", "state").await, "due");
+    assert!(app.text("rems-state").await.contains("(in 1 day); not yet recorded as submitted"));
+    app.set_value("rems-on", "1999-01-01").await;
+    app.click("rems-save").await;
+    assert!(app.text("rems-error").await.contains("is before the session"), "a date before the session is refused");
+    let session_day = holdspace_core::rems::local_date(holdspace_e2e::open_store(tmp.path()).session(id).unwrap().created_at);
+    app.set_value("rems-on", &session_day.to_string()).await;
+    app.select("rems-method", "fax").await;
+    app.type_into("rems-confirmation", "FX-2291").await;
+    app.click("rems-save").await;
+    app.wait_for("the filing recorded", || async { (app.data("rems-filing", "state").await == "submitted").then_some(()) }).await;
+    let state = app.text("rems-state").await;
+    assert!(state.contains(&format!("submitted {session_day} by fax, confirmation FX-2291")), "{state}");
+    app.screenshots("rems-filed-review").await;
+    // Billing codes: 56 mg was given, so G2083 (84 mg) does not agree; G2082 does.
+    app.type_into("billing-diagnosis", "f33.2").await;
+    app.type_into("billing-procedures", "G2083 J0013").await;
+    app.click("billing-save").await;
+    let problems = app.text("billing-problems").await;
+    assert_eq!(problems, "G2083 is for 84 mg of esketamine, but 56 mg is recorded");
+    app.type_into("billing-procedures", "G2082 J0013").await;
+    app.click("billing-save").await;
+    app.wait_for("the codes agree", || async { app.all("[data-testid='billing-problems']").await.is_empty().then_some(()) }).await;
+    assert_eq!(app.el("billing-diagnosis").await.prop("value").await.unwrap().as_deref(), Some("F33.2"));
+    app.click("review-back").await;
+    app.click("sessions-back").await;
+    app.el("start-form").await;
+    assert!(app.all("[data-testid='rems-due']").await.is_empty(), "filed: no notice");
     app.quit().await;
 
     // The record holds every step in order.
@@ -132,4 +176,7 @@ async fn esketamine_session_from_checklist_to_override() {
         at = found.unwrap_or_else(|| panic!("{want} missing after position {at}: {kinds:?}")) + 1;
     }
     assert_eq!(kinds.iter().filter(|k| **k == "flag_ack").count(), 1, "{kinds:?}");
+    let filed = store.audit_log(&holdspace_core::audit::AuditFilter { action: Some(holdspace_core::audit::AuditAction::RemsFiled), ..Default::default() }).unwrap();
+    assert_eq!(filed.len(), 1);
+    assert!(filed[0].detail.contains("by fax, confirmation FX-2291"), "{}", filed[0].detail);
 }

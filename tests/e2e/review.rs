@@ -143,6 +143,13 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     app.click("sign-open").await;
     app.click("sign-confirm").await;
     app.type_into("sign-passphrase", holdspace_e2e::TEST_PASSPHRASE).await;
+    // With anything listed as open, signing asks why; the reason goes into the signature.
+    let open_items = !app.all("[data-testid='sign-open-items']").await.is_empty();
+    if open_items {
+        app.click("sign-save").await;
+        assert!(app.text("sign-error").await.starts_with("Say why you sign with items still open"));
+        app.type_into("sign-open-reason", "discussed with the prescriber; nothing further to record").await;
+    }
     app.click("sign-save").await;
     app.wait_for("the signed state", || async {
         (app.data("review-state", "state").await == "signed").then_some(())

@@ -3,10 +3,14 @@
 
 pub mod access;
 pub mod app;
+pub mod backup;
+pub mod billing;
+pub mod clinic;
 pub mod library;
 pub mod monitoring;
 pub mod music;
 pub mod practice;
+pub mod rems;
 pub mod review;
 pub mod session;
 #[cfg(feature = "e2e")]

@@ -191,6 +191,13 @@ pub fn run_preflight(state: State<'_, AppState>, session_id: i64, planned_minute
         technical_detail: awake.detail.clone(),
     });
     checks.push(disk_space_check(&state.data_dir));
+    let backup = holdspace_core::backup::status(state.preferences().backup.folder().as_deref(), holdspace_core::Clock::now(&*crate::state::app_clock()));
+    checks.push(PreflightCheck {
+        name: "Backup of the record".into(),
+        ok: backup.warning.is_none(),
+        reason: backup.warning.unwrap_or_else(|| "a verified backup from the last day is in the backup folder".into()),
+        technical_detail: String::new(),
+    });
     let body = EntryBody::Preflight { checks };
     Ok(ready.save_one(session_id, None, holdspace_core::store::WriteOp::Append { body })?)
 }

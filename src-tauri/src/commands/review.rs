@@ -97,6 +97,14 @@ pub fn get_timeline_item(state: State<'_, AppState>, session_id: i64, seq: i64) 
     holdspace_export::timeline_item(&state.ready()?.store, session_id, seq).map_err(export_error)
 }
 
+/// Recomputes one session's hash chain for the review screen: intact (with its head) or the
+/// first entry that no longer matches. Async: it runs on a worker thread, never the window's.
+#[tauri::command(async)]
+pub fn verify_session(state: State<'_, AppState>, session_id: i64) -> CmdResult<holdspace_core::chain::ChainCheck> {
+    let mut checks = state.ready()?.store.verify_chains(Some(session_id))?;
+    checks.pop().ok_or_else(|| IpcError::new(ErrorKind::NotFound, format!("session {session_id} is not in the record")))
+}
+
 #[tauri::command(async)]
 pub fn amend_entry(
     state: State<'_, AppState>,
@@ -112,13 +120,27 @@ pub fn amend_entry(
     Ok(entry)
 }
 
-/// Signs as the signed-in user, who types their passphrase again.
+/// Signs as the signed-in user, who types their passphrase again. What the review lists as
+/// open is recorded in the signature; with anything open, `open_reason` is required.
 #[tauri::command(async)]
-pub fn sign_session(state: State<'_, AppState>, session_id: i64, passphrase: String, statement: String) -> CmdResult<Entry> {
+pub fn sign_session(
+    state: State<'_, AppState>,
+    session_id: i64,
+    passphrase: String,
+    statement: String,
+    open_reason: Option<String>,
+) -> CmdResult<Entry> {
     let ready = state.ready()?;
+    let session = ready.store.session(session_id)?;
+    let report = holdspace_export::SessionReport::build(&ready.store, ready.catalog.get(&session.protocol), session_id).map_err(export_error)?;
+    let open = report.summary.open_items;
+    if !open.is_empty() && open_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(IpcError::new(ErrorKind::Invalid, format!("reason: {} listed as open: say why you sign with {} open", open.len(), if open.len() == 1 { "it" } else { "them" })));
+    }
     let me = crate::commands::access::verify_signer(&state, &passphrase)?;
-    let entry = ready.store.sign(session_id, &me.name, &statement)?;
+    let entry = ready.store.sign_with_open_items(session_id, &me.name, &statement, open, open_reason.as_deref())?;
     record(&state, AuditAction::Signature, Some(session_id), format!("signed (entry {})", entry.seq));
+    crate::backups::request("the session was signed");
     Ok(entry)
 }
 

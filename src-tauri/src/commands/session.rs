@@ -124,6 +124,7 @@ pub fn end_session(state: State<'_, AppState>, session_id: i64, override_reason:
         }
     }
     state.sync_awake();
+    crate::backups::request("the session ended");
     Ok(ended)
 }
 

@@ -23,6 +23,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   backup: 'Backed up',
   restore: 'Restored',
   verify: 'Verified the record',
+  rems_filed: 'Recorded a REMS form as submitted',
   audit_export: 'Exported the audit log',
   audit_gap: 'Audit gap',
 };

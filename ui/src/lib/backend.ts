@@ -28,6 +28,7 @@ import type { IntegrationNote } from './bindings/IntegrationNote';
 import type { NewIntegrationNote } from './bindings/NewIntegrationNote';
 import type { ReviewFilter } from './bindings/ReviewFilter';
 import type { ReviewRow } from './bindings/ReviewRow';
+import type { ChainCheck } from './bindings/ChainCheck';
 import type { ReviewView } from './bindings/ReviewView';
 import type { TimelineItem } from './bindings/TimelineItem';
 import type { TimelinePage } from './bindings/TimelinePage';
@@ -42,6 +43,13 @@ import type { PendingEntry } from './bindings/PendingEntry';
 import type { Format } from './bindings/Format';
 import type { AuditFilter } from './bindings/AuditFilter';
 import type { AuditRow } from './bindings/AuditRow';
+import type { RemsView } from './bindings/RemsView';
+import type { NewFiling } from './bindings/NewFiling';
+import type { FilingDue } from './bindings/FilingDue';
+import type { ClinicProfile } from './bindings/ClinicProfile';
+import type { BillingView } from './bindings/BillingView';
+import type { BillingCodes } from './bindings/BillingCodes';
+import type { BackupView } from './bindings/BackupView';
 import type { PracticeAction } from './bindings/PracticeAction';
 import type { EntriesSavedPayload } from './bindings/EntriesSavedPayload';
 import type { SaveFailedPayload } from './bindings/SaveFailedPayload';
@@ -172,12 +180,14 @@ export const backend = {
   getTimelinePage: (sessionId: number, query: TimelineQuery) =>
     call<TimelinePage>('get_timeline_page', { sessionId, query }),
   getTimelineItem: (sessionId: number, seq: number) => call<TimelineItem | null>('get_timeline_item', { sessionId, seq }),
+  /** Recomputes the session's hash chain (on a worker thread): intact, or the first entry that no longer matches. */
+  verifySession: (sessionId: number) => call<ChainCheck>('verify_session', { sessionId }),
   /** Amends as the signed-in user. */
   amendEntry: (sessionId: number, amendsSeq: number, reason: string, correction: string) =>
     call<Entry>('amend_entry', { sessionId, amendsSeq, reason, correction }),
   /** Signs as the signed-in user, who types their passphrase again. */
-  signSession: (sessionId: number, passphrase: string, statement: string) =>
-    call<Entry>('sign_session', { sessionId, passphrase, statement }),
+  signSession: (sessionId: number, passphrase: string, statement: string, openReason: string | null = null) =>
+    call<Entry>('sign_session', { sessionId, passphrase, statement, openReason }),
   /** Adds a signed addendum as the signed-in user. */
   addAddendum: (sessionId: number, text: string) =>
     call<Entry>('add_addendum', { sessionId, text }),
@@ -190,6 +200,22 @@ export const backend = {
   auditLog: (filter: AuditFilter) => call<AuditRow[]>('audit_log', { filter }),
   /** Writes the filtered audit log as CSV to a new file in `outDir`; returns its path. */
   exportAudit: (filter: AuditFilter, outDir: string) => call<string>('export_audit', { filter, outDir }),
+  /** Where an esketamine session's REMS form stands, and the submissions recorded. */
+  remsStatus: (sessionId: number) => call<RemsView>('rems_status', { sessionId }),
+  /** Records the form as submitted (the app never submits it). */
+  recordRemsFiling: (sessionId: number, filing: NewFiling) => call<RemsView>('record_rems_filing', { sessionId, filing }),
+  /** Forms due within two days or overdue. */
+  remsDue: () => call<FilingDue[]>('rems_due'),
+  billingCodes: (sessionId: number) => call<BillingView>('billing_codes', { sessionId }),
+  saveBillingCodes: (sessionId: number, codes: BillingCodes) => call<BillingView>('save_billing_codes', { sessionId, codes }),
+  backupStatus: () => call<BackupView>('backup_status'),
+  /** Clinical directors only: an existing folder, as a full path, outside the data folder. */
+  setBackupFolder: (folder: string, keepDays: number, keepMonths: number) =>
+    call<BackupView>('set_backup_folder', { folder, keepDays, keepMonths }),
+  backupNow: () => call<BackupView>('backup_now'),
+  clinicProfile: () => call<ClinicProfile>('clinic_profile'),
+  /** Clinical directors only; the saved (trimmed, checked) profile comes back. */
+  saveClinicProfile: (profile: ClinicProfile) => call<ClinicProfile>('save_clinic_profile', { profile }),
   defaultExportFolder: () => call<string | null>('default_export_folder'),
   /** The system's folder chooser; null when the user cancels. */
   chooseExportFolder: (start: string) => call<string | null>('choose_export_folder', { start }),

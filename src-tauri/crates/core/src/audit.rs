@@ -37,13 +37,15 @@ pub enum AuditAction {
     Backup,
     Restore,
     Verify,
+    /// A REMS monitoring form recorded as submitted.
+    RemsFiled,
     AuditExport,
     /// Events that could not be written at the time (written late, after this row).
     AuditGap,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::Lock,
@@ -63,6 +65,7 @@ impl AuditAction {
         AuditAction::Backup,
         AuditAction::Restore,
         AuditAction::Verify,
+        AuditAction::RemsFiled,
         AuditAction::AuditExport,
         AuditAction::AuditGap,
     ];
@@ -88,6 +91,7 @@ impl AuditAction {
             AuditAction::Backup => "backup",
             AuditAction::Restore => "restore",
             AuditAction::Verify => "verify",
+            AuditAction::RemsFiled => "rems_filed",
             AuditAction::AuditExport => "audit_export",
             AuditAction::AuditGap => "audit_gap",
         }
@@ -119,6 +123,7 @@ impl AuditAction {
             AuditAction::Backup => "Backed up",
             AuditAction::Restore => "Restored",
             AuditAction::Verify => "Verified the record",
+            AuditAction::RemsFiled => "Recorded a REMS form as submitted",
             AuditAction::AuditExport => "Exported the audit log",
             AuditAction::AuditGap => "Audit gap",
         }

@@ -37,7 +37,7 @@ fn every_action_is_written_chained_and_found_by_user_session_and_kind() {
     assert_eq!(rowe.len(), 11);
     assert!(rowe.iter().all(|r| r.user_name == "Dr Rowe"));
     let session = store.audit_log(&AuditFilter { session_id: Some(s.id), ..AuditFilter::default() }).unwrap();
-    assert_eq!(session.len(), 7);
+    assert_eq!(session.len(), 8);
     let exports = store.audit_log(&AuditFilter { action: Some(AuditAction::Export), ..AuditFilter::default() }).unwrap();
     assert_eq!((exports.len(), exports[0].detail.as_str()), (1, "detail 6"));
     assert_eq!(store.audit_log(&AuditFilter { limit: Some(2), ..AuditFilter::default() }).unwrap().len(), 2);

@@ -202,12 +202,17 @@ pub fn describe_body(body: &EntryBody, author: &str) -> String {
         EntryBody::Amendment { amends_seq, reason, correction } => {
             format!("Amends entry {amends_seq}: {correction} (reason: {reason})")
         }
-        EntryBody::Signed { statement, .. } => {
-            if statement.trim().is_empty() {
-                format!("Signed by {author}")
-            } else {
-                format!("Signed by {author} · {}", statement.trim())
+        EntryBody::Signed { statement, open_items, open_reason, .. } => {
+            let mut s = if statement.trim().is_empty() { format!("Signed by {author}") } else { format!("Signed by {author} · {}", statement.trim()) };
+            if !open_items.is_empty() {
+                let n = open_items.len();
+                s.push_str(&format!(
+                    " · signed with {n} open {}: {}",
+                    if n == 1 { "item" } else { "items" },
+                    open_reason.as_deref().unwrap_or("no reason given")
+                ));
             }
+            s
         }
         EntryBody::Addendum { text } => format!("Addendum (signed by {author}): {text}"),
     }
@@ -261,7 +266,7 @@ mod tests {
             reason: "asleep; not woken".into(),
         };
         assert_eq!(describe_body(&missed, ""), "Check missed: Vitals and sedation (every 15 min) (due T+00:30:00) · reason: asleep; not woken");
-        let signed = EntryBody::Signed { statement: "complete".into(), chain_head: None };
+        let signed = EntryBody::Signed { statement: "complete".into(), chain_head: None, open_items: vec![], open_reason: None };
         assert_eq!(describe_body(&signed, "Dr A"), "Signed by Dr A · complete");
     }
 }

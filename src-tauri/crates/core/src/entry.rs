@@ -131,6 +131,14 @@ pub enum EntryBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(optional)]
         chain_head: Option<String>,
+        /// What was listed as open when it was signed, and the signer's reason for signing
+        /// anyway (absent when nothing was open).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<String>>", optional)]
+        open_items: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        open_reason: Option<String>,
     },
     /// Added after signing; signed by its author.
     Addendum {

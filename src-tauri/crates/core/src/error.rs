@@ -84,6 +84,12 @@ pub enum Error {
     )]
     WrongKey { path: PathBuf },
 
+    /// A backup could not be written to its folder (missing, read-only, full, failing), or a
+    /// backup file cannot be used (changed since it was written, from a newer version...).
+    /// `detail` is the whole sentence for the user; `path` is the folder or file.
+    #[error("{detail}.")]
+    Backup { path: PathBuf, detail: String },
+
     /// The record is locked or nobody has signed in.
     #[error("{0}")]
     NotSignedIn(String),
@@ -112,6 +118,7 @@ pub enum ErrorKind {
     KeyFile,
     WrongKey,
     NotSignedIn,
+    Backup,
 }
 
 fn kept_words(kept: crate::outbox::Kept) -> &'static str {
@@ -148,6 +155,7 @@ impl Error {
             Error::KeyFile { .. } => ErrorKind::KeyFile,
             Error::WrongKey { .. } => ErrorKind::WrongKey,
             Error::NotSignedIn(_) => ErrorKind::NotSignedIn,
+            Error::Backup { .. } => ErrorKind::Backup,
         }
     }
 

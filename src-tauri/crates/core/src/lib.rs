@@ -3,7 +3,10 @@
 //! tested with plain `cargo test`.
 
 pub mod audit;
+pub mod billing;
 pub mod chain;
+pub mod backup;
+pub mod clinic;
 pub mod clock;
 pub mod describe;
 pub mod entry;
@@ -13,6 +16,7 @@ pub mod monitor;
 pub mod outbox;
 pub mod risks;
 pub mod preferences;
+pub mod rems;
 pub mod session;
 pub mod store;
 pub mod vault;

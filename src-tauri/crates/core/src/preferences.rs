@@ -48,6 +48,32 @@ pub struct Preferences {
     pub therapist: Option<String>,
     /// Minutes without input before the screen locks (clinic setting; `None`: the default).
     pub lock_after_min: Option<u32>,
+    /// Where backups go and how many are kept (`crate::backup`).
+    pub backup: BackupPrefs,
+}
+
+/// The backup folder (`None`: none chosen yet) and the retention (`None`: the defaults, 14
+/// days then 12 months).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct BackupPrefs {
+    pub folder: Option<String>,
+    pub keep_days: Option<u32>,
+    pub keep_months: Option<u32>,
+}
+
+impl BackupPrefs {
+    pub fn folder(&self) -> Option<std::path::PathBuf> {
+        self.folder.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(std::path::PathBuf::from)
+    }
+
+    pub fn retention(&self) -> crate::backup::Retention {
+        let d = crate::backup::Retention::default();
+        crate::backup::Retention {
+            days: self.keep_days.filter(|n| (1..=3650).contains(n)).unwrap_or(d.days),
+            months: self.keep_months.filter(|n| *n <= 1200).unwrap_or(d.months),
+        }
+    }
 }
 
 /// HIPAA asks for an automatic logoff and names no time; 10 minutes is a common clinic
@@ -102,7 +128,7 @@ mod tests {
     fn preferences_round_trip_privately_and_survive_a_bad_file() {
         let tmp = tempfile::tempdir().unwrap();
         assert_eq!(Preferences::load(tmp.path()), (Preferences::default(), None));
-        let mut p = Preferences { appearance: Appearance { theme: Theme::Dim, dim_level: DimLevel::Darker }, therapist: None, lock_after_min: None };
+        let mut p = Preferences { appearance: Appearance { theme: Theme::Dim, dim_level: DimLevel::Darker }, therapist: None, lock_after_min: None, backup: BackupPrefs::default() };
         p.remember_therapist("  Dr Rowe ");
         p.remember_therapist("   ");
         assert_eq!(p.therapist.as_deref(), Some("Dr Rowe"));

@@ -7,7 +7,7 @@ pub enum Error {
     #[error(transparent)]
     Core(#[from] holdspace_core::Error),
 
-    #[error("unknown export format `{0}`: use one of pdf, csv, json, m3u8")]
+    #[error("unknown export format `{0}`: use one of pdf, csv, json, m3u8, fhir, rems")]
     UnknownFormat(String),
 
     #[error("the folder {} does not exist or is not a folder; choose an existing folder", .0.display())]

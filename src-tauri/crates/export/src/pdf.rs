@@ -240,6 +240,43 @@ fn opt<T: ToString>(v: Option<T>, none: &str) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| none.to_string())
 }
 
+/// The setting and its people, as the REMS form and the chart ask (nothing when no profile
+/// was saved: never invented).
+fn clinic_section(l: &mut Layout, c: &holdspace_core::clinic::ClinicProfile) {
+    if c.is_empty() {
+        return;
+    }
+    l.heading("Setting");
+    for (k, v) in [("Setting", &c.setting_name), ("Address", &c.address), ("Phone", &c.phone)] {
+        if !v.is_empty() {
+            l.kv(k, v);
+        }
+    }
+    for p in &c.people {
+        let role = match p.role {
+            Some(holdspace_core::clinic::ClinicRole::Prescriber) => "Prescriber",
+            Some(holdspace_core::clinic::ClinicRole::Clinician) => "Clinician",
+            None => "Staff",
+        };
+        let contact: Vec<&str> = [p.phone.as_str(), p.email.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+        l.kv(role, &if contact.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, contact.join(", ")) });
+    }
+}
+
+/// The codes as the clinic recorded them, and any disagreement with the dose.
+fn billing_section(l: &mut Layout, r: &SessionReport) {
+    let b = &r.billing;
+    if b.diagnosis.is_empty() && b.procedures.is_empty() {
+        return;
+    }
+    l.heading("Billing codes (as recorded by the clinic)");
+    l.kv("Diagnosis (ICD-10-CM)", if b.diagnosis.is_empty() { "not recorded" } else { &b.diagnosis });
+    l.kv("HCPCS / CPT", &if b.procedures.is_empty() { "not recorded".to_string() } else { b.procedures.join(", ") });
+    for p in &r.billing_problems {
+        l.kv("Does not agree", p);
+    }
+}
+
 fn summary_section(l: &mut Layout, r: &SessionReport) {
     let s = &r.summary;
     l.heading("Summary");
@@ -749,8 +786,135 @@ fn signature_section(l: &mut Layout, r: &SessionReport) {
     }
 }
 
+/// The chain head and the verification when exported, under the signature.
+fn seal_section(l: &mut Layout, seal: &crate::seal::Seal) {
+    l.ensure(50.0);
+    let w = PAGE_W - 2.0 * MARGIN;
+    l.y += 6.0;
+    if seal.verified {
+        l.para(MARGIN, w, BODY, true, &format!("Record {}", seal.verification), BLACK);
+    } else {
+        l.para(MARGIN, w, 11.0, true, &format!("Record {}", seal.verification), RED);
+        l.para(MARGIN, w, SMALL, false, "The record was changed outside Holdspace after it was written: what this export shows may not be what was recorded.", BLACK);
+    }
+    l.para(MARGIN, w, SMALL, false, &format!("Chain head (SHA-256 of the last entry): {}", seal.chain_head), GREY);
+}
+
+/// The esketamine REMS Patient Monitoring Form, field by field as the form asks, from the
+/// record, ready to transcribe into the REMS portal or to fax. Patient identity is left blank to
+/// fill by hand: the record holds only the client code. Nothing is invented: a field the record
+/// does not hold says "not recorded".
+pub fn rems_form_pdf(report: &SessionReport, seal: &crate::seal::Seal, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
+    use holdspace_core::rems::FilingState;
+    let mut l = Layout::new()?;
+    let s = &report.summary;
+    let x = &report.rems;
+    let w = PAGE_W - 2.0 * MARGIN;
+    l.text_at(MARGIN, l.y + 16.0, 16.0, true, "REMS Patient Monitoring Form (esketamine): from the session record", BLACK);
+    l.y += 24.0;
+    l.para(
+        MARGIN,
+        w,
+        SMALL,
+        false,
+        &format!(
+            "Holdspace session {} · client code {} · made {} · to transcribe into the REMS portal or fax; Holdspace submits nothing. Times are local.",
+            report.session.id,
+            s.client_code,
+            local(exported_at)
+        ),
+        GREY,
+    );
+    let nr = |v: &str| if v.trim().is_empty() { "not recorded".to_string() } else { v.to_string() };
+    l.heading("Patient");
+    l.kv("Patient name", "________________________________ (fill by hand)");
+    l.kv("Date of birth", "____________ (fill by hand)");
+    l.kv("Client code in this record", &s.client_code);
+    l.heading("Healthcare setting");
+    let c = &report.clinic;
+    l.kv("Setting name", &nr(&c.setting_name));
+    l.kv("Setting address", &nr(&c.address));
+    l.kv("Setting phone", &nr(&c.phone));
+    let clinician = c.people.iter().find(|p| p.name.eq_ignore_ascii_case(&s.therapist));
+    l.kv("Monitoring clinician", &s.therapist);
+    l.kv("Clinician phone", &nr(clinician.map(|p| p.phone.as_str()).unwrap_or_default()));
+    l.kv("Clinician e-mail", &nr(clinician.map(|p| p.email.as_str()).unwrap_or_default()));
+    l.heading("Treatment");
+    l.kv("Treatment date", &s.first_dose_at.map(|t| t.with_timezone(&Local).format("%Y-%m-%d").to_string()).unwrap_or_else(|| "no dose recorded".into()));
+    l.kv("Dose and lot number", &if x.doses.is_empty() { "none recorded".into() } else { x.doses.join("; ") });
+    l.heading("Concomitant medicines (as recorded in the pre-dose checklist)");
+    for (id, label) in [
+        ("meds.benzodiazepines", "Benzodiazepines"),
+        ("meds.sedative_hypnotics", "Non-benzodiazepine sedative hypnotics"),
+        ("meds.psychostimulants", "Psychostimulants"),
+        ("meds.maois", "Monoamine oxidase inhibitors (MAOIs)"),
+        ("meds.opioids", "Opioids"),
+    ] {
+        let answer = report.timeline.iter().rev().find_map(|t| match &t.entry.body {
+            holdspace_core::EntryBody::Checklist { item_id, action, .. } if item_id == id => Some(match action {
+                holdspace_core::monitoring::ChecklistAction::Text { value } => value.clone(),
+                holdspace_core::monitoring::ChecklistAction::NotApplicable { reason } => format!("not applicable ({reason})"),
+                holdspace_core::monitoring::ChecklistAction::Tick => "checked".into(),
+                holdspace_core::monitoring::ChecklistAction::Number { value } => value.to_string(),
+                holdspace_core::monitoring::ChecklistAction::Clear => String::new(),
+            }),
+            _ => None,
+        });
+        l.kv(label, &nr(&answer.unwrap_or_default()));
+    }
+    l.heading("Monitoring");
+    let yes_no = |v: Option<bool>| match v {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => "not recorded".to_string(),
+    };
+    l.kv("Vital signs acceptable before dosing", &yes_no(x.vitals_acceptable_before_dosing));
+    l.kv("Blood pressure before dosing", &bp_text(&x.bp_before_dosing));
+    l.kv("Blood pressure about 40 minutes after dosing", &bp_text(&x.bp_about_40_min));
+    l.kv("Blood pressure before completion", &bp_text(&x.bp_before_completion));
+    l.kv("Vital signs acceptable before completion", &yes_no(x.vitals_acceptable_before_completion));
+    l.kv("Pulse oximetry (lowest SpO2)", &x.spo2_min.map(|v| format!("{v}%")).unwrap_or_else(|| "not recorded".into()));
+    let sedation = match x.sedation_worst_moaas {
+        Some(m) if m < 5 => format!("yes (worst MOAA/S {m}{})", x.sedation_wording.as_deref().map(|w| format!(": {w}")).unwrap_or_default()),
+        Some(_) => "no (MOAA/S 5 throughout)".into(),
+        None => "not rated".into(),
+    };
+    l.kv("Sedation observed", &sedation);
+    let dissociation = match x.dissociation_max {
+        Some(d) if d > 0 => format!("yes (highest rating {d} of 4)"),
+        Some(_) => "no".into(),
+        None => "not rated".into(),
+    };
+    l.kv("Dissociation observed", &dissociation);
+    let respiratory = if x.respiratory_flags > 0 {
+        format!("a respiratory threshold was flagged {} time(s): see the record", x.respiratory_flags)
+    } else if x.spo2_min.is_some() || x.respiratory_rate_min.is_some() {
+        "no threshold flagged".to_string()
+    } else {
+        "not recorded".to_string()
+    };
+    l.kv("Respiratory depression observed", &respiratory);
+    l.kv("Total minutes from first administration to end of monitoring", &opt(x.total_monitoring_minutes, "not available"));
+    l.kv("When the patient would have been ready to leave (minutes)", &opt(x.minutes_until_ready_to_leave, "not recorded"));
+    l.kv("Serious adverse events", &if x.adverse_events.is_empty() { "none recorded".into() } else { x.adverse_events.join(", ") });
+    l.heading("Filing");
+    let filing = match &report.rems_filing {
+        Some(FilingState::Submitted { submitted_on, method, confirmation, by, .. }) => format!(
+            "submitted {submitted_on} by {}{} (recorded by {by})",
+            method.label(),
+            if confirmation.is_empty() { String::new() } else { format!(", confirmation {confirmation}") }
+        ),
+        Some(FilingState::Due { due_on, .. }) => format!("not yet submitted; due by {due_on}"),
+        Some(FilingState::Overdue { due_on, .. }) => format!("not submitted; it was due {due_on}"),
+        _ => "not recorded".into(),
+    };
+    l.kv("Form submission", &filing);
+    l.para(MARGIN, w, SMALL, false, &format!("Record {} · chain head {}", seal.verification, seal.short_head()), GREY);
+    render(l.pages, &format!("REMS monitoring form: Holdspace session {} ({})", report.session.id, s.client_code))
+}
+
 /// Lays out and renders the whole PDF.
-pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
+pub fn pdf_bytes(report: &SessionReport, seal: &crate::seal::Seal, template: Option<&Template>, exported_at: DateTime<Utc>) -> Result<Vec<u8>> {
     let mut l = Layout::new()?;
     let s = &report.summary;
     l.text_at(MARGIN, l.y + 16.0, 16.0, true, &format!("Session record: client {}", s.client_code), BLACK);
@@ -770,7 +934,9 @@ pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>, exported_a
         ),
         GREY,
     );
+    clinic_section(&mut l, &report.clinic);
     summary_section(&mut l, report);
+    billing_section(&mut l, report);
     rems_section(&mut l, report);
     let thresholds = template.map(|t| t.thresholds.clone()).unwrap_or_default();
     chart_section(&mut l, report, &thresholds);
@@ -779,16 +945,20 @@ pub fn pdf_bytes(report: &SessionReport, template: Option<&Template>, exported_a
     integration_section(&mut l, report);
     timeline_section(&mut l, report);
     signature_section(&mut l, report);
+    seal_section(&mut l, seal);
 
     // Footer on every page, now that the count is known.
     let total = l.pages.len();
     let signed = if s.signature.is_some() { "signed" } else { "NOT SIGNED" };
+    let verified = if seal.verified { "verified" } else { "NOT VERIFIED" };
     for i in 0..total {
         let text = l.m.clean(&format!(
-            "Holdspace · client {} · session {} · {} · health information · page {} of {}",
+            "Holdspace · client {} · session {} · {} · chain {} {} · health information · page {} of {}",
             s.client_code,
             report.session.id,
             signed,
+            seal.short_head(),
+            verified,
             i + 1,
             total
         ));

@@ -33,6 +33,19 @@ pub struct SessionReport {
     pub timeline: Vec<TimelineItem>,
     /// Integration notes: the therapist's later work, kept apart from the monitoring record.
     pub integration_notes: Vec<IntegrationNote>,
+    /// The clinic's profile at export time (setting, prescribers and clinicians); empty when
+    /// none was saved.
+    #[serde(default)]
+    pub clinic: holdspace_core::clinic::ClinicProfile,
+    /// The diagnosis and procedure codes the clinic recorded, and what does not agree with
+    /// the dose (for the reviewer; never advice).
+    #[serde(default)]
+    pub billing: holdspace_core::billing::BillingCodes,
+    #[serde(default)]
+    pub billing_problems: Vec<String>,
+    /// Where the esketamine REMS form's filing stands (`None` before it is read from a store).
+    #[serde(default)]
+    pub rems_filing: Option<holdspace_core::rems::FilingState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -347,7 +360,19 @@ impl SessionReport {
         let session = store.session(session_id)?;
         let entries = store.entries(session_id)?;
         let integration_notes = store.integration_notes(session_id)?;
-        Ok(SessionReport::from_parts(session, entries, integration_notes, template))
+        let mut report = SessionReport::from_parts(session, entries, integration_notes, template);
+        report.clinic = store.clinic_profile()?;
+        report.billing = store.billing_codes(session_id)?;
+        report.billing_problems = report.billing.problems(store.esketamine_mg(session_id)?);
+        // What a payer or reviewer would also find missing, listed before signing.
+        let billing: Vec<String> = report.billing_problems.iter().map(|p| format!("Billing: {p}")).collect();
+        report.summary.open_items.extend(billing);
+        report.rems_filing = Some(store.rems_state(session_id, holdspace_core::rems::local_date(store.clock().now()))?);
+        if holdspace_core::rems::required(&report.session) && store.rems_filings(session_id)?.is_empty() {
+            let due = holdspace_core::rems::due_on(&report.session);
+            report.summary.open_items.push(format!("REMS monitoring form not recorded as submitted (due {due})"));
+        }
+        Ok(report)
     }
 
     /// The same from data already read.
@@ -363,7 +388,8 @@ impl SessionReport {
             .into_iter()
             .map(|entry| TimelineItem { t_plus: t_plus(entry.elapsed_ms), text: describe(&entry), entry })
             .collect();
-        SessionReport { session, template_id: template.map(|t| t.id.clone()), summary, rems, timeline, integration_notes }
+        let (clinic, billing, billing_problems, rems_filing) = Default::default();
+        SessionReport { session, template_id: template.map(|t| t.id.clone()), summary, rems, timeline, integration_notes, clinic, billing, billing_problems, rems_filing }
     }
 
     /// The stored entries, in order.

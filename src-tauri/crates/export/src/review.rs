@@ -121,7 +121,7 @@ impl ReviewView {
     }
 
     pub fn from_report(report: SessionReport, template: Option<&Template>, around_seq: Option<i64>) -> ReviewView {
-        let SessionReport { session, template_id, summary, rems, timeline, integration_notes } = report;
+        let SessionReport { session, template_id, summary, rems, timeline, integration_notes, clinic: _, billing: _, billing_problems: _, rems_filing: _ } = report;
         // A session has a handful of kinds: a short list in order of first appearance.
         let mut kinds: Vec<KindCount> = Vec::new();
         for it in &timeline {

@@ -193,8 +193,13 @@ fn the_csv_gives_every_entry_back() {
     let path = export(&store, None, id, Format::Csv, dir.path()).unwrap();
     let mut rdr = csv::Reader::from_path(&path).unwrap();
     assert_eq!(rdr.headers().unwrap().iter().collect::<Vec<_>>(), CSV_COLUMNS);
-    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), entries.len());
+    let mut rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    // After the entries: the chain head and the verification, in rows with no seq.
+    let trailer = rows.split_off(entries.len());
+    assert_eq!(trailer.len(), 2, "{trailer:?}");
+    assert_eq!((&trailer[0][6], &trailer[1][6]), ("chain_head", "verification"));
+    assert_eq!(&trailer[0][1], "");
+    assert_eq!(&trailer[1][7], "verified");
     for (row, e) in rows.iter().zip(&entries) {
         assert_eq!(row[0].parse::<i64>().unwrap(), id);
         assert_eq!(row[1].parse::<i64>().unwrap(), e.seq);
@@ -291,6 +296,29 @@ fn the_m3u8_lists_the_tracks_in_order() {
 }
 
 #[test]
+fn the_clinic_profile_is_printed_in_the_pdf_and_carried_in_the_json() {
+    use holdspace_core::clinic::{ClinicPerson, ClinicProfile, ClinicRole};
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let (store, _) = open(&db, start());
+    let pdf = export(&store, None, id, Format::Pdf, dir.path()).unwrap();
+    assert!(!pdftotext(&pdf).contains("Setting"), "no profile saved: nothing invented");
+    let profile = ClinicProfile {
+        setting_name: "Riverside Clinic".into(),
+        address: "1 River Rd, Springfield".into(),
+        phone: "+1 555 010 2030".into(),
+        people: vec![ClinicPerson { name: "Dr Ada Lane".into(), role: Some(ClinicRole::Prescriber), phone: "+1 555 010 2031".into(), email: "ada@riverside.org".into() }],
+    };
+    store.save_clinic_profile(profile.clone(), "Dr Ada Lane").unwrap();
+    let text = pdftotext(&export(&store, None, id, Format::Pdf, dir.path()).unwrap());
+    for want in ["Riverside Clinic", "1 River Rd, Springfield", "+1 555 010 2030", "Dr Ada Lane (+1 555 010 2031, ada@riverside.org)"] {
+        assert!(text.contains(want), "{want} missing from the PDF:\n{text}");
+    }
+    let json: JsonExport = serde_json::from_slice(&std::fs::read(export(&store, None, id, Format::Json, dir.path()).unwrap()).unwrap()).unwrap();
+    assert_eq!(json.report.clinic, profile);
+}
+
+#[test]
 fn files_are_private_and_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let (db, id) = demo_db(dir.path());
@@ -299,7 +327,7 @@ fn files_are_private_and_never_overwritten() {
     let mut written = Vec::new();
     for f in Format::ALL {
         let p = export(&store, None, id, f, out.path()).unwrap();
-        assert_eq!(p.extension().unwrap(), f.as_str());
+        assert!(p.to_string_lossy().ends_with(&format!(".{}", f.extension())), "{}", p.display());
         #[cfg(unix)]
         assert_eq!(mode(&p), 0o600, "{} is readable by others", p.display());
         written.push(p);
@@ -474,4 +502,72 @@ fn late_and_missed_checks_reach_the_summary_the_json_and_the_pdf() {
     for want in ["Scheduled checks", "late", "MISSED; reason: client asleep; not woken", "MISSED; no reason recorded", "LATE, done at T+00:38:00, 8 min after its time"] {
         assert!(flat.contains(want), "the PDF lacks {want:?}:\n{pdf}");
     }
+}
+
+/// Edits the file as someone with `sqlite3` would: the append-only trigger dropped, a note's
+/// words changed.
+fn rewrite_note(db: &Path, session_id: i64, seq: i64, text: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch("DROP TRIGGER entries_append_only").unwrap();
+    conn.execute(
+        "UPDATE entries SET body = json_set(body, '$.text', ?3) WHERE session_id = ?1 AND seq = ?2",
+        rusqlite::params![session_id, seq, text],
+    )
+    .unwrap();
+}
+
+#[test]
+fn every_export_carries_the_chain_head_and_says_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let (store, _) = open(&db, start());
+    let check = store.verify_chains(Some(id)).unwrap().remove(0);
+    assert!(check.intact() && check.head.len() == 64, "{check:?}");
+    let template = builtin_template("im-ketamine").unwrap();
+
+    let json = export(&store, Some(&template), id, Format::Json, dir.path()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["chain_head"], check.head.as_str());
+    assert_eq!(v["verification"], "verified");
+
+    let csv = export(&store, Some(&template), id, Format::Csv, dir.path()).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&csv).unwrap().records().map(Result::unwrap).collect();
+    let head_row = rows.iter().find(|r| &r[6] == "chain_head").unwrap();
+    assert_eq!(&head_row[7], check.head.as_str());
+
+    let pdf = export(&store, Some(&template), id, Format::Pdf, dir.path()).unwrap();
+    let text = pdftotext(&pdf);
+    assert!(text.contains("Record verified"), "{text}");
+    assert!(text.contains(&format!("chain {} verified", &check.head[..16])), "footer: {text}");
+    assert!(text.contains(&check.head[..32]), "the full head is printed: {text}");
+}
+
+#[test]
+fn an_export_of_a_tampered_session_says_not_verified_and_names_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = demo_db(dir.path());
+    let seq = {
+        let (store, _) = open(&db, start());
+        store.entries(id).unwrap().iter().find(|e| matches!(e.body, EntryBody::Note { .. })).unwrap().seq
+    };
+    rewrite_note(&db, id, seq, "consented to continue");
+    let (store, _) = open(&db, start());
+    let want = format!("not verified: broken at entry {seq}: entry {seq} (note) no longer matches what was saved");
+
+    let json = export(&store, None, id, Format::Json, dir.path()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(v["verification"].as_str().unwrap().starts_with(&want), "{}", v["verification"]);
+    assert_eq!(v["chain_head"].as_str().unwrap().len(), 64);
+
+    let csv = export(&store, None, id, Format::Csv, dir.path()).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&csv).unwrap().records().map(Result::unwrap).collect();
+    let last = rows.last().unwrap();
+    assert_eq!(&last[6], "verification");
+    assert!(last[7].starts_with(&want), "{last:?}");
+
+    let pdf = export(&store, None, id, Format::Pdf, dir.path()).unwrap();
+    let text = pdftotext(&pdf);
+    assert!(text.contains("NOT VERIFIED"), "footer: {text}");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&format!("Record not verified: broken at entry {seq}")), "{flat}");
 }

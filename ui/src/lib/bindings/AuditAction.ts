@@ -4,4 +4,4 @@
  * What is audited. Stored as its snake_case name; a name this build does not know (from a
  * newer version) is read back as text, never dropped.
  */
-export type AuditAction = "sign_in" | "sign_in_failed" | "lock" | "unlock" | "review_opened" | "search" | "export" | "amendment" | "addendum" | "signature" | "user_added" | "user_deactivated" | "pin_changed" | "passphrase_changed" | "recovery" | "settings_changed" | "backup" | "restore" | "verify" | "audit_export" | "audit_gap";
+export type AuditAction = "sign_in" | "sign_in_failed" | "lock" | "unlock" | "review_opened" | "search" | "export" | "amendment" | "addendum" | "signature" | "user_added" | "user_deactivated" | "pin_changed" | "passphrase_changed" | "recovery" | "settings_changed" | "backup" | "restore" | "verify" | "rems_filed" | "audit_export" | "audit_gap";

@@ -46,4 +46,9 @@ amends_seq: number, reason: string, correction: string, } | { "kind": "signed", 
  * The hash of the entry before the signature (hex): what was signed (`crate::chain`).
  * Absent on signatures from before the chain.
  */
-chain_head?: string, } | { "kind": "addendum", text: string, };
+chain_head?: string, 
+/**
+ * What was listed as open when it was signed, and the signer's reason for signing
+ * anyway (absent when nothing was open).
+ */
+open_items?: Array<string>, open_reason?: string, } | { "kind": "addendum", text: string, };

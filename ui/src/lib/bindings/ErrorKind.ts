@@ -3,4 +3,4 @@
 /**
  * What the UI branches on. Kept small and stable; the message carries the detail.
  */
-export type ErrorKind = "invalid" | "not_found" | "session_closed" | "session_already_open" | "newer_schema" | "corrupt" | "data_dir" | "locked" | "discharge_blocked" | "audio" | "storage" | "not_saved_yet" | "unavailable" | "io" | "wrong_secret" | "try_later" | "key_file" | "wrong_key" | "not_signed_in";
+export type ErrorKind = "invalid" | "not_found" | "session_closed" | "session_already_open" | "newer_schema" | "corrupt" | "data_dir" | "locked" | "discharge_blocked" | "audio" | "storage" | "not_saved_yet" | "unavailable" | "io" | "wrong_secret" | "try_later" | "key_file" | "wrong_key" | "not_signed_in" | "backup";

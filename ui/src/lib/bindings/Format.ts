@@ -3,4 +3,4 @@
 /**
  * The export formats of `holdspace export --format` and the review screen.
  */
-export type Format = "pdf" | "csv" | "json" | "m3u8";
+export type Format = "pdf" | "csv" | "json" | "m3u8" | "fhir" | "rems";

@@ -14,5 +14,6 @@ mod verify;
 mod tests;
 
 pub use encode::{access_hash, entry_hash, note_hash, to_hex, AccessFields, EntryFields, Hash, NoteFields, GENESIS};
+pub(crate) use encode::from_blob;
 pub(crate) use verify::timeline_tail;
 pub use verify::{backfill, verify_access_log, verify_connection, AccessLogCheck, ChainBreak, ChainCheck, ChainPart, ChainedLate};

@@ -291,7 +291,7 @@ fn a_record_from_before_the_chain_is_chained_at_the_upgrade_and_says_so() {
     // As a file of version 8: no hashes, no chained_late table.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE chained_late;
+        "DROP TABLE chained_late; DROP TABLE rems_filings; DROP TABLE clinic_profiles; DROP TABLE billing_codes;
          ALTER TABLE entries DROP COLUMN hash; ALTER TABLE integration_notes DROP COLUMN hash; ALTER TABLE access_log DROP COLUMN hash;
          PRAGMA user_version = 8;",
     )

@@ -19,7 +19,7 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let prev = prev.and_then(|b| <[u8; 32]>::try_from(b).ok()).unwrap_or(GENESIS);
+        let prev = crate::chain::from_blob(prev).unwrap_or(GENESIS);
         // An event naming a session this record does not have (a mistyped id given to the
         // command line) is still audited, with the id in its words: it must never wait forever.
         let (session_id, detail) = match e.session_id {

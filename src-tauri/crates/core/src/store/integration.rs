@@ -64,7 +64,7 @@ impl Store {
             [session_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let prev = prev.and_then(|b| <[u8; 32]>::try_from(b).ok()).unwrap_or(crate::chain::GENESIS);
+        let prev = crate::chain::from_blob(prev).unwrap_or(crate::chain::GENESIS);
         let created_ms = now.timestamp_millis();
         let hash = crate::chain::note_hash(
             &prev,

@@ -20,6 +20,9 @@ const MIGRATIONS: &[Migration] = &[
         then: Some(crate::chain::backfill),
         after: include_str!("migrations/0009_hash_chain_after.sql"),
     },
+    Migration::sql(include_str!("migrations/0010_rems_filings.sql")),
+    Migration::sql(include_str!("migrations/0011_clinic_profile.sql")),
+    Migration::sql(include_str!("migrations/0012_billing_codes.sql")),
 ];
 
 /// One step: a script, then (for data SQL cannot compute, such as hashes) a Rust pass given the

@@ -16,6 +16,8 @@
 //! itself refuses a file that is not a database, before anything is written. The tests in
 //! `lock_tests.rs` fail if any code path loses the lock.
 
+mod billing;
+mod clinic;
 mod datadir;
 mod entries;
 mod integration;
@@ -24,6 +26,7 @@ mod migrations;
 mod monitoring;
 mod review;
 mod review_list;
+mod rems;
 mod rows;
 mod search;
 mod sessions;
@@ -41,6 +44,7 @@ pub use search::{fts_query, SearchHit, MATCH_END, MATCH_START};
 pub use migrations::SCHEMA_VERSION;
 pub(crate) use migrations::known_version;
 pub use review_list::{DoseTotal, ReviewFilter, ReviewRow};
+pub use rems::FilingDue;
 pub use timeline::{EntrySlice, SLICE_MAX};
 pub use users::{NewUser, Role, User};
 pub use writes::{validate_key, Write, WriteOp};

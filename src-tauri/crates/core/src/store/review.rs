@@ -51,6 +51,22 @@ impl Store {
 
     /// Signs an ended session, locking it.
     pub fn sign(&self, session_id: i64, by: &str, statement: &str) -> Result<Entry> {
+        self.sign_with_open_items(session_id, by, statement, Vec::new(), None)
+    }
+
+    /// Signs with what the review listed as open; with anything open a reason is required,
+    /// and both are recorded in the signature.
+    pub fn sign_with_open_items(&self, session_id: i64, by: &str, statement: &str, open_items: Vec<String>, reason: Option<&str>) -> Result<Entry> {
+        let open_reason = match (open_items.is_empty(), reason.map(str::trim).filter(|r| !r.is_empty())) {
+            (true, _) => None,
+            (false, None) => {
+                return Err(Error::invalid(
+                    "reason",
+                    format!("{} listed as open: say why you sign with {} open", open_items.len(), if open_items.len() == 1 { "it" } else { "them" }),
+                ))
+            }
+            (false, Some(r)) => Some(required("reason", r, REASON_MAX)?),
+        };
         let by = required("signed by", by, crate::session::NAME_MAX)?;
         let statement = statement.trim().to_string();
         let now = self.clock.now();
@@ -69,7 +85,7 @@ impl Store {
         // The signature seals the record as it stands: the hash of its last entry.
         let (_, head) = crate::chain::timeline_tail(&tx, session_id)?;
         let chain_head = Some(crate::chain::to_hex(&head));
-        let entry = insert_entry(&tx, &session, now, &by, EntryBody::Signed { statement, chain_head })?;
+        let entry = insert_entry(&tx, &session, now, &by, EntryBody::Signed { statement, chain_head, open_items, open_reason })?;
         tx.execute(
             "UPDATE sessions SET signed_ms = ?2, signed_by = ?3 WHERE id = ?1",
             params![session_id, now.timestamp_millis(), by],

@@ -197,6 +197,9 @@ fn a_demo_session_from_before_the_mark_is_marked_by_the_migration_even_when_sign
              DROP TABLE database_identity;
              DROP TABLE access_log;
              DROP TABLE chained_late;
+             DROP TABLE rems_filings;
+             DROP TABLE clinic_profiles;
+             DROP TABLE billing_codes;
              ALTER TABLE entries DROP COLUMN hash;
              ALTER TABLE integration_notes DROP COLUMN hash;
              PRAGMA user_version = 6;",
@@ -241,4 +244,22 @@ fn integration_notes_are_kept_apart_and_link_to_a_moment() {
 fn fts_query_quotes_every_word() {
     assert_eq!(fts_query("calm  cello").as_deref(), Some("\"calm\" \"cello\"*"));
     assert_eq!(fts_query("\"'--"), None);
+}
+
+#[test]
+fn signing_with_open_items_needs_a_reason_and_records_both() {
+    let (store, _) = store();
+    let id = ended_session(&store, "K-9");
+    let open = vec!["Flag not acknowledged (T+40): systolic above 180".to_string()];
+    let err = store.sign_with_open_items(id, "Dr Rowe", "reviewed", open.clone(), Some("  ")).unwrap_err();
+    assert_eq!(err.to_string(), "reason: 1 listed as open: say why you sign with it open");
+    let entry = store.sign_with_open_items(id, "Dr Rowe", "reviewed", open.clone(), Some("prescriber saw the client")).unwrap();
+    match &entry.body {
+        EntryBody::Signed { open_items, open_reason, .. } => {
+            assert_eq!((open_items, open_reason.as_deref()), (&open, Some("prescriber saw the client")))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(entry.text.ends_with("signed with 1 open item: prescriber saw the client"), "{}", entry.text);
+    assert!(store.verify_chains(Some(id)).unwrap()[0].intact());
 }

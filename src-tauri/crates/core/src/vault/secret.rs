@@ -29,6 +29,12 @@ impl DbKey {
         &self.0
     }
 
+    /// A second copy (wiped when dropped too): for work that outlives the sign-in's borrow,
+    /// such as a backup on its own thread.
+    pub(crate) fn duplicate(&self) -> DbKey {
+        DbKey(Zeroizing::new(*self.0))
+    }
+
     /// A key for one purpose, derived from this one (keyed BLAKE2b-256), so the database key
     /// itself is used by SQLCipher only.
     pub fn subkey(&self, purpose: &[u8]) -> SealKey {

@@ -272,6 +272,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         dir.display()
     );
     let g = generate(&dir, &c)?;
+    // The generator writes rows as a database from before the chain holds them (no hashes):
+    // the upgrade's backfill is timed on them first, which leaves every session chained.
+    let backfill_s = backfill(&g.db)?;
     let size = std::fs::metadata(&g.db)?.len();
     let wal = std::fs::metadata(g.db.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0);
 
@@ -359,7 +362,125 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("To rendered in the real window: the ignored e2e test review_timings (README, Review and export).");
     drop(store);
     drop(raw);
+    chain_figures(&g, total, backfill_s, n)?;
     encrypted_against_plain(&g, template.as_ref(), big_n, n)
+}
+
+/// The migration's backfill (`chain::backfill`, what migration 0009 runs at the upgrade over
+/// the rows already there, with the append-only update triggers set aside as its script
+/// does), in one transaction on the generated database; in seconds.
+fn backfill(db: &Path) -> Result<f64, Box<dyn std::error::Error>> {
+    let mut conn = Connection::open(db)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    let t0 = Instant::now();
+    let tx = conn.transaction()?;
+    tx.execute_batch(
+        "DROP TRIGGER entries_append_only; DROP TRIGGER integration_notes_append_only; DROP TRIGGER access_log_is_append_only_update;",
+    )?;
+    holdspace_core::chain::backfill(&tx, 9, Utc::now().timestamp_millis())?;
+    tx.execute_batch(
+        "CREATE TRIGGER entries_append_only BEFORE UPDATE ON entries
+         BEGIN SELECT RAISE(ABORT, 'timeline entries are append-only: record an amendment instead'); END;
+         CREATE TRIGGER integration_notes_append_only BEFORE UPDATE ON integration_notes
+         BEGIN SELECT RAISE(ABORT, 'integration notes are append-only: add another note'); END;
+         CREATE TRIGGER access_log_is_append_only_update BEFORE UPDATE ON access_log
+         BEGIN SELECT RAISE(ABORT, 'the access log cannot be changed'); END;",
+    )?;
+    tx.commit()?;
+    let s = t0.elapsed().as_secs_f64();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    Ok(s)
+}
+
+/// Tamper evidence (issue 15): the cost of the chain on appends, verification of the whole
+/// database against one plain read of the entries, and the upgrade's backfill.
+fn chain_figures(g: &Generated, total: i64, backfill_s: f64, n: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let store = Store::open(&g.db, Arc::new(SystemClock))?;
+    // (b) verify every session, against one plain full read of the entries table.
+    let runs = n.clamp(1, 5);
+    let mut checks = Vec::new();
+    let verify = median_ms(runs, || {
+        checks = store.verify_chains(None).unwrap_or_default();
+        checks.len()
+    });
+    let intact = checks.iter().filter(|c| c.intact()).count();
+    let raw = Connection::open(&g.db)?;
+    let read = median_ms(runs, || -> Option<usize> {
+        let mut stmt = raw
+            .prepare_cached("SELECT session_id, seq, at_ms, elapsed_ms, author, kind, body, hash FROM entries ORDER BY session_id, seq")
+            .ok()?;
+        let mut rows = stmt.query([]).ok()?;
+        let mut bytes = 0usize;
+        while let Ok(Some(r)) = rows.next() {
+            bytes += r.get_ref(6).ok()?.as_str().ok()?.len() + r.get_ref(7).ok()?.as_blob_or_null().ok()?.map_or(0, <[u8]>::len);
+        }
+        Some(bytes)
+    });
+    let log = median_ms(runs, || store.verify_access_log().map(|l| l.rows).ok());
+
+    // (a) durable appends: through the Store (hash computed over the entry and the one before
+    // it), against a raw INSERT of an identical row with no hash through a connection with the
+    // same pragmas (WAL, synchronous=FULL, foreign keys), alternating so both meet the same disk.
+    let open_session = |code: &str| -> Result<i64, Box<dyn std::error::Error>> {
+        Ok(store
+            .start_session(holdspace_core::NewSession {
+                client_code: code.into(),
+                therapist: "Dr Bench".into(),
+                route: Route::Intramuscular,
+                protocol: "im-ketamine".into(),
+                intention: String::new(),
+            })?
+            .0
+            .id)
+    };
+    let chained = open_session("K-CHAIN")?;
+    raw.pragma_update(None, "foreign_keys", true)?;
+    raw.pragma_update(None, "synchronous", "FULL")?;
+    // The app keeps one session open at a time: the raw rows go into the same session, each
+    // after the Store's (they carry no hash, so this bench session no longer verifies).
+    let plain = chained;
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for i in 0..(n * 10).max(50) {
+        let text = format!("bench note {i}: breathing slow and even");
+        let t = Instant::now();
+        let e = store.add_note(chained, &text)?;
+        ta.push(t.elapsed().as_secs_f64() * 1000.0);
+        let body = serde_json::to_string(&e.body)?;
+        let next_seq = e.seq + 1;
+        let t = Instant::now();
+        raw.execute(
+            "INSERT INTO entries (session_id, seq, at_ms, elapsed_ms, author, kind, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![plain, next_seq, e.at.timestamp_millis(), e.elapsed_ms, e.author, e.body.kind(), body],
+        )?;
+        tb.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    store.end_session(chained, "")?;
+    ta.sort_by(f64::total_cmp);
+    tb.sort_by(f64::total_cmp);
+    let (a, b) = (ta[ta.len() / 2], tb[tb.len() / 2]);
+    println!();
+    println!("Tamper evidence (hash chain), same database, this run:");
+    println!();
+    println!("| measurement                                                        | ms        | against                         | ratio |");
+    println!("|--------------------------------------------------------------------|----------:|---------------------------------|------:|");
+    println!(
+        "| durable note append, Store::add_note (chained), median of {:<4}     | {a:>9.3} | raw INSERT, no hash: {b:>8.3} ms | {:>5.2} |",
+        ta.len(),
+        a / b.max(1e-6)
+    );
+    println!(
+        "| Store::verify_chains, every session ({} sessions, {total} entries) | {verify:>9.1} | one plain read of entries: {read:>6.1} ms | {:>5.2} |",
+        checks.len(),
+        verify / read.max(1e-6)
+    );
+    println!("| Store::verify_access_log                                           | {log:>9.3} |                                 |       |");
+    println!(
+        "| migration 0009's backfill (chain::backfill), {total} entries          | {:>9.0} |                                 |       |",
+        backfill_s * 1000.0
+    );
+    println!();
+    println!("{intact} of {} sessions intact (every one should be: they were chained by the backfill above).", checks.len());
+    Ok(())
 }
 
 /// The same figures on an encrypted copy of the same database (SQLCipher, a random raw key),
@@ -403,6 +524,8 @@ fn encrypted_against_plain(
     row("Store::search \"grandfather\"", a, b, "1.3x");
     let (a, b) = both(&|s| s.search("calm", 50).map(|v| v.len()).ok());
     row("Store::search \"calm\"", a, b, "1.3x");
+    let (a, b) = (median_ms(3, || plain.verify_chains(None).map(|v| v.len()).ok()), median_ms(3, || enc.verify_chains(None).map(|v| v.len()).ok()));
+    row("Store::verify_chains, every session (median of 3)", a, b, "");
     // A durable note append (WAL, synchronous=FULL: fsynced before it returns), into an open
     // session of each file, alternating so both meet the same disk.
     let open_session = |s: &Store| -> Result<i64, Box<dyn std::error::Error>> {
@@ -441,5 +564,39 @@ fn encrypted_against_plain(
         kdf.memory_kib / 1024,
         kdf.iterations
     );
+    drop(plain);
+    backup_against_copy(&enc, &enc_path, &key)
+}
+
+/// A backup of the encrypted database (online backup API, then integrity check, every chain
+/// recomputed and the SHA-256 of the copy) against a plain file copy of the same file with an
+/// fsync, in the same run.
+fn backup_against_copy(enc: &Store, enc_path: &Path, key: &holdspace_core::vault::DbKey) -> Result<(), Box<dyn std::error::Error>> {
+    use holdspace_core::backup::{back_up, Retention, Source};
+    enc.checkpoint()?;
+    let keys = enc_path.with_file_name("bench.keys");
+    std::fs::write(&keys, b"bench key file")?;
+    let out = enc_path.with_file_name("bench-backups");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir(&out)?;
+    let t = Instant::now();
+    let copied = out.join("plain-copy.db");
+    std::fs::copy(enc_path, &copied)?;
+    std::fs::File::open(&copied)?.sync_all()?;
+    let copy_s = t.elapsed().as_secs_f64();
+    std::fs::remove_file(&copied)?;
+    let t = Instant::now();
+    let w = back_up(&Source::from_paths(enc_path, &keys, key), &out, chrono::Utc::now(), Retention::default())?;
+    let backup_s = t.elapsed().as_secs_f64();
+    println!();
+    println!(
+        "Backup of the encrypted database ({:.0} MB, {} entries): {backup_s:.1} s, {} (copy, integrity check, every chain \
+         recomputed, SHA-256); a plain file copy of the same file with fsync: {copy_s:.1} s; ratio {:.1}x.",
+        w.manifest.size as f64 / 1e6,
+        w.manifest.total_entries(),
+        w.manifest.verification,
+        backup_s / copy_s.max(1e-6)
+    );
+    let _ = std::fs::remove_dir_all(&out);
     Ok(())
 }

@@ -8,8 +8,9 @@
 #   3. lintian: warnings reported, errors fail
 #   4. apt-get install ./holdspace_*.deb (sudo when not root), holdspace --version,
 #      holdspace sessions on a new data folder chosen by XDG_DATA_HOME (the default folder)
-#   5. the installed window under Xvfb and a D-Bus session: the e2e test `installed` (first
-#      user created, start screen, Settings listing the package's demo playlist, every track found)
+#      (first over an older version of the same package, which made the record step 5 opens)
+#   5. the installed window under Xvfb and a D-Bus session: the e2e test `installed` (signed in
+#      to that record, start screen, Settings listing the package's demo playlist, every track found)
 #   6. apt-get remove: /usr/bin/holdspace gone, both data folders as they were.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,9 +58,28 @@ say "lintian: $(echo "$lint" | grep -c '^W:' || true) warnings, $(echo "$lint" |
 [ -z "$lint" ] || echo "$lint" | sed 's/^/  /'
 ! echo "$lint" | grep -q '^E:' || fail "lintian reports errors"
 
-# 4. Install (dependencies resolved by apt) and run.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+data=$work/data
+
+# 4a. An older version first: the same package relabelled ${version}~older (sorts before
+# $version), installed, and a record made with it; the real package is then installed over it
+# and its window must open that record (step 5). The binary is the same, so this proves the
+# upgrade keeps the data and the new program opens it, not a schema migration (those are the
+# store's tests).
+dpkg-deb -R "$deb" "$work/older"
+sed -i "s/^Version: .*/Version: ${version}~older/" "$work/older/DEBIAN/control"
+dpkg-deb --root-owner-group -Zgzip -z1 --build "$work/older" "$work/holdspace_older.deb" >/dev/null
+rm -rf "$work/older"
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --allow-downgrades "$work/holdspace_older.deb" >"$work/apt.log" 2>&1 ||
+  { cat "$work/apt.log"; fail "apt-get install of the older version failed"; }
+[ "$(dpkg-query -W -f='${Version}' holdspace)" = "${version}~older" ] || fail "the older version is not installed"
+printf '%s' 'quiet harbour light at dusk' >"$work/passphrase"
+HOLDSPACE_NEW_PASSPHRASE_FILE=$work/passphrase /usr/bin/holdspace --data-dir "$data" users init --name 'Dr Rowe' >/dev/null ||
+  fail "holdspace users init with the older version failed"
+say "older version ${version}~older installed, a record made with it in $data"
+
+# 4. Install over it (dependencies resolved by apt) and run.
 t=$(now)
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall --allow-downgrades "$deb" >"$work/apt.log" 2>&1 ||
   { cat "$work/apt.log"; fail "apt-get install failed"; }
@@ -73,15 +93,13 @@ out=$(XDG_DATA_HOME=$work/xdg /usr/bin/holdspace sessions) || fail "holdspace se
 [ -d "$work/xdg/holdspace" ] || fail "the default data folder (XDG_DATA_HOME/holdspace) was not made"
 say "holdspace --version, holdspace sessions on a new default data folder: ok"
 
-# 5. The installed window.
-data=$work/data
-t=$(now)
+# 5. The installed window, on the record the older version made.
 HOLDSPACE_E2E_INSTALLED=/usr/bin/holdspace HOLDSPACE_E2E_INSTALLED_DATA=$data \
   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
   cargo test -q -p holdspace-e2e --test e2e -- --test-threads=1 --nocapture installed::installed_package 2>&1 | tee "$work/e2e.log"
 grep -q 'test result: ok. 1 passed' "$work/e2e.log" || fail "the installed window test did not pass"
 say "install to window: $(secs "$installed_at" "$(now)") s for the window test after install ($(grep -o 'start screen [0-9.]* s after launch' "$work/e2e.log"))"
-[ -f "$data/holdspace.sqlite3" ] && [ -f "$data/holdspace.keys" ] || fail "the window left no record in $data"
+[ -f "$data/holdspace.sqlite3" ] && [ -f "$data/holdspace.keys" ] || fail "no record in $data after the window"
 before=$(cd "$data" && sha256sum holdspace.sqlite3 holdspace.keys)
 
 # 6. Remove: the program goes, the data stays.

@@ -1,9 +1,9 @@
 //! The installed package's window (`make package-test` installs the .deb and runs this test
-//! with HOLDSPACE_E2E_INSTALLED=/usr/bin/holdspace): on a new data folder the first user is
-//! created, the start screen shows, and Settings lists the package's demo playlist from
+//! with HOLDSPACE_E2E_INSTALLED=/usr/bin/holdspace): the test user passes the gate (signs in
+//! to the record an older install made, or is created on a new folder), the start screen shows, and Settings lists the package's demo playlist from
 //! /usr/share/holdspace/playlists with every (Ogg Vorbis) track found. Without the variable
 //! there is no installed binary to drive, and the test says so and does nothing.
-//! HOLDSPACE_E2E_INSTALLED_DATA names the (new) data folder, kept for the script's checks.
+//! HOLDSPACE_E2E_INSTALLED_DATA names the data folder, kept for the script's checks.
 
 use holdspace_e2e::App;
 use std::time::Instant;
@@ -17,14 +17,15 @@ async fn installed_package_reaches_the_start_screen_with_the_demo_playlist_found
         return;
     };
     assert!(binary.exists(), "{} is not installed", binary.display());
-    // The script names a new folder to check after `apt-get remove`; else a throwaway one.
+    // The script's folder (a record made by the older package) to check after `apt-get
+    // remove`; else a throwaway new one.
     let tmp = tempfile::tempdir().unwrap();
     let data = std::env::var_os("HOLDSPACE_E2E_INSTALLED_DATA").map(std::path::PathBuf::from).unwrap_or(tmp.path().join("data"));
     let started = Instant::now();
     let app = App::launch(&data).await;
     app.el("start-form").await;
     let to_start = started.elapsed();
-    println!("installed window: start screen {:.1} s after launch (first user created through the window)", to_start.as_secs_f64());
+    println!("installed window: start screen {:.1} s after launch, past the sign-in gate", to_start.as_secs_f64());
     assert!(data.join(holdspace_core::store::DB_FILE).exists(), "the record is in the data folder given");
 
     app.click("open-settings").await;

@@ -7,7 +7,9 @@
 #      curated and demo playlists with the demo audio as Ogg Vorbis (no WAV)
 #   3. lintian: warnings reported, errors fail
 #   4. apt-get install ./holdspace_*.deb (sudo when not root), holdspace --version,
-#      holdspace sessions on a new data folder chosen by XDG_DATA_HOME (the default folder)
+#      holdspace sessions on a new data folder chosen by XDG_DATA_HOME (the default folder),
+#      holdspace check of the installed playlists (the curated parsed, the demo's five .ogg
+#      decoded to the end)
 #      (first over an older version of the same package, which made the record step 5 opens)
 #   5. the installed window under Xvfb and a D-Bus session: the e2e test `installed` (signed in
 #      to that record, start screen, Settings listing the package's demo playlist, every track found)
@@ -91,7 +93,13 @@ say "installed with apt-get in $(secs "$t" "$installed_at") s"
 out=$(XDG_DATA_HOME=$work/xdg /usr/bin/holdspace sessions) || fail "holdspace sessions failed: $out"
 [ "$out" = "No sessions yet (no database in $work/xdg/holdspace)." ] || fail "holdspace sessions on a new folder printed: $out"
 [ -d "$work/xdg/holdspace" ] || fail "the default data folder (XDG_DATA_HOME/holdspace) was not made"
-say "holdspace --version, holdspace sessions on a new default data folder: ok"
+# The curated playlists name recordings the clinic obtains (not shipped): parsed only.
+checked=$(XDG_DATA_HOME=$work/xdg /usr/bin/holdspace check --quick /usr/share/holdspace/playlists/*.toml) ||
+  fail "holdspace check --quick of the curated playlists failed: $checked"
+checked=$(XDG_DATA_HOME=$work/xdg /usr/bin/holdspace check /usr/share/holdspace/playlists/demo/demo.toml) ||
+  fail "holdspace check of the installed demo playlist failed: $checked"
+echo "$checked" | grep -q 'demo/demo.toml: 5 tracks.*every track found and decoded' || fail "the installed demo playlist does not decode: $checked"
+say "holdspace --version, holdspace sessions on a new default data folder, holdspace check of the installed playlists (the demo's Ogg Vorbis decoded to the end): ok"
 
 # 5. The installed window, on the record the older version made.
 HOLDSPACE_E2E_INSTALLED=/usr/bin/holdspace HOLDSPACE_E2E_INSTALLED_DATA=$data \

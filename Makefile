@@ -30,7 +30,8 @@ run: setup ui demo-audio
 	$(CARGO) build -p holdspace
 	./target/debug/holdspace
 
-## test: install what is missing, then run every test (Rust, UI, end-to-end in a real window).
+## test: install what is missing, then run every test (Rust, UI, end-to-end in a real window,
+## the Debian package installed and run).
 ## The end-to-end run is stopped after 40 min, so a hang fails the run instead of stalling it.
 test: setup setup-test ui ui-test rust-test e2e package-test
 

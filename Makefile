@@ -14,21 +14,26 @@ BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev li
 # the unsupported-codec corpus), xdotool to answer the system folder chooser (a GTK window,
 # not part of the page WebDriver drives), and for the storage tests the sqlite3 shell (the
 # outside reader) and the tools that make a failing disk.
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 alsa-utils poppler-utils xdotool ffmpeg sqlite3 e2fsprogs util-linux
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 sox libsox-fmt-mp3 alsa-utils poppler-utils xdotool ffmpeg sqlite3 e2fsprogs util-linux lintian
+
+# To build the Debian package: dpkg-shlibdeps (the declared dependencies), ffmpeg (the demo
+# audio shipped as Ogg Vorbis); lintian for the package test.
+PACKAGE_PACKAGES := dpkg-dev ffmpeg
 
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 E2E_BIN := target/debug/holdspace-e2e
 
-.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio bench perf soak clean
+.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio package package-debug package-test bench perf soak clean
 
 ## run: install what is missing, build, and open the app on the default data folder.
 run: setup ui demo-audio
 	$(CARGO) build -p holdspace
 	./target/debug/holdspace
 
-## test: install what is missing, then run every test (Rust, UI, end-to-end in a real window).
+## test: install what is missing, then run every test (Rust, UI, end-to-end in a real window,
+## the Debian package installed and run).
 ## The end-to-end run is stopped after 40 min, so a hang fails the run instead of stalling it.
-test: setup setup-test ui ui-test rust-test e2e
+test: setup setup-test ui ui-test rust-test e2e package-test
 
 prerequisites:
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from rustup.rs"; exit 1; }
@@ -71,6 +76,24 @@ e2e-build: ui
 
 e2e: e2e-build demo-audio
 	timeout 2400 $(XVFB) dbus-run-session -- $(CARGO) test -p holdspace-e2e -- --test-threads=1
+
+## package: the Debian package (release build, with the Tauri bundler), printed path
+## target/package/release/holdspace_<version>_<arch>.deb; package-debug: the same from the debug
+## build, in target/package/debug/.
+package: setup ui demo-audio
+	$(call apt_install,$(PACKAGE_PACKAGES))
+	packaging/package.sh release
+
+package-debug: setup ui demo-audio
+	$(call apt_install,$(PACKAGE_PACKAGES))
+	packaging/package.sh debug
+
+## package-test: the debug package built from the binary e2e-build made, checked (dpkg-deb,
+## lintian reported), installed with apt-get, run (--version, sessions, the window under Xvfb
+## reaching the start screen with the demo playlist), removed; the data folder must survive.
+package-test: e2e-build demo-audio
+	$(call apt_install,$(PACKAGE_PACKAGES))
+	timeout 900 packaging/test-package.sh
 
 ## soak: the crash soak on its own, N iterations (default 100): the real app killed with
 ## SIGKILL at random moments, every acknowledged note checked in the file after each restart.

@@ -44,8 +44,19 @@ const GATE_SCRIPT: &str = "const q = (t) => document.querySelector(`[data-testid
     if (q('lock-screen')) return 'locked';
     return 'open';";
 
-/// The binary built for end-to-end tests (`make e2e-build`): the app with the `e2e` feature.
+/// The installed package's binary (`HOLDSPACE_E2E_INSTALLED=/usr/bin/holdspace`, set by
+/// `make package-test`): the app as a clinic runs it, with no e2e feature and no checkout
+/// playlists, so it must find the package's own in /usr/share/holdspace/playlists.
+pub fn installed_binary() -> Option<PathBuf> {
+    std::env::var_os("HOLDSPACE_E2E_INSTALLED").map(PathBuf::from)
+}
+
+/// The binary built for end-to-end tests (`make e2e-build`): the app with the `e2e` feature;
+/// the installed package's when [`installed_binary`] names one.
 pub fn app_binary() -> PathBuf {
+    if let Some(p) = installed_binary() {
+        return p;
+    }
     if let Some(p) = std::env::var_os("HOLDSPACE_E2E_BIN") {
         return PathBuf::from(p);
     }
@@ -215,11 +226,13 @@ impl App {
             .env("HOLDSPACE_DATA_DIR", data_dir)
             // Window size and position are remembered per user: keep each test's apart.
             .env("XDG_CONFIG_HOME", config_dir_for(data_dir))
-            // The repository's playlists (the demo among them), wherever the binary was copied.
-            .env("HOLDSPACE_PLAYLISTS_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("../playlists"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true);
+        if installed_binary().is_none() {
+            // The repository's playlists (the demo among them), wherever the binary was copied.
+            cmd.env("HOLDSPACE_PLAYLISTS_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("../playlists"));
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }

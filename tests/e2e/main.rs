@@ -21,3 +21,4 @@ mod access;
 mod audit;
 mod chain;
 mod backup;
+mod installed;

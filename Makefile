@@ -23,7 +23,7 @@ PACKAGE_PACKAGES := dpkg-dev ffmpeg
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 E2E_BIN := target/debug/holdspace-e2e
 
-.PHONY: run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio package package-debug package-test bench perf soak clean
+.PHONY: guide guide-check run test setup setup-test prerequisites ui ui-test bindings e2e-build e2e rust-test demo-audio package package-debug package-test bench perf soak clean
 
 ## run: install what is missing, build, and open the app on the default data folder.
 run: setup ui demo-audio
@@ -33,7 +33,7 @@ run: setup ui demo-audio
 ## test: install what is missing, then run every test (Rust, UI, end-to-end in a real window,
 ## the Debian package installed and run).
 ## The end-to-end run is stopped after 40 min, so a hang fails the run instead of stalling it.
-test: setup setup-test ui ui-test rust-test e2e package-test
+test: setup setup-test guide-check ui ui-test rust-test e2e package-test
 
 prerequisites:
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it from rustup.rs"; exit 1; }
@@ -127,6 +127,16 @@ perf: setup ui demo-audio
 	APP=$(TARGET_DIR)/release/holdspace BASE=$(BASE_TARGET_DIR)/release/baseline-tauri N=$(or $(PERF_N),3) bench/perf/run.sh
 
 ## bindings: regenerate the TypeScript types of the IPC seam from Rust.
+# The therapist's guide as a PDF: Debian's python3-markdown and weasyprint (offline once installed).
+guide:
+	$(call apt_install,python3-markdown weasyprint)
+	docs/guide/check.sh
+	/usr/bin/python3 docs/guide/build.py docs/guide.pdf
+
+# Every screenshot docs/guide.md shows is in docs/guide/ (docs/guide/collect.sh copies them).
+guide-check:
+	docs/guide/check.sh
+
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test -p holdspace bindings_are_fresh
 

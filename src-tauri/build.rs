@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "clock_now",
     "set_appearance",
+    "set_first_run_dismissed",
     "list_sessions",
     "current_session",
     "get_session",

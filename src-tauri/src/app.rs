@@ -201,6 +201,7 @@ macro_rules! app_commands {
             commands::app::app_info,
             commands::app::clock_now,
             commands::app::set_appearance,
+            commands::app::set_first_run_dismissed,
             commands::session::list_sessions,
             commands::session::current_session,
             commands::session::get_session,

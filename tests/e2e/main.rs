@@ -22,3 +22,4 @@ mod audit;
 mod chain;
 mod backup;
 mod installed;
+mod first_run;

@@ -54,6 +54,22 @@ pub fn set_appearance(state: State<'_, AppState>, appearance: Appearance) -> Cmd
     })
 }
 
+/// Hides (or shows again) the first-run list on the start screen, remembered in the data
+/// folder; returns the preferences as written.
+#[tauri::command(async)]
+pub fn set_first_run_dismissed(state: State<'_, AppState>, dismissed: bool) -> CmdResult<Preferences> {
+    state.update_preferences(|p| p.first_run_dismissed = dismissed).map_err(|e| {
+        eprintln!("holdspace: writing {}: {e}", holdspace_core::preferences::FILE);
+        IpcError::new(
+            holdspace_core::ErrorKind::Io,
+            format!(
+                "Hiding the first-run list could not be saved in the data folder ({}); it will show again next time.",
+                state.data_dir.display()
+            ),
+        )
+    })
+}
+
 /// The app's clock: the UI keeps its timer in step with this, never with its own guess.
 #[tauri::command(async)]
 pub fn clock_now() -> CmdResult<DateTime<Utc>> {

@@ -135,6 +135,8 @@ export const backend = {
   clockNow: () => call<string>('clock_now'),
   /** Remembers the screens' theme and level; returns the preferences as written. */
   setAppearance: (appearance: Appearance) => call<Preferences>('set_appearance', { appearance }),
+  /** Hides (true) or shows again the first-run list on the start screen; returns the preferences as written. */
+  setFirstRunDismissed: (dismissed: boolean) => call<Preferences>('set_first_run_dismissed', { dismissed }),
   listSessions: () => call<SessionSummary[]>('list_sessions'),
   currentSession: () => call<SessionView | null>('current_session'),
   getSession: (sessionId: number) => call<SessionView>('get_session', { sessionId }),

@@ -19,7 +19,7 @@ const info: AppInfo = {
   config_problems: [],
   space_warning: null,
   test_build: false,
-  preferences: { appearance: { theme: 'system', dim_level: 'standard' }, therapist: null, lock_after_min: null, backup: { folder: null, keep_days: null, keep_months: null } },
+  preferences: { appearance: { theme: 'system', dim_level: 'standard' }, therapist: null, lock_after_min: null, backup: { folder: null, keep_days: null, keep_months: null }, first_run_dismissed: false },
 };
 
 const musicState = (device: string | null = null, folder: string | null = '/music') => ({

@@ -50,6 +50,8 @@ pub struct Preferences {
     pub lock_after_min: Option<u32>,
     /// Where backups go and how many are kept (`crate::backup`).
     pub backup: BackupPrefs,
+    /// The therapist hid the first-run list on the start screen ("Hide this list").
+    pub first_run_dismissed: bool,
 }
 
 /// The backup folder (`None`: none chosen yet) and the retention (`None`: the defaults, 14
@@ -128,7 +130,7 @@ mod tests {
     fn preferences_round_trip_privately_and_survive_a_bad_file() {
         let tmp = tempfile::tempdir().unwrap();
         assert_eq!(Preferences::load(tmp.path()), (Preferences::default(), None));
-        let mut p = Preferences { appearance: Appearance { theme: Theme::Dim, dim_level: DimLevel::Darker }, therapist: None, lock_after_min: None, backup: BackupPrefs::default() };
+        let mut p = Preferences { appearance: Appearance { theme: Theme::Dim, dim_level: DimLevel::Darker }, therapist: None, lock_after_min: None, backup: BackupPrefs::default(), first_run_dismissed: false };
         p.remember_therapist("  Dr Rowe ");
         p.remember_therapist("   ");
         assert_eq!(p.therapist.as_deref(), Some("Dr Rowe"));
@@ -152,5 +154,15 @@ mod tests {
         std::fs::write(tmp.path().join(FILE), r#"{ "therapist": "Dr Ng" }"#).unwrap();
         let (loaded, problem) = Preferences::load(tmp.path());
         assert_eq!((loaded.therapist.as_deref(), loaded.appearance, problem), (Some("Dr Ng"), Appearance::default(), None));
+        assert!(!loaded.first_run_dismissed, "an older file shows the first-run list");
+    }
+
+    #[test]
+    fn hiding_the_first_run_list_is_remembered() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(!Preferences::load(tmp.path()).0.first_run_dismissed);
+        let p = Preferences { first_run_dismissed: true, ..Preferences::default() };
+        p.save(tmp.path()).unwrap();
+        assert!(Preferences::load(tmp.path()).0.first_run_dismissed);
     }
 }

@@ -14,4 +14,8 @@ lock_after_min: number | null,
 /**
  * Where backups go and how many are kept (`crate::backup`).
  */
-backup: BackupPrefs, };
+backup: BackupPrefs, 
+/**
+ * The therapist hid the first-run list on the start screen ("Hide this list").
+ */
+first_run_dismissed: boolean, };

@@ -131,6 +131,7 @@ async fn esketamine_session_from_checklist_to_override() {
         app.text("effect-state-respiratory_depression").await.contains("not observed").then_some(())
     })
     .await;
+    app.reveal("effects-panel").await;
     app.screenshots("effects-panel").await;
     app.keys("\u{E00C}").await;
     app.advance_clock(10).await;

@@ -67,3 +67,32 @@ async fn installed_package_reaches_the_start_screen_with_the_demo_playlist_found
     assert!(resolution.starts_with("5 found · 0 moved · 0 missing"), "{resolution}");
     app.quit().await;
 }
+
+/// The installed package on a computer without a sound card: it starts, and the start screen
+/// says in plain words that music cannot play while the record is unaffected. (Without a
+/// session bus the app is tested from the checkout: `room::…second launch without D-Bus`.)
+#[tokio::test(flavor = "multi_thread")]
+async fn installed_package_without_a_sound_card_starts_and_says_so() {
+    let Some(binary) = holdspace_e2e::installed_binary() else {
+        eprintln!("not run: HOLDSPACE_E2E_INSTALLED is not set (make package-test sets it after installing the .deb)");
+        return;
+    };
+    assert!(binary.exists(), "{} is not installed", binary.display());
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    // ALSA with no device at all: the default output names a PCM that does not exist.
+    let alsa = holdspace_e2e::config_dir_for(&data).join("alsa");
+    std::fs::create_dir_all(&alsa).unwrap();
+    std::fs::write(alsa.join("asoundrc"), "pcm.!default { type plug; slave.pcm \"holdspace_no_such_pcm\" }\n").unwrap();
+    let app = App::launch(&data).await;
+    app.el("start-form").await;
+    let sound = app
+        .wait_for("the first-run list's sound line", || async {
+            let t = app.text("first-run-sound").await;
+            t.contains("No sound output found").then_some(t)
+        })
+        .await;
+    assert!(sound.contains("the timer and record are not affected"), "{sound}");
+    assert_eq!(app.data("first-run-sound", "done").await, "false", "{sound}");
+    app.quit().await;
+}

@@ -9,6 +9,7 @@ use crate::risks::{before_dosing, open_risks, LastBp};
 use crate::session::Session;
 use holdspace_monitoring::{
     compute_checklist_state_observed, discharge_check_with_schedule, dose_blockers, effect_blockers, effect_states,
+    effects_unresolved,
     EffectEvent, EffectState, Stage, READY_ITEM_ID, CheckpointKind, CheckpointStatus, ChecklistEvent,
     ChecklistState, DischargeGate, Flag, MeasurementKind, Observable, Observation, Reading, Recording, Schedule,
     Template, TimerView,
@@ -327,7 +328,7 @@ impl LiveMonitor {
         discharge.blockers.extend(effect_blockers(&effects));
         discharge.allowed = discharge.blockers.is_empty();
         let mut risks = open_risks(&timer, &checklist, &self.flags, self.last_bp.as_ref());
-        risks.extend(effect_blockers(&effects).into_iter().filter(|b| b.contains("not yet marked resolved")));
+        risks.extend(effects_unresolved(&effects));
         let dosed = !self.doses.is_empty();
         let before_dosing = if dosed { Vec::new() } else { before_dosing(&checklist, &self.flags) };
         let dose_blockers = if dosed { Vec::new() } else { dose_blockers(&checklist) };
@@ -436,7 +437,7 @@ mod tests {
         });
         let flags = flags(entries);
         let mut risks = open_risks(&timer, &checklist, &flags, last_bp.as_ref());
-        risks.extend(effect_blockers(&effects).into_iter().filter(|b| b.contains("not yet marked resolved")));
+        risks.extend(effects_unresolved(&effects));
         let dosed = !dose_times(entries).is_empty();
         let before_dosing = if dosed { Vec::new() } else { before_dosing(&checklist, &flags) };
         let dose_blockers = if dosed { Vec::new() } else { dose_blockers(&checklist) };

@@ -855,6 +855,7 @@ pub fn rems_form_pdf(report: &SessionReport, seal: &crate::seal::Seal, exported_
     l.kv("Dose and lot number", &if x.doses.is_empty() { "none recorded".into() } else { x.doses.join("; ") });
     l.kv("Devices used", &x.devices.map(|d| d.to_string()).unwrap_or_else(|| "not recorded".into()));
     l.heading("Concomitant medicines (as recorded in the pre-dose checklist)");
+    let entries: Vec<holdspace_core::Entry> = report.timeline.iter().map(|t| t.entry.clone()).collect();
     for (id, label) in [
         ("meds.benzodiazepines", "Benzodiazepines"),
         ("meds.sedative_hypnotics", "Non-benzodiazepine sedative hypnotics"),
@@ -862,7 +863,6 @@ pub fn rems_form_pdf(report: &SessionReport, seal: &crate::seal::Seal, exported_
         ("meds.maois", "Monoamine oxidase inhibitors (MAOIs)"),
         ("meds.opioids", "Opioids"),
     ] {
-        let entries: Vec<holdspace_core::Entry> = report.timeline.iter().map(|t| t.entry.clone()).collect();
         let answer = crate::report::checklist_answer(&entries, id);
         l.kv(label, &nr(&answer.unwrap_or_default()));
     }

@@ -154,7 +154,16 @@ pub fn effect_blockers(states: &[EffectState]) -> Vec<String> {
         .filter(|s| !s.settled())
         .map(|s| match s.status {
             None => format!("{}: not recorded whether it was observed", s.label),
-            _ => format!("{}: observed and not yet marked resolved", s.label),
+            _ => unresolved_text(s),
         })
         .collect()
+}
+
+/// Of those, the effects observed and not resolved: still present, a risk at the end.
+pub fn effects_unresolved(states: &[EffectState]) -> Vec<String> {
+    states.iter().filter(|s| s.status == Some(EffectStatus::Observed)).map(unresolved_text).collect()
+}
+
+fn unresolved_text(s: &EffectState) -> String {
+    format!("{}: observed and not yet marked resolved", s.label)
 }

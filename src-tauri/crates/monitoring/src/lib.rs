@@ -26,7 +26,7 @@ pub use checklist::{
     checklist_items, compute_checklist_state, dose_blockers, READY_ITEM_ID, compute_checklist_state_observed, default_items, validate_checklist_event, ChecklistAction, ChecklistEvent,
     ChecklistState, ItemState, ItemStatus, Observation, SkippedEvent, Stage, StageState,
 };
-pub use effects::{check_effect_event, effect_blockers, effect_states, effect_states_of, Effect, EffectEvent, EffectState, EffectStatus};
+pub use effects::{check_effect_event, effect_blockers, effects_unresolved, effect_states, effect_states_of, Effect, EffectEvent, EffectState, EffectStatus};
 pub use discharge::{discharge_check, discharge_check_with_schedule, DischargeGate};
 pub use error::{MonitoringError, Problem};
 pub use span::line_of;

@@ -77,10 +77,9 @@ impl Store {
         let entries = super::entries::read_entries(&tx, session_id)?;
         let view = monitor_view(template, &session, &entries, now.timestamp_millis());
         if let Some(state) = view.effects.iter().find(|s| s.effect == effect) {
-            if status == EffectStatus::Resolved {
-                if state.observed_at_ms.is_some_and(|at| happened.timestamp_millis() < at) {
-                    return Err(Error::invalid("when", format!("{} cannot resolve before it was observed", effect.label())));
-                }
+            let before_seen = state.observed_at_ms.is_some_and(|at| happened.timestamp_millis() < at);
+            if status == EffectStatus::Resolved && before_seen {
+                return Err(Error::invalid("when", format!("{} cannot resolve before it was observed", effect.label())));
             }
             check_effect_event(state, status).map_err(|m| Error::invalid("effect", m))?;
         }

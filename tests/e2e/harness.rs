@@ -405,6 +405,18 @@ impl App {
         self.client.execute(script, vec![serde_json::json!(testid)]).await.expect("scroll into view");
     }
 
+    /// Opens the review's Export panel and points it at `out` (once its suggested folder shows).
+    pub async fn export_to(&self, out: &Path) {
+        self.reveal("export-open").await;
+        self.click("export-open").await;
+        self.wait_for("the suggested export folder", || async {
+            let v = self.el("export-folder").await.prop("value").await.ok().flatten()?;
+            (!v.is_empty()).then_some(())
+        })
+        .await;
+        self.set_value("export-folder", &out.display().to_string()).await;
+    }
+
     pub async fn type_into(&self, testid: &str, text: &str) {
         let el = self.el(testid).await;
         el.clear().await.expect("clear field");

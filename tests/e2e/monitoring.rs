@@ -201,16 +201,9 @@ async fn esketamine_session_from_checklist_to_override() {
     assert_eq!(app.el("billing-diagnosis").await.prop("value").await.unwrap().as_deref(), Some("F33.2"));
     // The REMS form exported from the review holds the gate, the override, the devices and
     // the effects as recorded.
-    app.reveal("export-open").await;
-    app.click("export-open").await;
     let out = tmp.path().join("exports");
     std::fs::create_dir(&out).unwrap();
-    app.wait_for("the suggested export folder", || async {
-        let v = app.el("export-folder").await.prop("value").await.ok().flatten()?;
-        (!v.is_empty()).then_some(())
-    })
-    .await;
-    app.set_value("export-folder", &out.display().to_string()).await;
+    app.export_to(&out).await;
     app.click("export-rems").await;
     app.click("export-confirm").await;
     app.wait_for("the REMS form", || async { (!app.all("[data-testid='export-path']").await.is_empty()).then_some(()) }).await;

@@ -178,15 +178,9 @@ async fn review_amend_sign_refuse_addendum_and_export_every_format() {
     .await;
 
     // Export every format into a folder given by path (from the top of the review).
-    app.click("export-open").await;
     let out = tmp.path().join("exports");
     std::fs::create_dir(&out).unwrap();
-    app.wait_for("the suggested export folder", || async {
-        let v = app.el("export-folder").await.prop("value").await.ok().flatten()?;
-        (!v.is_empty()).then_some(())
-    })
-    .await;
-    app.set_value("export-folder", &out.display().to_string()).await;
+    app.export_to(&out).await;
     for (n, format) in ["pdf", "csv", "json", "m3u8"].into_iter().enumerate() {
         app.click(&format!("export-{format}")).await;
         // Confirmed with where it goes.

@@ -655,9 +655,15 @@ impl LaneSource {
         if !start.is_zero() {
             s.seek(start).map_err(|message| AudioError::Seek { path: path.to_path_buf(), message })?;
         }
-        let rate = std::num::NonZero::new(SAMPLE_RATE).unwrap_or(rodio::SampleRate::MIN);
-        let ch = std::num::NonZero::new(CHANNELS).unwrap_or(rodio::ChannelCount::MIN);
-        let mut uni = rodio::source::UniformSourceIterator::new(s, ch, rate);
+        // Already the engine's format (most music: 44.1 kHz stereo): read as it is, without a
+        // converter that copies every sample through (about a sixth of the output's work).
+        let mut uni: Box<dyn Iterator<Item = f32> + Send> = if s.rate == SAMPLE_RATE && s.channels == CHANNELS {
+            Box::new(s)
+        } else {
+            let rate = std::num::NonZero::new(SAMPLE_RATE).unwrap_or(rodio::SampleRate::MIN);
+            let ch = std::num::NonZero::new(CHANNELS).unwrap_or(rodio::ChannelCount::MIN);
+            Box::new(rodio::source::UniformSourceIterator::new(s, ch, rate))
+        };
         let mut head = Vec::with_capacity(8192);
         for _ in 0..8192 {
             match uni.next() {
@@ -669,7 +675,7 @@ impl LaneSource {
             return Err(AudioError::NoAudio { path: path.to_path_buf() });
         }
         let total_frames = total.map(|d| (d.as_secs_f64() * SAMPLE_RATE as f64).round() as u64);
-        Ok(LaneSource { head: head.into_iter(), src: Box::new(uni), total_frames })
+        Ok(LaneSource { head: head.into_iter(), src: uni, total_frames })
     }
 
     /// A lane source from any sample iterator (tests).

@@ -121,7 +121,10 @@ pub struct SafetyStage {
     dpos: usize,
     /// 1.0, 2.0 ... LOOK: how far ahead each slot of the look-ahead is, in frames.
     ks: Vec<f32>,
-    hist: [[f32; TAPS]; 2],
+    /// The last TAPS samples of each channel, each written twice (at `i` and `i + TAPS`), so
+    /// that they are always one slice in time order: the interpolator reads them without
+    /// wrapping an index per tap (it was most of the stage's cost when nothing is limited).
+    hist: [[f32; 2 * TAPS]; 2],
     hpos: usize,
     interp: [[f32; TAPS]; 3],
     input: Window,
@@ -187,7 +190,7 @@ impl SafetyStage {
             reqs: vec![1.0; LOOK],
             dpos: 0,
             ks: (1..=LOOK).map(|k| k as f32).collect(),
-            hist: [[0.0; TAPS]; 2],
+            hist: [[0.0; 2 * TAPS]; 2],
             hpos: 0,
             interp,
             input: Window::new(SHORT),
@@ -224,13 +227,15 @@ impl SafetyStage {
 
     fn true_peak(&self) -> f32 {
         let mut peak = 0.0f32;
-        for ch in 0..2 {
-            let h = &self.hist[ch];
+        for h in &self.hist {
             // Samples in time order, oldest first.
-            let at = |k: usize| h[(self.hpos + k) % TAPS];
-            peak = peak.max(at(TAPS / 2 - 1).abs()).max(at(TAPS / 2).abs());
+            let Some(w) = h.get(self.hpos..self.hpos + TAPS) else { continue };
+            peak = peak.max(w[TAPS / 2 - 1].abs()).max(w[TAPS / 2].abs());
             for row in &self.interp {
-                let v: f32 = (0..TAPS).map(|k| row[k] * at(k)).sum();
+                let mut v = 0.0f32;
+                for (c, x) in row.iter().zip(w) {
+                    v += c * x;
+                }
                 peak = peak.max(v.abs());
             }
         }
@@ -248,8 +253,10 @@ impl SafetyStage {
         let level = self.input.mean();
         let level_req = if level > allowed && level > 0.0 { (allowed / level).sqrt() as f32 } else { 1.0 };
         // True-peak rule: the interpolated peak sits between the 4th and 5th newest samples.
-        self.hist[0][self.hpos] = l;
-        self.hist[1][self.hpos] = r;
+        for (h, x) in self.hist.iter_mut().zip([l, r]) {
+            h[self.hpos] = x;
+            h[self.hpos + TAPS] = x;
+        }
         self.hpos = (self.hpos + 1) % TAPS;
         let tp = self.true_peak();
         let peak_req = if tp > self.ceiling { self.ceiling / tp } else { 1.0 };

@@ -168,7 +168,14 @@ pub fn run_preflight(state: State<'_, AppState>, session_id: i64, planned_minute
     let m = music(&state)?;
     let mut checks: Vec<PreflightCheck> = match m.loaded() {
         Some(loaded) => {
-            let device = DeviceCheck::FromEngine(m.engine.status().device);
+            // The engine holds the device while it plays; closed while nothing plays, it is
+            // opened here briefly, so the answer is about the device now.
+            let status = m.engine.status().device;
+            let device = if status.standby {
+                DeviceCheck::Open(m.settings().output_device)
+            } else {
+                DeviceCheck::FromEngine(status)
+            };
             // Decoded lengths come from the loudness cache (whole files decoded once).
             let cache = holdspace_music::SqliteLoudnessCache::shared(ready.store.clone());
             preflight_with_cache(&loaded.resolution, planned_minutes.max(0.0), device, Some(cache.as_ref()))

@@ -44,7 +44,7 @@ function backendIn(w: World) {
         return { status: { folder: w.backupFolder ?? null, reachable: true, last_good_at: null, warning: null }, keep_days: 14, keep_months: 12, last_attempt: null, backups: [] };
       case 'music_state':
         return {
-          status: { device: { state: w.device ?? 'lost', name: w.device === 'ok' ? 'Speakers' : null, message: w.device === 'ok' ? null : 'The sound device was lost.', detail: null } },
+          status: { device: { state: w.device ?? 'lost', name: w.device === 'ok' ? 'Speakers' : null, message: w.device === 'ok' ? null : 'The sound device was lost.', detail: null, standby: false } },
           loaded: w.loaded ? { path: '/p/demo.toml', playlist: {}, resolution: { title: 'Demo' } } : null,
           settings: { output_device: null, music_folder: w.musicFolder ?? null, volume: 0.5 },
         };

@@ -85,7 +85,7 @@ export function musicStatus(over: Partial<Status> = {}): Status {
     phase_left_ms: 400_000,
     volume: 0.6,
     fading: false,
-    device: { state: 'ok', name: 'null sink', message: null, detail: null },
+    device: { state: 'ok', name: 'null sink', message: null, detail: null, standby: false },
     up_next: null,
     frames_played: 0,
     ...over,

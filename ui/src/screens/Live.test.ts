@@ -88,13 +88,24 @@ describe('Live screen', () => {
     await settle();
     expect(getByTestId('music-state').textContent).toBe('playing');
     expect(getByTestId('now-playing').textContent).toContain('Slow Water');
-    await emit(EVENTS.musicPosition, { position_ms: 61_000, track_left_ms: 139_000, phase_left_ms: 339_000 });
+    const bar = () => getByTestId('music-bar').textContent ?? '';
+    const left = (label: string) => bar().match(new RegExp(`${label} (\\d+) min`))?.[1];
+    await emit(EVENTS.musicPosition, { position_ms: 61_000, track_left_ms: 62_000, phase_left_ms: 302_000 });
     await settle();
-    // Drawn on the timer's next beat (one rendering update a second).
-    expect(getByTestId('music-bar').textContent).not.toContain('00:02:19');
+    // Drawn on the timer's next beat (one rendering update a second), moved on by the time
+    // since it was told (under a second): to the minute, rounded up.
+    expect(left('track left')).not.toBe('2');
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(getByTestId('music-bar').textContent).toContain('00:02:19');
-    expect(getByTestId('music-bar').textContent).toContain('00:05:39');
+    expect(left('track left')).toBe('2');
+    expect(left('music section left')).toBe('6');
+    // Nothing more is pushed: the bar counts down by itself (61 s, then under 60 s left).
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(left('track left')).toBe('1');
+    expect(left('music section left')).toBe('5');
+    // Paused: it stands still.
+    await emit(EVENTS.musicStatus, musicStatus({ state: 'paused', title: 'Slow Water', position_ms: 72_000, track_left_ms: 128_000, phase_left_ms: 328_000 }));
+    await vi.advanceTimersByTimeAsync(70_000);
+    expect(left('track left')).toBe('3');
     expect(commands()).toEqual([]);
     // Another playlist loaded: fetched once.
     await emit(EVENTS.musicLoaded, null);

@@ -4,7 +4,9 @@
 //! without ever waiting for the audio thread, receives [`EngineEvent`]s (what played, what
 //! was skipped, device lost...) to write to the session timeline, and can be told of every
 //! status change ([`StatusUpdate`]): the whole status when something but the playhead moved,
-//! the playhead alone once a second while playing (when the track's shown second turns).
+//! the playhead alone every ten seconds while playing (the window counts on between).
+//! With nothing to play for `idle_close_ms` the output is closed (it renders silence
+//! otherwise) and opened again the moment music is asked for.
 //!
 //! Every level change is ramped per sample inside the mixing core (`deck.rs`): volume, pause
 //! and resume, skip, seek, stop and fade to silence. Tracks crossfade with equal-power curves
@@ -56,6 +58,10 @@ pub struct EngineConfig {
     /// How often to try to reopen a missing device, in ms.
     #[ts(type = "number")]
     pub device_poll_ms: u64,
+    /// With nothing to play for this long (ms), the output is closed until music is asked for
+    /// again: an open output renders silence all the time, about 1 % of a core. 0 keeps it open.
+    #[ts(type = "number")]
+    pub idle_close_ms: u64,
     /// Apply loudness normalisation gain.
     pub normalise: bool,
     /// Loudness target in LUFS (default -23).
@@ -80,6 +86,7 @@ impl Default for EngineConfig {
             initial_volume: 0.8,
             device: None,
             device_poll_ms: 2000,
+            idle_close_ms: 10_000,
             normalise: true,
             target_lufs: crate::loudness::DEFAULT_TARGET_LUFS,
             max_true_peak_dbtp: crate::loudness::DEFAULT_MAX_TRUE_PEAK_DBTP,
@@ -204,6 +211,16 @@ pub struct DeviceStatus {
     /// The sound library's own words for the failure, for the log and the entry's details.
     #[serde(default)]
     pub detail: Option<String>,
+    /// `Ok` and closed while nothing plays: it opens again when music is asked for, and a
+    /// device that went away meanwhile is found then.
+    #[serde(default)]
+    pub standby: bool,
+}
+
+impl DeviceStatus {
+    fn opening() -> Self {
+        DeviceStatus { state: DeviceState::Opening, name: None, message: None, detail: None, standby: false }
+    }
 }
 
 /// Why no output opened: what the room is told, and the library's own words.
@@ -303,9 +320,8 @@ pub struct PlayPosition {
 pub enum StatusUpdate {
     /// State, track, volume, device, queue or up next changed.
     Changed(Box<Status>),
-    /// Only the playhead moved, far enough that the track's shown second (time left) turned:
-    /// once a second. The phase's time left comes with it, so its shown second (which turns at
-    /// another instant within the second) is at most a second behind.
+    /// Only the playhead moved: every [`POSITION_RESYNC_MS`] of the track, so that a window
+    /// counting on by its own clock is put right (an output that fell behind, say).
     Position(PlayPosition),
 }
 
@@ -367,7 +383,7 @@ impl Status {
             phase_left_ms: None,
             volume,
             fading: false,
-            device: DeviceStatus { state: DeviceState::Opening, name: None, message: None, detail: None },
+            device: DeviceStatus::opening(),
             up_next: None,
             frames_played: 0,
         }
@@ -434,6 +450,10 @@ pub(crate) fn open_output(
     sink.log_on_drop(false);
     Ok((sink, dev_name))
 }
+
+/// While playing, how often the playhead is pushed to the reader (between pushes the window
+/// counts on from the last one; every change of state, track or place is pushed at once).
+pub const POSITION_RESYNC_MS: u64 = 10_000;
 
 /// Handle to the engine thread. Dropping it stops the thread.
 pub struct Engine {
@@ -576,6 +596,8 @@ struct Worker {
     next_poll: Instant,
     last_pull: Arc<AtomicU64>,
     epoch: Instant,
+    /// Since when the open output has had nothing to play.
+    quiet_since: Option<Instant>,
 }
 
 fn frames(ms: u64) -> u64 {
@@ -620,11 +642,12 @@ impl Worker {
             pending_skips: HashMap::new(),
             end_skips: None,
             output: None,
-            device: DeviceStatus { state: DeviceState::Opening, name: None, message: None, detail: None },
+            device: DeviceStatus::opening(),
             was_ok: false,
             next_poll: now,
             last_pull: Arc::new(AtomicU64::new(0)),
             epoch: now,
+            quiet_since: None,
         }
     }
 
@@ -653,8 +676,15 @@ impl Worker {
             // Playing, track ends and the next track's preparation need a quick beat (a track
             // that ends with nothing queued is followed at most this late; a queued one follows
             // in the output itself); otherwise commands wake the loop at once and only device
-            // checks wait for the beat. Each beat costs a wake-up: 25 ms, not 10, while playing.
-            let beat = if self.state == PlayState::Playing { 25 } else { 100 };
+            // checks wait for the beat. Each beat costs a wake-up. With the output closed and
+            // nothing playing, only commands matter.
+            let beat = if self.state == PlayState::Playing {
+                50
+            } else if self.device.standby {
+                1000
+            } else {
+                100
+            };
             match rx.recv_timeout(Duration::from_millis(beat)) {
                 Ok(EngineCommand::Shutdown) => break,
                 Ok(cmd) => self.handle(cmd),
@@ -690,10 +720,22 @@ impl Worker {
                     name: Some(name),
                     message: Some(e.message.clone()),
                     detail: Some(e.detail.clone()),
+                    standby: false,
                 };
                 // Nothing is heard now; when a device returns, bring the music back gently.
                 lock(&self.core).duck = crate::ramp::Ramp::steady(0.0);
                 self.emit(EngineEvent::DeviceLost { message: e.message, detail: e.detail });
+                self.next_poll = now + self.poll_interval();
+                return;
+            }
+            self.close_when_quiet(now);
+            return;
+        }
+        if self.device.standby {
+            // Closed while nothing played: music is asked for, so open it now, not at the
+            // next poll (the ramps are counted in frames: they start when the output does).
+            if self.needs_output() {
+                self.try_open();
                 self.next_poll = now + self.poll_interval();
             }
             return;
@@ -705,7 +747,27 @@ impl Worker {
         self.try_open();
     }
 
+    /// Something is to be heard: playing, or a ramp still running (a pause or fade finishing).
+    fn needs_output(&self) -> bool {
+        self.state == PlayState::Playing || lock(&self.core).running
+    }
+
+    /// Closes the output once it has had nothing to play for `idle_close_ms`.
+    fn close_when_quiet(&mut self, now: Instant) {
+        if self.cfg.idle_close_ms == 0 || self.needs_output() {
+            self.quiet_since = None;
+            return;
+        }
+        let since = *self.quiet_since.get_or_insert(now);
+        if now.duration_since(since) >= Duration::from_millis(self.cfg.idle_close_ms) {
+            self.output = None;
+            self.quiet_since = None;
+            self.device.standby = true;
+        }
+    }
+
     fn try_open(&mut self) {
+        let from_standby = self.device.standby;
         let lost = Arc::new(AtomicBool::new(false));
         match open_output(self.cfg.device.as_deref(), lost.clone()) {
             Ok((sink, name)) => {
@@ -724,8 +786,10 @@ impl Worker {
                     }
                 }
                 let previously_bad = matches!(self.device.state, DeviceState::Lost | DeviceState::Unavailable);
-                self.device = DeviceStatus { state: DeviceState::Ok, name: Some(name.clone()), message: None, detail: None };
-                if previously_bad || self.was_ok {
+                self.device =
+                    DeviceStatus { state: DeviceState::Ok, name: Some(name.clone()), message: None, detail: None, standby: false };
+                // Reopened after standby is not news; back after a loss, or another device, is.
+                if previously_bad || (self.was_ok && !from_standby) {
                     self.emit(EngineEvent::DeviceRegained { name: name.clone() });
                 }
                 self.was_ok = true;
@@ -736,7 +800,13 @@ impl Worker {
                 if matches!(self.device.state, DeviceState::Opening | DeviceState::Ok) {
                     self.emit(EngineEvent::DeviceLost { message: e.message.clone(), detail: e.detail.clone() });
                 }
-                self.device = DeviceStatus { state, name: self.cfg.device.clone(), message: Some(e.message), detail: Some(e.detail) };
+                self.device = DeviceStatus {
+                    state,
+                    name: self.cfg.device.clone(),
+                    message: Some(e.message),
+                    detail: Some(e.detail),
+                    standby: false,
+                };
             }
         }
     }
@@ -1160,8 +1230,10 @@ impl Worker {
             return;
         }
         let (track_left_ms, phase_left_ms) = left_ms(self.duration_ms, position_ms, self.phase_rest_ms);
-        // One push a second (each one redraws text in the window): when the track's second turns.
-        let shown = track_left_ms.map_or(position_ms / 1000, |v| v / 1000);
+        // The window moves the playhead on by its own clock from the last status; it is told
+        // where the playhead really is every POSITION_RESYNC_MS of the track, not each second
+        // (each push costs the window a script run and a redraw).
+        let shown = position_ms / POSITION_RESYNC_MS;
         if self.shown_left != Some(shown) {
             self.shown_left = Some(shown);
             self.tell(StatusUpdate::Position(PlayPosition { position_ms, track_left_ms, phase_left_ms }));

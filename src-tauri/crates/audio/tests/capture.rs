@@ -601,3 +601,55 @@ fn fade_out_ramps_to_silence_over_its_time_and_stays_stopped() {
     assert!(after < silent + 22_050, "sound after the fade: {} s later", (after - silent) as f64 / 44_100.0);
     assert!(l.len() > silent + 2 * 44_100, "the output kept running (silence captured) after the fade");
 }
+
+#[test]
+fn the_output_closes_while_nothing_plays_and_music_comes_back_ramped() {
+    let rig = Rig::new();
+    let a = rig.path("a.wav");
+    sine_file(&a, 20.0, 441.0);
+    let cfg = config(json!({"idle_close_ms": 800}));
+    let cmd = |c: Value| json!({"do": "cmd", "cmd": c});
+    let steps = vec![
+        json!({"do": "wait_device", "timeout_ms": 10000}),
+        cmd(json!({"kind": "load", "queue": {"title": "t", "crossfade_seconds": 0, "tracks": [track(&a, "A", "settle")]}})),
+        cmd(json!({"kind": "play"})),
+        json!({"do": "wait_position", "ms": 2000, "timeout_ms": 20000}),
+        cmd(json!({"kind": "pause"})),
+        json!({"do": "sleep", "ms": 300}),
+        json!({"do": "print_status"}),
+        // The pause ramp (0.7 s of audio) is over, then 0.8 s with nothing to play.
+        json!({"do": "sleep", "ms": 2000}),
+        json!({"do": "print_status"}),
+        cmd(json!({"kind": "resume"})),
+        json!({"do": "wait_position", "ms": 6000, "timeout_ms": 20000}),
+        json!({"do": "print_status"}),
+        cmd(json!({"kind": "stop"})),
+        json!({"do": "sleep", "ms": 500}),
+    ];
+    let out = rig.run(json!({"config": cfg, "steps": steps}));
+    let statuses: Vec<&Value> = out.iter().filter_map(|v| v.get("status")).collect();
+    assert!(statuses.len() >= 3, "{out:?}");
+    assert_eq!(statuses[0]["device"]["standby"], false, "open while the pause ramps: {}", statuses[0]);
+    assert_eq!(statuses[1]["device"]["state"], "ok", "{}", statuses[1]);
+    assert_eq!(statuses[1]["device"]["standby"], true, "closed with nothing to play: {}", statuses[1]);
+    assert_eq!(statuses[2]["device"]["standby"], false, "open again for the music: {}", statuses[2]);
+    assert_eq!(statuses[2]["state"], "playing", "{}", statuses[2]);
+    // Closing and opening again is not news for the timeline.
+    assert!(events_of(&out, "device_lost").is_empty() && events_of(&out, "device_regained").is_empty(), "{out:?}");
+    assert_eq!(events_of(&out, "resumed").len(), 1);
+
+    // The capture file is written afresh when the output opens again: it holds what was heard
+    // after the resume, from silence, ramped up (no step), where the pause left it.
+    let (l, _) = rig.capture();
+    let full = 0.5 * 32767.0 / 2f64.sqrt();
+    let level = |i: usize| (l[i..i + 400].iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / 400.0).sqrt() / full;
+    let start = first_loud(&l).expect("music after the resume");
+    assert!(level(start) < 0.1, "the music came back at {:.2} of its level at once", level(start));
+    let steps: Vec<usize> = (start..l.len().saturating_sub(400)).step_by(100).collect();
+    let worst = steps.windows(5).map(|w| (level(w[4]) - level(w[0])).abs()).fold(0.0, f64::max);
+    assert!(worst < 0.06, "the level jumped by {worst} in 10 ms");
+    let full_at = steps.iter().copied().find(|i| level(*i) > 0.95).expect("back to full level");
+    let secs = (full_at - start) as f64 / 44_100.0;
+    println!("resume after the output closed: full level {secs:.2} s after the first sound");
+    assert!((0.3..=1.2).contains(&secs), "the resume ramp took {secs:.2} s, not about the 0.7 s pause ramp");
+}

@@ -12,4 +12,9 @@ message: string | null,
 /**
  * The sound library's own words for the failure, for the log and the entry's details.
  */
-detail: string | null, };
+detail: string | null, 
+/**
+ * `Ok` and closed while nothing plays: it opens again when music is asked for, and a
+ * device that went away meanwhile is found then.
+ */
+standby: boolean, };

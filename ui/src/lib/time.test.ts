@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AppClock, formatElapsed, formatSpan } from './time';
+import { AppClock, formatElapsed, formatMinutesLeft, formatSpan } from './time';
+
+describe('formatMinutesLeft', () => {
+  it('rounds up to whole minutes', () => {
+    expect(formatMinutesLeft(139_000)).toBe('3 min');
+    expect(formatMinutesLeft(120_000)).toBe('2 min');
+    expect(formatMinutesLeft(59_000)).toBe('1 min');
+    expect(formatMinutesLeft(1)).toBe('1 min');
+    expect(formatMinutesLeft(0)).toBe('0 min');
+    expect(formatMinutesLeft(-5)).toBe('0 min');
+  });
+});
 
 describe('formatElapsed', () => {
   it('counts hours, minutes and seconds from the dose', () => {

@@ -257,12 +257,29 @@ impl DeckOutput {
             safety: SafetyStage::new(safety),
         }
     }
-}
 
-impl Iterator for DeckOutput {
-    type Item = f32;
-    fn next(&mut self) -> Option<f32> {
-        if self.pos >= self.buf.len() {
+    /// Nothing to play: silence (an output opened only to see that it opens).
+    pub(crate) fn silent() -> Self {
+        let core = Arc::new(Mutex::new(Core::new(0.0)));
+        DeckOutput::new(core, Arc::new(AtomicU64::new(0)), Instant::now(), None, SafetyConfig::default())
+    }
+
+    /// Fills an output device's buffer, a block at a time (the direct output's callback).
+    pub(crate) fn fill(&mut self, out: &mut [f32]) {
+        let mut done = 0;
+        while done < out.len() {
+            if self.pos >= self.buf.len() {
+                self.render_block();
+            }
+            let n = (self.buf.len() - self.pos).min(out.len() - done);
+            out[done..done + n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+            self.pos += n;
+            done += n;
+        }
+    }
+
+    fn render_block(&mut self) {
+        {
             if let Some(speed) = self.pace {
                 let due = self.blocks as f64 * BLOCK_FRAMES as f64 / (SAMPLE_RATE as f64 * speed as f64);
                 let now = self.started.elapsed().as_secs_f64();
@@ -290,6 +307,16 @@ impl Iterator for DeckOutput {
             self.safety.process_interleaved(&mut self.buf);
             self.pos = 0;
             self.last_pull.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Sample by sample, for rodio's mixer (the fallback output).
+impl Iterator for DeckOutput {
+    type Item = f32;
+    fn next(&mut self) -> Option<f32> {
+        if self.pos >= self.buf.len() {
+            self.render_block();
         }
         let v = self.buf.get(self.pos).copied().unwrap_or(0.0);
         self.pos += 1;

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use rodio::cpal::traits::{DeviceTrait, HostTrait};
+use rodio::cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use rodio::{DeviceSinkBuilder, MixerDeviceSink};
 
 use crate::deck::{lock, AfterDuck, Core, CoreEvent, DeckOutput, Lane};
@@ -404,12 +404,27 @@ pub fn list_output_devices() -> Vec<String> {
     names
 }
 
-/// Open an output device (by name, or the default) at 44.1 kHz stereo when it allows.
-/// Returns the sink and the device's name.
+/// An open output, playing what the deck renders until it is dropped.
+pub(crate) enum OpenOutput {
+    /// Straight to the device in the engine's own format: each block the deck renders is
+    /// copied out as it is.
+    Direct { _stream: rodio::cpal::Stream },
+    /// Through rodio's mixer, which converts to a format the device takes (it costs about a
+    /// third of the output thread's work, sample by sample, so it is only the fallback).
+    Mixer { _sink: MixerDeviceSink },
+}
+
+/// Frames per period of a direct output: about 46 ms, as rodio's own default (50 ms).
+const DIRECT_BUFFER_FRAMES: u32 = 2048;
+
+/// Open an output device (by name, or the default) and play `deck()` on it: at 44.1 kHz
+/// stereo, 32-bit float, straight to the device when it takes that (every sound server does),
+/// otherwise through rodio's mixer at the device's own format. Returns the device's name.
 pub(crate) fn open_output(
     name: Option<&str>,
     lost: Arc<AtomicBool>,
-) -> std::result::Result<(MixerDeviceSink, String), OutputError> {
+    deck: &dyn Fn() -> DeckOutput,
+) -> std::result::Result<(OpenOutput, String), OutputError> {
     let host = rodio::cpal::default_host();
     let device = match name {
         Some(wanted) => host
@@ -435,6 +450,17 @@ pub(crate) fn open_output(
             _ => lost.store(true, Ordering::Relaxed),
         }
     };
+    let direct = rodio::cpal::StreamConfig {
+        channels: crate::CHANNELS,
+        sample_rate: SAMPLE_RATE,
+        buffer_size: rodio::cpal::BufferSize::Fixed(DIRECT_BUFFER_FRAMES),
+    };
+    let mut out = deck();
+    if let Ok(stream) = device.build_output_stream::<f32, _, _>(direct, move |data, _| out.fill(data), on_error.clone(), None) {
+        if stream.play().is_ok() {
+            return Ok((OpenOutput::Direct { _stream: stream }, dev_name));
+        }
+    }
     let builder = DeviceSinkBuilder::from_device(device).map_err(|e| no_output(chain(&e)))?;
     let rate = std::num::NonZero::new(SAMPLE_RATE).ok_or_else(|| no_output("bad rate"))?;
     let ch = std::num::NonZero::new(crate::CHANNELS).ok_or_else(|| no_output("bad channel count"))?;
@@ -448,7 +474,8 @@ pub(crate) fn open_output(
         Err(e) => return Err(no_output(chain(&e))),
     };
     sink.log_on_drop(false);
-    Ok((sink, dev_name))
+    sink.mixer().add(deck());
+    Ok((OpenOutput::Mixer { _sink: sink }, dev_name))
 }
 
 /// While playing, how often the playhead is pushed to the reader (between pushes the window
@@ -558,7 +585,7 @@ impl Drop for Engine {
 }
 
 struct Output {
-    _sink: MixerDeviceSink,
+    _sink: OpenOutput,
     lost: Arc<AtomicBool>,
     name: String,
     opened_at: Instant,
@@ -769,15 +796,16 @@ impl Worker {
     fn try_open(&mut self) {
         let from_standby = self.device.standby;
         let lost = Arc::new(AtomicBool::new(false));
-        match open_output(self.cfg.device.as_deref(), lost.clone()) {
+        self.last_pull.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+        let safety = crate::safety::SafetyConfig {
+            expected_db: self.cfg.target_lufs as f32,
+            ceiling_dbtp: self.cfg.max_true_peak_dbtp as f32,
+            ..Default::default()
+        };
+        let deck = || DeckOutput::new(self.core.clone(), self.last_pull.clone(), self.epoch, self.cfg.pace_unpaced_output, safety);
+        match open_output(self.cfg.device.as_deref(), lost.clone(), &deck) {
             Ok((sink, name)) => {
                 self.last_pull.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
-                let safety = crate::safety::SafetyConfig {
-                    expected_db: self.cfg.target_lufs as f32,
-                    ceiling_dbtp: self.cfg.max_true_peak_dbtp as f32,
-                    ..Default::default()
-                };
-                sink.mixer().add(DeckOutput::new(self.core.clone(), self.last_pull.clone(), self.epoch, self.cfg.pace_unpaced_output, safety));
                 {
                     let mut core = lock(&self.core);
                     // Bring the music back gently after a loss.

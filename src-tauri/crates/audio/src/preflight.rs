@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::playlist::format_duration;
 use crate::decode::{checked_length, probe};
 use crate::loudness::{analyse_cached, LoudnessCache};
+use crate::deck::DeckOutput;
 use crate::engine::{open_output, DeviceState, DeviceStatus};
 use crate::library::{Resolution, TrackLocation};
 
@@ -147,7 +148,8 @@ pub fn preflight_with_cache(
             DeviceState::Opening => (false, "the sound output is still opening: run the pre-flight again in a moment".into(), String::new()),
             _ => (false, s.message.unwrap_or_else(|| crate::engine::NO_OUTPUT.into()), s.detail.unwrap_or_default()),
         }),
-        DeviceCheck::Open(name) => Some(match open_output(name.as_deref(), Arc::new(AtomicBool::new(false))) {
+        // Opened only to see that it opens: silence, until it is dropped at once.
+        DeviceCheck::Open(name) => Some(match open_output(name.as_deref(), Arc::new(AtomicBool::new(false)), &DeckOutput::silent) {
             Ok((_sink, n)) => (true, format!("{n} opens"), String::new()),
             Err(e) => (false, e.message, e.detail),
         }),

@@ -127,6 +127,10 @@ pub struct SafetyStage {
     hist: [[f32; 2 * TAPS]; 2],
     hpos: usize,
     interp: [[f32; TAPS]; 3],
+    /// No interpolated point can exceed the window's largest sample by more than this (the
+    /// largest sum of a row's absolute taps, at least 1): below `ceiling / interp_gain`, the
+    /// interpolation cannot find a peak over the ceiling and is skipped.
+    interp_gain: f32,
     input: Window,
     output: Window,
     blocks: Vec<f64>,
@@ -171,6 +175,7 @@ impl SafetyStage {
                 *c /= total as f32;
             }
         }
+        let interp_gain = interp.iter().map(|row| row.iter().map(|c| c.abs()).sum::<f32>()).fold(1.0, f32::max);
         let jump_db = if cfg.jump_db.is_finite() { cfg.jump_db.clamp(0.5, 12.0) } else { 3.0 };
         let ceiling_db = if cfg.ceiling_dbtp.is_finite() { cfg.ceiling_dbtp.min(0.0) } else { -1.0 };
         let release = if cfg.release_db_per_s.is_finite() && cfg.release_db_per_s > 0.0 { cfg.release_db_per_s } else { 20.0 };
@@ -193,6 +198,7 @@ impl SafetyStage {
             hist: [[0.0; 2 * TAPS]; 2],
             hpos: 0,
             interp,
+            interp_gain,
             input: Window::new(SHORT),
             output: Window::new(WINDOW),
             limiting: 0,
@@ -258,8 +264,15 @@ impl SafetyStage {
             h[self.hpos + TAPS] = x;
         }
         self.hpos = (self.hpos + 1) % TAPS;
-        let tp = self.true_peak();
-        let peak_req = if tp > self.ceiling { self.ceiling / tp } else { 1.0 };
+        // Quiet enough that no point between the samples can pass the ceiling (most frames of
+        // music at the loudness target): nothing to interpolate.
+        let largest = self.hist.iter().flat_map(|h| &h[self.hpos..self.hpos + TAPS]).fold(0.0f32, |m, x| m.max(x.abs()));
+        let peak_req = if largest * self.interp_gain <= self.ceiling {
+            1.0
+        } else {
+            let tp = self.true_peak();
+            if tp > self.ceiling { self.ceiling / tp } else { 1.0 }
+        };
         // Out goes the oldest frame; in comes the newest with its requirement.
         let out = self.delay[self.dpos];
         let out_req = self.reqs[self.dpos];
@@ -307,9 +320,14 @@ impl SafetyStage {
             self.blocks[self.bpos] = self.output.mean();
             self.bpos = (self.bpos + 1) % BLOCKS;
             // The loudest block of the second before, leaving out the last 50 ms.
-            self.running = (RECENT..BLOCKS)
-                .map(|age| self.blocks[(self.bpos + BLOCKS - 1 - age) % BLOCKS])
-                .fold(0.0, f64::max);
+            // Ages RECENT.. are the ring but for its newest RECENT blocks (just before bpos).
+            let newest = (self.bpos + BLOCKS - RECENT) % BLOCKS;
+            let (a, b) = if newest >= self.bpos {
+                (&self.blocks[self.bpos..newest], &self.blocks[..0])
+            } else {
+                (&self.blocks[self.bpos..], &self.blocks[..newest])
+            };
+            self.running = a.iter().chain(b).copied().fold(0.0, f64::max);
         }
         (a, b)
     }

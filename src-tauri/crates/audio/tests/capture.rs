@@ -653,3 +653,32 @@ fn the_output_closes_while_nothing_plays_and_music_comes_back_ramped() {
     println!("resume after the output closed: full level {secs:.2} s after the first sound");
     assert!((0.3..=1.2).contains(&secs), "the resume ramp took {secs:.2} s, not about the 0.7 s pause ramp");
 }
+
+#[test]
+fn a_device_that_takes_no_float_plays_through_the_mixer() {
+    // Only 16-bit integer samples in (ALSA's linear plugin): the engine's own format is
+    // refused, so the output falls back to rodio's mixer at a format the device takes.
+    let rig = Rig::new();
+    std::fs::write(
+        rig.dir.path().join("cfg/alsa/asoundrc"),
+        format!(
+            "pcm.!default {{ type linear; slave {{ pcm \"capfile\"; format S16_LE }} }}\n\
+             pcm.capfile {{ type file; slave.pcm \"null\"; file \"{}\"; format \"raw\" }}\n",
+            rig.capture.display()
+        ),
+    )
+    .expect("asoundrc");
+    let a = rig.path("a.wav");
+    sine_file(&a, 2.0, 441.0);
+    let out = rig.run(play_all(config(json!({})), 0.0, vec![track(&a, "A", "settle")], vec![], vec![]));
+    assert_eq!(events_of(&out, "track_started").len(), 1, "{out:?}");
+    assert!(events_of(&out, "device_lost").is_empty(), "{out:?}");
+    let (l, r) = rig.capture();
+    let (start, end) = (first_loud(&l).expect("nothing was heard"), last_loud(&l).expect("heard"));
+    // Whatever rate the device took (44.1 or 48 kHz), about the track's 2 s.
+    let frames = (end - start) as f64;
+    assert!((1.8 * 44_100.0..=2.1 * 48_000.0).contains(&frames), "{frames} frames of sound for a 2 s track");
+    let p = peak(&l[start..end]) as f64 / 32767.0;
+    assert!((0.45..=0.55).contains(&p), "the tone came out at {p:.3} of full scale, not 0.5");
+    assert_eq!(peak(&l[start..end]), peak(&r[start..end]), "both channels carry the tone");
+}

@@ -116,7 +116,7 @@ bench:
 ## "Performance"): CPU playing vs mpv, CPU of the idle live screen and launch time vs a bare
 ## Tauri window, memory with music vs the bare window plus mpv. Release builds; the bare
 ## window is its own Cargo workspace (bench/perf/baseline-tauri), never part of `make test`.
-## Takes about 20 minutes; `make perf PERF_N=5` for more CPU pairs.
+## Takes about 20 minutes; `make perf PERF_N=5` for more CPU pairs, `make perf PERF_ONLY=CPU` for the two CPU figures alone.
 PERF_PACKAGES := xvfb webkit2gtk-driver sox pulseaudio pulseaudio-utils libasound2-plugins mpv
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BASE_TARGET_DIR ?= $(CURDIR)/bench/perf/baseline-tauri/target
@@ -124,7 +124,7 @@ perf: setup ui demo-audio
 	$(call apt_install,$(PERF_PACKAGES))
 	$(CARGO) build --release -p holdspace
 	cd bench/perf/baseline-tauri && CARGO_TARGET_DIR=$(BASE_TARGET_DIR) $(CARGO) build --release
-	APP=$(TARGET_DIR)/release/holdspace BASE=$(BASE_TARGET_DIR)/release/baseline-tauri N=$(or $(PERF_N),3) bench/perf/run.sh
+	APP=$(TARGET_DIR)/release/holdspace BASE=$(BASE_TARGET_DIR)/release/baseline-tauri N=$(or $(PERF_N),3) ONLY=$(PERF_ONLY) bench/perf/run.sh
 
 ## bindings: regenerate the TypeScript types of the IPC seam from Rust.
 # The therapist's guide as a PDF: Debian's python3-markdown and weasyprint (offline once installed).

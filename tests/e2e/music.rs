@@ -65,6 +65,9 @@ async fn demo_playlist_plays_skips_and_fades_on_the_timeline() {
     wait_log(&app, "the first track to start", |log| log.iter().any(|(k, t)| k == "music" && t.starts_with("Track:"))).await;
     // Let the pad swell past its slow attack (3 s here is 12 s of music at 4x pace).
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    // The music bar while a track plays: time left to the minute.
+    app.screenshots("live-music-playing").await;
+    assert!(app.text("music-bar").await.contains(" min"), "{}", app.text("music-bar").await);
     app.alt('.').await;
     wait_log(&app, "the skip and the next track", |log| {
         let music: Vec<&String> = log.iter().filter(|(k, _)| k == "music").map(|(_, t)| t).collect();

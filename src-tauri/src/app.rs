@@ -120,8 +120,8 @@ fn start_music(app: &tauri::AppHandle, state: &AppState) {
     }
 }
 
-/// Tells the window each music status change and, while playing, the playhead when a shown
-/// second turns: the window never asks on a timer.
+/// Tells the window each music status change and, while playing, the playhead every ten
+/// seconds of the track: the window never asks on a timer, and counts on between.
 fn forward_music_status(app: &tauri::AppHandle, updates: std::sync::mpsc::Receiver<holdspace_audio::StatusUpdate>) {
     use crate::events::name;
     use holdspace_audio::StatusUpdate;

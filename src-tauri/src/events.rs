@@ -14,7 +14,7 @@ pub mod name {
     pub const MUSIC_EVENT: &str = "music-event";
     /// `Status`: the music status changed (state, track, volume, device, up next).
     pub const MUSIC_STATUS: &str = "music-status";
-    /// `PlayPosition`: while playing, the playhead, once a second (when the track's shown second turns).
+    /// `PlayPosition`: while playing, the playhead every ten seconds of the track (the window counts on between).
     pub const MUSIC_POSITION: &str = "music-position";
     /// No payload: another playlist was loaded (or found again); fetch `music_state` once.
     pub const MUSIC_LOADED: &str = "music-loaded";

@@ -237,7 +237,7 @@ export const backend = {
   /** The whole status, pushed when anything but the playhead changes. */
   onMusicStatus: (handler: (s: Status) => void): Promise<UnlistenFn> =>
     listen<Status>(EVENTS.musicStatus, (e) => handler(e.payload)),
-  /** While playing: the playhead, pushed when a shown second turns. */
+  /** While playing: the playhead, every ten seconds of the track (lib/playhead.ts counts on between). */
   onMusicPosition: (handler: (p: PlayPosition) => void): Promise<UnlistenFn> =>
     listen<PlayPosition>(EVENTS.musicPosition, (e) => handler(e.payload)),
   /** Another playlist was loaded: ask musicState once. */

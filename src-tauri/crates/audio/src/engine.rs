@@ -542,7 +542,7 @@ impl Engine {
     }
 
     /// Take the status updates (once): a full [`Status`] on every change but the playhead's,
-    /// and the playhead while playing once a second, when the track's shown second turns.
+    /// and the playhead while playing every [`POSITION_RESYNC_MS`] of the track.
     pub fn take_status_updates(&self) -> Option<Receiver<StatusUpdate>> {
         self.updates.lock().ok().and_then(|mut u| u.take())
     }
@@ -601,7 +601,8 @@ struct Worker {
     updates: Option<SyncSender<StatusUpdate>>,
     /// What the last full publication was made from, and the device it showed.
     published: Option<(PublishKey, DeviceStatus)>,
-    /// The track's shown second last told, and the rest of the phase after this track.
+    /// Which resync interval of the track was last told, and the rest of the phase after this
+    /// track.
     shown_left: Option<u64>,
     phase_rest_ms: Option<u64>,
     duration_ms: Option<u64>,

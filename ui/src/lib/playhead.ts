@@ -7,7 +7,8 @@ export interface ToldPlayhead {
   atMs: number;
 }
 
-export function toldFrom(s: Pick<Status, 'position_ms' | 'track_left_ms' | 'phase_left_ms'>, atMs: number): ToldPlayhead {
+/** From a status or a pushed playhead, heard at `atMs`. */
+export function toldFrom(s: PlayPosition | Status, atMs: number): ToldPlayhead {
   return { told: { position_ms: s.position_ms, track_left_ms: s.track_left_ms, phase_left_ms: s.phase_left_ms }, atMs };
 }
 

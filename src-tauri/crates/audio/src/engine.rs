@@ -221,6 +221,15 @@ impl DeviceStatus {
     fn opening() -> Self {
         DeviceStatus { state: DeviceState::Opening, name: None, message: None, detail: None, standby: false }
     }
+
+    fn open(name: String) -> Self {
+        DeviceStatus { state: DeviceState::Ok, name: Some(name), message: None, detail: None, standby: false }
+    }
+
+    /// Lost or unavailable, with what the room is told and the library's own words.
+    fn failed(state: DeviceState, name: Option<String>, e: &OutputError) -> Self {
+        DeviceStatus { state, name, message: Some(e.message.clone()), detail: Some(e.detail.clone()), standby: false }
+    }
 }
 
 /// Why no output opened: what the room is told, and the library's own words.
@@ -601,9 +610,9 @@ struct Worker {
     updates: Option<SyncSender<StatusUpdate>>,
     /// What the last full publication was made from, and the device it showed.
     published: Option<(PublishKey, DeviceStatus)>,
-    /// Which resync interval of the track was last told, and the rest of the phase after this
-    /// track.
-    shown_left: Option<u64>,
+    /// Which POSITION_RESYNC_MS interval of the track the playhead was last told in, and the
+    /// rest of the phase after this track.
+    resync_told: Option<u64>,
     phase_rest_ms: Option<u64>,
     duration_ms: Option<u64>,
     /// Counts loads, so a new queue republishes even with the same shape.
@@ -659,7 +668,7 @@ impl Worker {
             playhead: Arc::new(Playhead::default()),
             updates: None,
             published: None,
-            shown_left: None,
+            resync_told: None,
             phase_rest_ms: None,
             duration_ms: None,
             queue_generation: 0,
@@ -745,13 +754,7 @@ impl Worker {
                     format!("output \"{name}\" reported an error and was closed")
                 };
                 let e = lost_output(&name, detail);
-                self.device = DeviceStatus {
-                    state: DeviceState::Lost,
-                    name: Some(name),
-                    message: Some(e.message.clone()),
-                    detail: Some(e.detail.clone()),
-                    standby: false,
-                };
+                self.device = DeviceStatus::failed(DeviceState::Lost, Some(name), &e);
                 // Nothing is heard now; when a device returns, bring the music back gently.
                 lock(&self.core).duck = crate::ramp::Ramp::steady(0.0);
                 self.emit(EngineEvent::DeviceLost { message: e.message, detail: e.detail });
@@ -799,7 +802,6 @@ impl Worker {
     fn try_open(&mut self) {
         let from_standby = self.device.standby;
         let lost = Arc::new(AtomicBool::new(false));
-        self.last_pull.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
         let safety = crate::safety::SafetyConfig {
             expected_db: self.cfg.target_lufs as f32,
             ceiling_dbtp: self.cfg.max_true_peak_dbtp as f32,
@@ -817,8 +819,7 @@ impl Worker {
                     }
                 }
                 let previously_bad = matches!(self.device.state, DeviceState::Lost | DeviceState::Unavailable);
-                self.device =
-                    DeviceStatus { state: DeviceState::Ok, name: Some(name.clone()), message: None, detail: None, standby: false };
+                self.device = DeviceStatus::open(name.clone());
                 // Reopened after standby is not news; back after a loss, or another device, is.
                 if previously_bad || (self.was_ok && !from_standby) {
                     self.emit(EngineEvent::DeviceRegained { name: name.clone() });
@@ -831,13 +832,7 @@ impl Worker {
                 if matches!(self.device.state, DeviceState::Opening | DeviceState::Ok) {
                     self.emit(EngineEvent::DeviceLost { message: e.message.clone(), detail: e.detail.clone() });
                 }
-                self.device = DeviceStatus {
-                    state,
-                    name: self.cfg.device.clone(),
-                    message: Some(e.message),
-                    detail: Some(e.detail),
-                    standby: false,
-                };
+                self.device = DeviceStatus::failed(state, self.cfg.device.clone(), &e);
             }
         }
     }
@@ -1253,7 +1248,7 @@ impl Worker {
             self.duration_ms = s.duration_ms;
             *hold(&self.status) = Published { status: s.clone(), phase_rest_ms: self.phase_rest_ms };
             self.published = Some((key, self.device.clone()));
-            self.shown_left = None;
+            self.resync_told = None;
             self.tell(StatusUpdate::Changed(Box::new(s)));
             return;
         }
@@ -1264,9 +1259,9 @@ impl Worker {
         // The window moves the playhead on by its own clock from the last status; it is told
         // where the playhead really is every POSITION_RESYNC_MS of the track, not each second
         // (each push costs the window a script run and a redraw).
-        let shown = position_ms / POSITION_RESYNC_MS;
-        if self.shown_left != Some(shown) {
-            self.shown_left = Some(shown);
+        let interval = position_ms / POSITION_RESYNC_MS;
+        if self.resync_told != Some(interval) {
+            self.resync_told = Some(interval);
             self.tell(StatusUpdate::Position(PlayPosition { position_ms, track_left_ms, phase_left_ms }));
         }
     }

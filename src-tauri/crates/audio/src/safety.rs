@@ -231,11 +231,14 @@ impl SafetyStage {
         self.gain
     }
 
+    /// Each channel's last TAPS samples, oldest first (`hpos` is always under TAPS).
+    fn recent(&self) -> impl Iterator<Item = &[f32]> {
+        self.hist.iter().map(|h| &h[self.hpos..self.hpos + TAPS])
+    }
+
     fn true_peak(&self) -> f32 {
         let mut peak = 0.0f32;
-        for h in &self.hist {
-            // Samples in time order, oldest first.
-            let Some(w) = h.get(self.hpos..self.hpos + TAPS) else { continue };
+        for w in self.recent() {
             peak = peak.max(w[TAPS / 2 - 1].abs()).max(w[TAPS / 2].abs());
             for row in &self.interp {
                 let mut v = 0.0f32;
@@ -266,7 +269,7 @@ impl SafetyStage {
         self.hpos = (self.hpos + 1) % TAPS;
         // Quiet enough that no point between the samples can pass the ceiling (most frames of
         // music at the loudness target): nothing to interpolate.
-        let largest = self.hist.iter().flat_map(|h| &h[self.hpos..self.hpos + TAPS]).fold(0.0f32, |m, x| m.max(x.abs()));
+        let largest = self.recent().flatten().fold(0.0f32, |m, x| m.max(x.abs()));
         let peak_req = if largest * self.interp_gain <= self.ceiling {
             1.0
         } else {
